@@ -1,0 +1,1 @@
+/* GSSAPI stubs for the static build; no public API. */

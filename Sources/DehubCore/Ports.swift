@@ -1,0 +1,61 @@
+/// The ports the verification engine needs. Adapters implement them (libgit2, OpenPGP, SSHSIG);
+/// the engine itself does no I/O.
+
+/// What the engine needs to know about one commit.
+public struct CommitInfo: Sendable {
+    public var id: ObjectID
+    public var parents: [ObjectID]
+    public var tree: ObjectID
+    /// The raw commit message, exactly as stored.
+    public var message: String
+
+    public init(id: ObjectID, parents: [ObjectID], tree: ObjectID, message: String) {
+        self.id = id
+        self.parents = parents
+        self.tree = tree
+        self.message = message
+    }
+
+    /// The first line of the message, for display.
+    public var head: String {
+        let line = message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return String(line)
+    }
+}
+
+/// Read access to a repository's object database.
+public protocol RepositoryReading {
+    func commit(_ id: ObjectID) throws -> CommitInfo
+    /// The files that differ between `commit`'s tree and its first parent's tree (the empty tree for a root
+    /// commit), one entry per path, renames as a deletion plus an addition, type changes as one entry.
+    func changedFiles(of commit: CommitInfo) throws -> [FileChange]
+    /// The id of the tree or blob at `path` in `tree`, or nil when there is none.
+    func entryID(at path: String, inTree tree: ObjectID) throws -> ObjectID?
+    /// The bytes of the blob at `path` in `tree`, or nil when there is no blob there.
+    /// Must refuse (throw) blobs larger than `limit` bytes.
+    func blob(at path: String, inTree tree: ObjectID, limit: Int) throws -> [UInt8]?
+    /// True when `ancestor` is `descendant` or one of its ancestors.
+    func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool
+}
+
+/// Why a signature did not verify. The message is shown to users as is.
+public struct SignatureFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Verifies signatures over bytes; knows nothing of repositories or configs.
+public protocol SignatureVerifying: Sendable {
+    /// Verifies a binary OpenPGP detached signature over `message` made by one of the keys in `armoredKeys`
+    /// (primary keys or their signing subkeys). Returns the 16-hex-digit long id (upper case) of the key that made it.
+    /// Throws `SignatureFailure` when it does not verify, or when no given key made it.
+    func verifyOpenPGP(signature: [UInt8], over message: [UInt8], armoredKeys: [String]) throws -> String
+
+    /// Verifies a binary SSHSIG blob (namespace `dehub`) over `message` against the OpenSSH public key line
+    /// `publicKey` (`ssh-ed25519 AAAA... comment`). Throws `SignatureFailure` when it does not verify.
+    func verifySSH(signature: [UInt8], over message: [UInt8], publicKey: String) throws
+
+    /// The long key ids (16 upper-case hex digits) of the primary key and subkeys in an armoured key block.
+    func openPGPKeyIDs(armoredKey: String) throws -> [String]
+}

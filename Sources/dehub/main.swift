@@ -1,0 +1,3 @@
+import DehubCLI
+
+await DehubCommand.main()

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func DehubCoreTestsBuilds() { #expect(Bool(true)) }

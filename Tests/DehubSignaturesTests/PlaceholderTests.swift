@@ -1,0 +1,3 @@
+import Testing
+
+@Test func DehubSignaturesTestsBuilds() { #expect(Bool(true)) }
