@@ -48,9 +48,9 @@ public struct SignatureFailure: Error, Equatable, Sendable, CustomStringConverti
 /// Verifies signatures over bytes; knows nothing of repositories or configs.
 public protocol SignatureVerifying: Sendable {
     /// Verifies a binary OpenPGP detached signature over `message` made by one of the keys in `armoredKeys`
-    /// (primary keys or their signing subkeys). Returns the 16-hex-digit long id (upper case) of the key that made it.
-    /// Throws `SignatureFailure` when it does not verify, or when no given key made it.
-    func verifyOpenPGP(signature: [UInt8], over message: [UInt8], armoredKeys: [String]) throws -> String
+    /// (a primary key or one of its valid signing subkeys). Throws `SignatureFailure` when it does not verify,
+    /// or when no given key made it.
+    func verifyOpenPGP(signature: [UInt8], over message: [UInt8], armoredKeys: [String]) throws -> OpenPGPSigner
 
     /// Verifies a binary SSHSIG blob (namespace `dehub`) over `message` against the OpenSSH public key line
     /// `publicKey` (`ssh-ed25519 AAAA... comment`). Throws `SignatureFailure` when it does not verify.
@@ -58,4 +58,16 @@ public protocol SignatureVerifying: Sendable {
 
     /// The long key ids (16 upper-case hex digits) of the primary key and subkeys in an armoured key block.
     func openPGPKeyIDs(armoredKey: String) throws -> [String]
+}
+
+/// Which key made a verified OpenPGP signature.
+public struct OpenPGPSigner: Equatable, Sendable {
+    /// Long key id (16 upper-case hex digits) of the key that made the signature (primary or subkey).
+    public var signingKeyID: String
+    /// Long key id of its primary key (equal to `signingKeyID` when the primary key signed).
+    public var primaryKeyID: String
+    public init(signingKeyID: String, primaryKeyID: String) {
+        self.signingKeyID = signingKeyID
+        self.primaryKeyID = primaryKeyID
+    }
 }
