@@ -1,0 +1,103 @@
+/// `.dehub/config.yml` (format §5): accounts with their keys, and ordered access controls.
+public struct Config: Equatable, Sendable {
+    public var accounts: [Account]
+    public var accessControls: [AccessControl]
+
+    public init(accounts: [Account] = [], accessControls: [AccessControl] = []) {
+        self.accounts = accounts
+        self.accessControls = accessControls
+    }
+
+    /// The path of the config in a repository's tree.
+    public static let path = ".dehub/config.yml"
+
+    public func account(_ id: String) -> Account? { accounts.first { $0.id == id } }
+    public var accountIDs: [String] { accounts.map(\.id) }
+}
+
+public struct Account: Equatable, Sendable {
+    public var id: String
+    public var signifiers: [Signifier]
+
+    public init(id: String, signifiers: [Signifier]) {
+        self.id = id
+        self.signifiers = signifiers
+    }
+}
+
+/// A key an account signs with, inline or in a file of the same tree.
+public enum Signifier: Equatable, Sendable {
+    case pgpPublicKey(body: String)
+    case pgpPublicKeyFile(path: String)
+    case sshPublicKey(body: String)
+    case sshPublicKeyFile(path: String)
+
+    public var filePath: String? {
+        switch self {
+        case .pgpPublicKeyFile(let p), .sshPublicKeyFile(let p): return p
+        default: return nil
+        }
+    }
+}
+
+public enum AccessAction: String, Sendable {
+    case allow, deny
+}
+
+public struct AccessControl: Equatable, Sendable {
+    public var action: AccessAction
+    public var filters: [Filter]
+
+    public init(action: AccessAction, filters: [Filter]) {
+        self.action = action
+        self.filters = filters
+    }
+}
+
+public indirect enum Filter: Equatable, Sendable {
+    case branch(Glob)
+    case filesChanged(Glob)
+    case payloadType(PayloadType)
+    case signature(SignatureRequirement)
+    case commitAttributes(nonFastForward: Bool)
+    case not(Filter)
+}
+
+/// How many distinct accounts, from which set, must have verified credentials on a commit.
+public struct SignatureRequirement: Equatable, Sendable {
+    public enum Accounts: Equatable, Sendable {
+        case listed([String])
+        case any
+    }
+    public enum Count: Equatable, Sendable {
+        case number(Int)
+        /// A percentage of the listed accounts, rounded up.
+        case percent(Int)
+    }
+
+    public var accounts: Accounts
+    public var count: Count
+
+    public init(accounts: Accounts, count: Count = .number(1)) {
+        self.accounts = accounts
+        self.count = count
+    }
+
+    /// The accounts whose credentials count, given the config's accounts.
+    public func countingAccounts(in config: Config) -> [String] {
+        switch accounts {
+        case .listed(let ids): return ids
+        case .any: return config.accountIDs
+        }
+    }
+
+    /// The number of distinct counting accounts required.
+    public func requiredCount(in config: Config) -> Int {
+        switch count {
+        case .number(let n): return n
+        case .percent(let p):
+            let total = countingAccounts(in: config).count
+            return (total * p + 99) / 100
+        }
+    }
+}

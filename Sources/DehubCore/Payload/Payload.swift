@@ -1,0 +1,79 @@
+/// The three kinds of payload a dehub commit carries.
+public enum PayloadType: String, CaseIterable, Sendable {
+    case change, comment, credential
+}
+
+/// The YAML document after a dehub commit's head line (format §1–§2).
+public struct Payload: Equatable, Sendable {
+    public enum Body: Equatable, Sendable {
+        /// A change: the diff against the parent is the change; `description` says what it is.
+        case change(description: String)
+        /// A comment; changes no files.
+        case comment(String)
+        /// Credentials for a change made elsewhere; `commits` is informational.
+        case credential(commits: [String], changeDescription: String?)
+    }
+
+    public var body: Body
+    public var fingerprint: Fingerprint
+    public var credentials: [Credential]
+
+    public init(body: Body, fingerprint: Fingerprint, credentials: [Credential] = []) {
+        self.body = body
+        self.fingerprint = fingerprint
+        self.credentials = credentials
+    }
+
+    public var type: PayloadType {
+        switch body {
+        case .change: return .change
+        case .comment: return .comment
+        case .credential: return .credential
+        }
+    }
+}
+
+/// A signature over a fingerprint's 33 bytes (format §4).
+public enum Credential: Equatable, Sendable {
+    case pgp(PGPCredential)
+    case ssh(SSHCredential)
+
+    /// The account the credential claims; nil for an anonymous OpenPGP credential.
+    public var account: String? {
+        switch self {
+        case .pgp(let c): return c.account
+        case .ssh(let c): return c.account
+        }
+    }
+}
+
+public struct PGPCredential: Equatable, Sendable {
+    /// The signer's long key id, 16 upper-case hex digits.
+    public var pubKeyID: String
+    /// The binary OpenPGP detached signature.
+    public var signature: [UInt8]
+    public var account: String?
+    /// For anonymous credentials: the signer's armoured public key.
+    public var pubKeyBody: String?
+
+    public init(pubKeyID: String, signature: [UInt8], account: String?, pubKeyBody: String? = nil) {
+        self.pubKeyID = pubKeyID
+        self.signature = signature
+        self.account = account
+        self.pubKeyBody = pubKeyBody
+    }
+}
+
+public struct SSHCredential: Equatable, Sendable {
+    /// The signer's OpenSSH public key line.
+    public var pubKey: String
+    /// The binary SSHSIG blob (namespace `dehub`).
+    public var signature: [UInt8]
+    public var account: String
+
+    public init(pubKey: String, signature: [UInt8], account: String) {
+        self.pubKey = pubKey
+        self.signature = signature
+        self.account = account
+    }
+}
