@@ -1,0 +1,59 @@
+/// The facts of one commit that access controls look at.
+public struct CommitFacts: Equatable, Sendable {
+    public var payloadType: PayloadType
+    /// The short branch name being updated (`main`, not `refs/heads/main`).
+    public var branch: String
+    public var changedPaths: [String]
+    public var nonFastForward: Bool
+    /// Accounts with at least one verified credential on the commit.
+    public var verifiedAccounts: Set<String>
+
+    public init(payloadType: PayloadType, branch: String, changedPaths: [String], nonFastForward: Bool, verifiedAccounts: Set<String>) {
+        self.payloadType = payloadType
+        self.branch = branch
+        self.changedPaths = changedPaths
+        self.nonFastForward = nonFastForward
+        self.verifiedAccounts = verifiedAccounts
+    }
+}
+
+/// Which access-control entry a decision came from.
+public enum AccessControlSource: Equatable, Sendable, CustomStringConvertible {
+    /// `access_controls[index]` of the config.
+    case config(index: Int)
+    /// The index-th default entry (format §5).
+    case defaults(index: Int)
+
+    public var description: String {
+        switch self {
+        case .config(let i): return "access_controls[\(i)] of \(Config.path)"
+        case .defaults(let i): return "default access control #\(i + 1)"
+        }
+    }
+}
+
+/// How one signature filter fared on a commit.
+public struct SignatureOutcome: Equatable, Sendable {
+    public var source: AccessControlSource
+    public var required: Int
+    /// The accounts whose credentials count (every configured account for `any_account`).
+    public var countingAccounts: [String]
+    public var anyAccount: Bool
+    /// The counting accounts whose credentials verified, in config order.
+    public var signedAccounts: [String]
+    /// Never met by zero signatures, whatever the count says (fail closed).
+    public var isMet: Bool { signedAccounts.count >= max(required, 1) }
+}
+
+/// The verdict of access-control evaluation.
+public struct AccessDecision: Equatable, Sendable {
+    public var action: AccessAction
+    public var source: AccessControlSource
+    /// The signature filters of the deciding entry.
+    public var signatureOutcomes: [SignatureOutcome]
+    /// Allow entries that every other filter matched but whose signature filter was not met: the closest way to
+    /// get the commit allowed, for the message.
+    public var unmetSignatures: [SignatureOutcome]
+
+    public var isAllowed: Bool { action == .allow }
+}

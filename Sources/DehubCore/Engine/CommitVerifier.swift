@@ -1,0 +1,126 @@
+/// Verifies single commits against the config of their parent (format §6). Gathers the facts through the ports,
+/// then decides with pure functions. Not thread-safe: use one per thread.
+public final class CommitVerifier {
+    public let repository: RepositoryReading
+    let signatures: SignatureVerifying
+    let limits: PayloadLimits
+    let configs: ConfigLoader
+
+    public init(repository: RepositoryReading, signatures: SignatureVerifying, limits: PayloadLimits = .default) {
+        self.repository = repository
+        self.signatures = signatures
+        self.limits = limits
+        self.configs = ConfigLoader(repository: repository)
+    }
+
+    /// Verifies `id` as a commit that `branch` (short name) would take, `nonFastForward` when the update that
+    /// brings it is not a fast-forward. Any error reading the repository is a rejection: this fails closed.
+    public func verify(_ id: ObjectID, branch: String, nonFastForward: Bool) -> CommitVerdict {
+        var verdict = CommitVerdict(commit: id, head: "", branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: nil)
+        do {
+            try run(&verdict, nonFastForward: nonFastForward)
+        } catch let rejection as Rejection {
+            verdict.rejection = rejection
+        } catch {
+            verdict.rejection = Rejection(.commitShape, "could not be read: \(error)", hint: "check the repository with git fsck")
+        }
+        return verdict
+    }
+
+    private func run(_ verdict: inout CommitVerdict, nonFastForward: Bool) throws {
+        let commit = try repository.commit(verdict.commit)
+        verdict.head = commit.head
+        guard commit.parents.count <= 1 else {
+            throw Rejection(
+                .commitShape, "is a merge commit (\(commit.parents.count) parents); merges are not verifiable",
+                hint: "rebase or squash the work with `dehub combine` instead of merging")
+        }
+
+        let parentTree = try commit.parents.first.map { try repository.commit($0).tree }
+        let governingTree = parentTree ?? commit.tree
+        let governing: GoverningConfig
+        switch try configs.load(tree: governingTree) {
+        case .success(let g): governing = g
+        case .failure(let error):
+            throw Rejection(
+                .config, "the governing config (in the \(parentTree == nil ? "commit's own" : "parent's") tree) is invalid: \(error.message)",
+                hint: "fix \(Config.path) in a commit signed as the current rules require")
+        }
+
+        let message: CommitMessage
+        do {
+            message = try CommitMessage.parse(commit.message, limits: limits)
+        } catch {
+            throw Rejection(.payload, error.message, hint: "dehub commits are made with `dehub commit`; see docs/format.md")
+        }
+        let payload = message.payload
+        verdict.payloadType = payload.type
+
+        let files = try repository.changedFiles(of: commit)
+        switch payload.body {
+        case .change(let description):
+            let actual = Fingerprint.change(description: description, files: files)
+            guard actual == payload.fingerprint else {
+                throw Rejection(
+                    .fingerprint,
+                    "the payload's fingerprint \(payload.fingerprint) does not match the change (\(actual)): the description or the files changed after it was made",
+                    hint: "re-create the commit with `dehub commit` and collect credentials again")
+            }
+        case .comment(let text):
+            try refuseFiles(files, type: "comment")
+            let actual = Fingerprint.comment(text)
+            guard actual == payload.fingerprint else {
+                throw Rejection(
+                    .fingerprint, "the payload's fingerprint \(payload.fingerprint) does not match the comment (\(actual))",
+                    hint: "re-create the comment with `dehub commit comment`")
+            }
+        case .credential:
+            try refuseFiles(files, type: "credential")
+        }
+
+        // A commit that changes the config must leave a valid one behind (the commit that introduces it is refused).
+        if parentTree != nil, files.contains(where: { $0.path.starts(with: Array(".dehub/".utf8)) }) {
+            if case .failure(let error) = try configs.load(tree: commit.tree) {
+                throw Rejection(.config, "the commit leaves an invalid config: \(error.message)", hint: "fix the config and commit again")
+            }
+        }
+
+        verdict.credentials = CredentialChecker(signatures: signatures)
+            .check(payload.credentials, fingerprint: payload.fingerprint, governing: governing)
+        let failed = verdict.credentials.filter { !$0.isVerified }
+        if !failed.isEmpty {
+            let list = failed.map { r -> String in
+                guard case .failed(let why) = r.outcome else { return "" }
+                return "credentials[\(r.index)] (\(r.kind), account \(r.account ?? "anonymous")): \(why)"
+            }
+            throw Rejection(
+                .credentials, "\(failed.count) credential(s) did not verify: " + list.joined(separator: "; "),
+                hint: "remove or re-make the bad credentials; every credential on a commit must verify")
+        }
+
+        let verified = Set(verdict.verifiedAccounts)
+        if parentTree == nil, verified.isEmpty {
+            throw Rejection(
+                .rootOfTrust, "is a root commit without a verified credential of an account its own config defines",
+                hint: "make the first commit with `dehub commit --as ACCOUNT` after adding the account to \(Config.path)")
+        }
+
+        let facts = CommitFacts(
+            payloadType: payload.type, branch: verdict.branch, changedPaths: files.map(\.pathString),
+            nonFastForward: nonFastForward, verifiedAccounts: verified)
+        let decision = AccessControlEvaluator.evaluate(facts, config: governing.config)
+        verdict.decision = decision
+        guard decision.isAllowed else {
+            throw Rejection(.accessControls, AccessDenialText.reason(decision, facts: facts), hint: AccessDenialText.hint(decision, facts: facts))
+        }
+    }
+
+    private func refuseFiles(_ files: [FileChange], type: String) throws {
+        guard files.isEmpty else {
+            let names = files.prefix(3).map(\.pathString).joined(separator: ", ")
+            throw Rejection(
+                .filesInNonChange, "is a \(type) commit but changes \(files.count) file(s) (\(names)); only change commits may change files",
+                hint: "make file changes in a change commit")
+        }
+    }
+}

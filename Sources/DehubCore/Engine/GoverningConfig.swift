@@ -1,0 +1,76 @@
+/// A config together with the key material its signifiers name, read from one tree.
+public struct GoverningConfig: Sendable {
+    public var config: Config
+    /// Per account: armoured OpenPGP keys and OpenSSH public key lines.
+    public var keys: [String: AccountKeys]
+
+    public struct AccountKeys: Sendable {
+        public var pgp: [String] = []
+        public var ssh: [String] = []
+    }
+}
+
+/// Loads the governing config of a tree, caching by the id of the tree's `.dehub` directory, so that a range of
+/// commits that never touch it parses the config once.
+public final class ConfigLoader: @unchecked Sendable {
+    public static let maxKeyFileBytes = 256 << 10
+    private let repository: RepositoryReading
+    private var cache: [ObjectID?: Result<GoverningConfig, ConfigError>] = [:]
+
+    public init(repository: RepositoryReading) {
+        self.repository = repository
+    }
+
+    /// The config of `tree`; an empty config (no accounts: nothing verifies) when the tree has none.
+    public func load(tree: ObjectID) throws -> Result<GoverningConfig, ConfigError> {
+        let dirID = try repository.entryID(at: ".dehub", inTree: tree)
+        if let cached = cache[dirID] { return cached }
+        let result = try loadUncached(tree: tree)
+        if cache.count > 64 { cache.removeAll() }
+        cache[dirID] = result
+        return result
+    }
+
+    private func loadUncached(tree: ObjectID) throws -> Result<GoverningConfig, ConfigError> {
+        guard let bytes = try repository.blob(at: Config.path, inTree: tree, limit: ConfigDecoder.maxBytes) else {
+            return .success(GoverningConfig(config: Config(), keys: [:]))
+        }
+        let config: Config
+        do {
+            config = try ConfigDecoder.decode(bytes)
+        } catch {
+            return .failure(error)
+        }
+        var keys: [String: GoverningConfig.AccountKeys] = [:]
+        for account in config.accounts {
+            var material = GoverningConfig.AccountKeys()
+            for signifier in account.signifiers {
+                switch signifier {
+                case .pgpPublicKey(let body): material.pgp.append(body)
+                case .sshPublicKey(let body): material.ssh.append(body)
+                case .pgpPublicKeyFile(let path), .sshPublicKeyFile(let path):
+                    guard let data = try repository.blob(at: path, inTree: tree, limit: Self.maxKeyFileBytes) else {
+                        return .failure(ConfigError(
+                            "\(Config.path): account '\(account.id)' names key file '\(path)', which is not a file in the same tree"))
+                    }
+                    let text = String(decoding: data, as: UTF8.self)
+                    if case .pgpPublicKeyFile = signifier {
+                        material.pgp.append(text)
+                    } else {
+                        material.ssh.append(contentsOf: text.split(whereSeparator: \.isNewline).map(String.init)
+                            .filter { !$0.trimmingSpaces.isEmpty && !$0.hasPrefix("#") })
+                    }
+                }
+            }
+            keys[account.id] = material
+        }
+        return .success(GoverningConfig(config: config, keys: keys))
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring {
+        let s = drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+        return s.dropLast(s.reversed().prefix { $0 == " " || $0 == "\t" || $0 == "\r" }.count)
+    }
+}

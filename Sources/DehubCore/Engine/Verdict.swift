@@ -1,0 +1,59 @@
+/// The checks of format §6, in the order they run.
+public enum VerificationCheck: String, Sendable, CaseIterable {
+    case commitShape = "commit shape"
+    case config = "config"
+    case payload = "payload"
+    case fingerprint = "fingerprint"
+    case filesInNonChange = "files changed"
+    case credentials = "credentials"
+    case accessControls = "access controls"
+    case rootOfTrust = "root of trust"
+    case ancestry = "ancestry"
+    case limits = "limits"
+}
+
+/// How one credential on a commit fared.
+public struct CredentialResult: Equatable, Sendable {
+    public enum Outcome: Equatable, Sendable {
+        case verified
+        case failed(String)
+    }
+    public var index: Int
+    /// The account claimed, or nil for an anonymous credential.
+    public var account: String?
+    /// `pgp` or `ssh`.
+    public var kind: String
+    public var outcome: Outcome
+
+    public var isVerified: Bool { outcome == .verified }
+}
+
+/// Why a commit is not verifiable: which check failed, the reason, and what to do next.
+public struct Rejection: Error, Equatable, Sendable {
+    public var check: VerificationCheck
+    public var reason: String
+    public var hint: String?
+
+    public init(_ check: VerificationCheck, _ reason: String, hint: String? = nil) {
+        self.check = check
+        self.reason = reason
+        self.hint = hint
+    }
+}
+
+/// The outcome of verifying one commit against its governing config.
+public struct CommitVerdict: Equatable, Sendable {
+    public var commit: ObjectID
+    public var head: String
+    public var branch: String
+    public var payloadType: PayloadType?
+    public var credentials: [CredentialResult]
+    public var decision: AccessDecision?
+    public var rejection: Rejection?
+
+    public var isVerified: Bool { rejection == nil }
+    public var verifiedAccounts: [String] {
+        var seen = Set<String>()
+        return credentials.compactMap { $0.isVerified ? $0.account : nil }.filter { seen.insert($0).inserted }
+    }
+}
