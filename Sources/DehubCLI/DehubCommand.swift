@@ -4,8 +4,21 @@ public struct DehubCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dehub",
         abstract: "Typed, signed commits and in-repo access rules for git.",
-        version: "0.1.0"
-    )
+        discussion: """
+            Exit codes: 0 ok / verified, 1 not verifiable (or push refused), 64 usage, 65 bad data, \
+            66 no such repository/revision/file, 69 signing key or tool unavailable, 70 internal error, 74 repository I/O error.
+            """,
+        version: DehubVersion.string,
+        subcommands: [
+            InitCommand.self, CommitCommand.self, CombineCommand.self, VerifyCommand.self, FingerprintCommand.self,
+            HookCommand.self, InstallHookCommand.self,
+        ])
+
+    @OptionGroup var repository: RepositoryOptions
+
     public init() {}
-    public func run() async throws {}
+}
+
+public enum DehubVersion {
+    public static let string = "0.1.0"
 }

@@ -1,8 +1,10 @@
 /// Verifies a payload's credentials over its fingerprint against the keys of the accounts they name.
-struct CredentialChecker {
+public struct CredentialChecker {
     let signatures: SignatureVerifying
 
-    func check(_ credentials: [Credential], fingerprint: Fingerprint, governing: GoverningConfig) -> [CredentialResult] {
+    public init(signatures: SignatureVerifying) { self.signatures = signatures }
+
+    public func check(_ credentials: [Credential], fingerprint: Fingerprint, governing: GoverningConfig) -> [CredentialResult] {
         credentials.enumerated().map { index, credential in
             let kind: String
             if case .pgp = credential { kind = "pgp" } else { kind = "ssh" }

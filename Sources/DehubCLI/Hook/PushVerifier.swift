@@ -1,0 +1,114 @@
+import DehubCore
+import DehubGit
+import DehubSignatures
+
+/// Decides a whole push (format §6): every update of a branch is verified commit by commit under that branch's
+/// rules; refs outside refs/heads/ and the deletion of main are refused; one refused update refuses the push.
+struct PushVerifier {
+    struct Refusal: Equatable {
+        var ref: String
+        var reason: String
+        var hint: String?
+    }
+
+    struct Outcome {
+        var refusals: [Refusal] = []
+        var verdicts: [CommitVerdict] = []
+        var checkedCommits = 0
+        var isAccepted: Bool { refusals.isEmpty && verdicts.allSatisfy(\.isVerified) }
+    }
+
+    enum Side {
+        /// On the server: refs are the repository's own (not yet updated); objects may be quarantined.
+        case server
+        /// On the client before a push: refs/remotes/REMOTE/* tell what the remote has.
+        case client(remote: String)
+    }
+
+    let repo: GitRepository
+    let open: @Sendable () throws -> GitRepository
+    let limits: HookLimits
+    let side: Side
+
+    func verify(_ updates: [RefUpdate]) throws -> Outcome {
+        var outcome = Outcome()
+        var items: [ParallelVerification.Item] = []
+        let mainRef = "refs/heads/main"
+        let mainUpdate = updates.first { $0.ref == mainRef }
+        // main's root after the push: from main's new tip when this push moves it, else from the current main.
+        let mainTipAfter = mainUpdate.map(\.new) ?? (try currentTip(of: mainRef))
+        let mainRoots = try mainTipAfter.flatMap { $0.isZero ? nil : Set(try repo.rootCommits(of: $0)) }
+
+        for update in updates {
+            guard let branch = update.branch else {
+                outcome.refusals.append(Refusal(
+                    ref: update.ref, reason: "only branches (refs/heads/*) may be pushed; \(update.ref) is refused",
+                    hint: "dehub repositories take no tags or other refs in format version 0"))
+                continue
+            }
+            if update.isDeletion {
+                if branch == "main" {
+                    outcome.refusals.append(Refusal(ref: update.ref, reason: "deleting main is never allowed", hint: nil))
+                }
+                continue
+            }
+            guard let mainRoots else {
+                outcome.refusals.append(Refusal(
+                    ref: update.ref, reason: "main does not exist yet, so '\(branch)' cannot be checked against it",
+                    hint: "push main first: its root commit is the project's root of trust"))
+                continue
+            }
+            let roots = Set(try repo.rootCommits(of: update.new))
+            guard roots == mainRoots else {
+                outcome.refusals.append(Refusal(
+                    ref: update.ref, reason: "'\(branch)' does not descend from the root commit of main",
+                    hint: "start thread branches from main (git switch -c NAME main)"))
+                continue
+            }
+            if !update.isCreation, !(try repo.hasObject(update.old)) {
+                outcome.refusals.append(Refusal(
+                    ref: update.ref, reason: "the remote's '\(branch)' is at \(update.old.short), which this repository does not have",
+                    hint: "fetch first (git fetch), rebase onto the remote branch, then push"))
+                continue
+            }
+            let nonFastForward = !update.isCreation && !(try repo.isAncestor(update.old, of: update.new))
+            var commits = try commitsBrought(by: update, branch: branch, mainTip: mainTipAfter)
+            // A non-fast-forward that brings no new commit (main rewound to an ancestor, or moved sideways onto
+            // existing commits) is still judged: its new tip is checked with the non-fast-forward flag.
+            if nonFastForward, !commits.contains(update.new) { commits.append(update.new) }
+            items += commits.map { .init(commit: $0, branch: branch, nonFastForward: nonFastForward) }
+            guard items.count <= limits.maxCommits else {
+                throw CLIError(
+                    "the push brings more than \(limits.maxCommits) commits to verify (git config dehub.maxCommits)",
+                    hint: "push in smaller steps, or ask the server operator to raise dehub.maxCommits", status: .notVerifiable)
+            }
+        }
+        outcome.checkedCommits = items.count
+        guard outcome.refusals.isEmpty else { return outcome }
+        outcome.verdicts = try ParallelVerification.verify(
+            items, open: open, signatures: SignatureVerifier.shared,
+            limits: PayloadLimits(maxMessageBytes: limits.maxMessageBytes))
+        return outcome
+    }
+
+    /// The commits an update asks the branch to take: everything reachable from the new tip and not from the old
+    /// one. For a new branch: not from main (other than main itself), else its whole history. This is a superset of
+    /// "commits new to the repository": a branch never takes commits it did not judge under its own rules.
+    private func commitsBrought(by update: RefUpdate, branch: String, mainTip: ObjectID?) throws -> [ObjectID] {
+        if !update.isCreation {
+            return try repo.commits(from: update.new, excluding: [update.old])
+        }
+        if branch != "main", let mainTip, !mainTip.isZero, try repo.hasObject(mainTip) {
+            return try repo.commits(from: update.new, excluding: [mainTip])
+        }
+        return try repo.commits(from: update.new, excluding: [])
+    }
+
+    private func currentTip(of ref: String) throws -> ObjectID? {
+        switch side {
+        case .server: return try repo.reference(ref)
+        case .client(let remote):
+            return try repo.reference("refs/remotes/\(remote)/" + ref.dropFirst("refs/heads/".count))
+        }
+    }
+}

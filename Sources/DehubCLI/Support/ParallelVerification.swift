@@ -1,0 +1,58 @@
+import Dispatch
+import DehubCore
+import DehubGit
+import DehubSignatures
+
+/// Verifies many commits on all cores: each worker has its own repository handle and verifier (libgit2
+/// handles are not shared across threads); the signature verifier and its parsed-key cache are shared.
+enum ParallelVerification {
+    struct Item: Sendable {
+        var commit: ObjectID
+        var branch: String
+        var nonFastForward: Bool
+    }
+
+    static func verify(
+        _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
+        limits: PayloadLimits = .default, workers: Int = ProcessorCount.value
+    ) throws -> [CommitVerdict] {
+        let count = max(1, min(workers, items.count / 64 + 1))
+        if count == 1 {
+            let verifier = CommitVerifier(repository: try open(), signatures: signatures, limits: limits)
+            return items.map { verifier.verify($0.commit, branch: $0.branch, nonFastForward: $0.nonFastForward) }
+        }
+        let box = ResultBox(count: items.count)
+        let repositories = try (0..<count).map { _ in try open() }
+        DispatchQueue.concurrentPerform(iterations: count) { worker in
+            let verifier = CommitVerifier(repository: repositories[worker], signatures: signatures, limits: limits)
+            var i = worker
+            while i < items.count {
+                box.set(i, verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward))
+                i += count
+            }
+        }
+        return box.values()
+    }
+
+    private final class ResultBox: @unchecked Sendable {
+        private var slots: [CommitVerdict?]
+        private let lock = DispatchQueue(label: "dehub.verdicts")
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ v: CommitVerdict) { lock.sync { slots[i] = v } }
+        func values() -> [CommitVerdict] { lock.sync { slots.map { $0! } } }
+    }
+}
+
+enum ProcessorCount {
+    static var value: Int {
+        #if canImport(Glibc)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 2
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
