@@ -1,0 +1,129 @@
+import CGit2
+import DehubCore
+
+extension GitRepository: RepositoryReading {
+    /// The commit's parents, tree and exact raw message. Fails on a message with a NUL byte: libgit2 (and
+    /// git's own tools) would show a truncated message, so what a reviewer sees could differ from what
+    /// the commit holds.
+    public func commit(_ id: ObjectID) throws -> CommitInfo {
+        var oid = id.gitOID
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, handle, &oid), "cannot read commit \(id)")
+        defer { git_commit_free(commit) }
+        let count = git_commit_parentcount(commit)
+        var parents: [ObjectID] = []
+        parents.reserveCapacity(Int(count))
+        for index in 0..<count {
+            guard let parent = git_commit_parent_id(commit, index) else {
+                throw GitError("cannot read parent \(index) of commit \(id)")
+            }
+            parents.append(ObjectID(parent))
+        }
+        guard let tree = git_commit_tree_id(commit) else { throw GitError("cannot read the tree of commit \(id)") }
+        return CommitInfo(id: id, parents: parents, tree: ObjectID(tree), message: try rawMessage(of: id))
+    }
+
+    /// The files that differ from the first parent (the empty tree for a root commit).
+    public func changedFiles(of commit: CommitInfo) throws -> [FileChange] {
+        guard let parent = commit.parents.first else { return try changedFiles(from: nil, to: commit.tree) }
+        return try changedFiles(from: try treeID(ofCommit: parent), to: commit.tree)
+    }
+
+    /// The id of the entry at `path` (a tree, a blob, or for a submodule the gitlink's commit id);
+    /// nil when nothing is there.
+    public func entryID(at path: String, inTree tree: ObjectID) throws -> ObjectID? {
+        try withEntry(at: path, inTree: tree) { entry in ObjectID(git_tree_entry_id(entry)) }
+    }
+
+    /// The bytes of the blob at `path`; nil when there is no blob there (absent, a tree, or a submodule).
+    /// Throws when the blob is larger than `limit`, before reading its content.
+    public func blob(at path: String, inTree tree: ObjectID, limit: Int) throws -> [UInt8]? {
+        let found = try withEntry(at: path, inTree: tree) { entry -> ObjectID? in
+            git_tree_entry_type(entry) == GIT_OBJECT_BLOB ? ObjectID(git_tree_entry_id(entry)) : nil
+        }
+        guard let blobID = found ?? nil else { return nil }
+        return try blobContent(blobID, path: path, limit: limit)
+    }
+
+    /// True when `ancestor` is `descendant` or reachable from it.
+    public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool {
+        if ancestor == descendant { return true }
+        var commit = descendant.gitOID
+        var candidate = ancestor.gitOID
+        let result = git_graph_descendant_of(handle, &commit, &candidate)
+        try check(result, "cannot tell whether \(ancestor) is an ancestor of \(descendant)")
+        return result == 1
+    }
+}
+
+extension GitRepository {
+    /// The tree id of a commit.
+    func treeID(ofCommit id: ObjectID) throws -> ObjectID {
+        var oid = id.gitOID
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, handle, &oid), "cannot read commit \(id)")
+        defer { git_commit_free(commit) }
+        guard let tree = git_commit_tree_id(commit) else { throw GitError("cannot read the tree of commit \(id)") }
+        return ObjectID(tree)
+    }
+
+    /// The message bytes exactly as stored: everything after the first empty line of the raw object.
+    private func rawMessage(of id: ObjectID) throws -> String {
+        var oid = id.gitOID
+        var object: OpaquePointer?
+        try check(git_odb_read(&object, odb, &oid), "cannot read commit \(id)")
+        defer { git_odb_object_free(object) }
+        guard let data = git_odb_object_data(object) else { throw GitError("cannot read commit \(id)") }
+        let bytes = UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object))
+        var start = bytes.count
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0A && bytes[index + 1] == 0x0A {
+                start = index + 2
+                break
+            }
+            index += 1
+        }
+        let message = start < bytes.count ? UnsafeRawBufferPointer(rebasing: bytes[start...]) : UnsafeRawBufferPointer(start: nil, count: 0)
+        if message.contains(0) { throw GitError("commit \(id) has a NUL byte in its message") }
+        return String(decoding: message, as: UTF8.self)
+    }
+
+    /// Runs `body` on the tree entry at `path`; nil when there is no such entry.
+    private func withEntry<T>(at path: String, inTree tree: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T? {
+        guard !path.isEmpty, !path.utf8.contains(0) else { return nil }
+        let root = try trees.tree(tree, in: handle)
+        defer { git_tree_free(root) }
+        var entry: OpaquePointer?
+        let code = git_tree_entry_bypath(&entry, root, path)
+        if code == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return nil
+        }
+        try check(code, "cannot read '\(path)' in tree \(tree)")
+        guard let entry else { return nil }
+        defer { git_tree_entry_free(entry) }
+        return try body(entry)
+    }
+
+    /// A blob's content, refusing (before inflating it) one larger than `limit`.
+    func blobContent(_ id: ObjectID, path: String, limit: Int) throws -> [UInt8] {
+        var oid = id.gitOID
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        try check(git_odb_read_header(&size, &type, odb, &oid), "cannot read blob \(id) ('\(path)')")
+        guard type == GIT_OBJECT_BLOB else { throw GitError("object \(id) at '\(path)' is not a blob") }
+        guard size <= limit else {
+            throw GitError("'\(path)' is \(size) bytes, more than the limit of \(limit) bytes")
+        }
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, handle, &oid), "cannot read blob \(id) ('\(path)')")
+        defer { git_blob_free(blob) }
+        let length = Int(git_blob_rawsize(blob))
+        guard length <= limit else {
+            throw GitError("'\(path)' is \(length) bytes, more than the limit of \(limit) bytes")
+        }
+        guard length > 0, let content = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: content, count: length))
+    }
+}

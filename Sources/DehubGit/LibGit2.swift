@@ -1,0 +1,61 @@
+import CGit2
+import DehubCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// libgit2 is initialised exactly once per process, lazily and thread-safely (Swift globals are
+/// initialised with `swift_once`). It is never shut down: the process owns it until exit.
+private let libgit2Runtime: Int32 = git_libgit2_init()
+
+enum LibGit2 {
+    static func ensureInitialized() throws {
+        if libgit2Runtime < 0 { throw GitError.libgit2(libgit2Runtime, "cannot initialise libgit2") }
+    }
+}
+
+extension ObjectID {
+    /// The id held in a libgit2 oid (always 20 bytes for SHA-1 repositories).
+    init(_ oid: git_oid) {
+        let bytes = withUnsafeBytes(of: oid.id) { Array($0) }
+        self = ObjectID(bytes: bytes) ?? .zero   // a git_oid is 20 bytes by definition
+    }
+
+    /// The libgit2 form of this id.
+    var gitOID: git_oid {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { raw in
+            for (index, byte) in bytes.enumerated() where index < raw.count { raw[index] = byte }
+        }
+        return oid
+    }
+}
+
+extension ObjectID {
+    init(_ oid: UnsafePointer<git_oid>) { self.init(oid.pointee) }
+}
+
+/// Copies a NUL-terminated C string into raw bytes (no UTF-8 repair).
+func bytesOfCString(_ pointer: UnsafePointer<CChar>) -> [UInt8] {
+    let length = strlen(pointer)
+    return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+        Array(UnsafeBufferPointer(start: $0, count: length))
+    }
+}
+
+/// Rejects strings that cannot cross into C intact (an embedded NUL would silently truncate them).
+func cSafe(_ value: String, _ what: String) throws -> String {
+    if value.utf8.contains(0) { throw GitError("\(what) contains a NUL byte") }
+    return value
+}
+
+/// Reads and frees a libgit2 buffer.
+func takeString(_ buffer: inout git_buf) -> String {
+    defer { git_buf_dispose(&buffer) }
+    guard let pointer = buffer.ptr else { return "" }
+    return String(decoding: UnsafeRawBufferPointer(start: pointer, count: buffer.size), as: UTF8.self)
+}
