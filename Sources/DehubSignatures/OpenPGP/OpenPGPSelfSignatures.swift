@@ -15,13 +15,13 @@ struct OpenPGPSelfSignatures {
     /// Evaluates the primary key and its subkeys.
     static func evaluate(_ packets: OpenPGPCertificatePackets) throws -> (primary: OpenPGPComponentKey, subkeys: [OpenPGPComponentKey]) {
         var checker = OpenPGPSelfSignatures(primary: packets.primary)
-        let primary = try checker.evaluatePrimary(packets)
+        let (primary, problem) = try checker.evaluatePrimary(packets)
         var subkeys: [OpenPGPComponentKey] = []
         for subkey in packets.subkeys {
             var component = try checker.evaluateSubkey(subkey)
             if primary.isRevoked { component.isRevoked = true }
-            if component.unusableReason == nil, let reason = primary.unusableReason {
-                component.unusableReason = "its primary key \(primary.keyID) is unusable (\(reason))"
+            if component.unusableReason == nil, let problem {
+                component.unusableReason = "its primary key \(primary.keyID) is unusable (\(problem))"
             }
             // A subkey cannot outlive its primary key.
             component.expiresAt = [component.expiresAt, primary.expiresAt].compactMap { $0 }.min()
@@ -30,7 +30,8 @@ struct OpenPGPSelfSignatures {
         return (primary, subkeys)
     }
 
-    private mutating func evaluatePrimary(_ packets: OpenPGPCertificatePackets) throws -> OpenPGPComponentKey {
+    /// The primary key, and what makes the whole key unusable (nil when its self-signatures are in order).
+    private mutating func evaluatePrimary(_ packets: OpenPGPCertificatePackets) throws -> (OpenPGPComponentKey, problem: String?) {
         var component = OpenPGPComponentKey(packet: primary, primaryKeyID: primary.keyID)
         if case .unusable(let reason) = primary.material {
             throw SignatureFailure("key \(primary.keyID) is not supported: \(reason)")
@@ -53,14 +54,14 @@ struct OpenPGPSelfSignatures {
         }
         guard let current = latest(selfSignatures) else {
             component.unusableReason = "it has no valid self-signature"
-            return component
+            return (component, component.unusableReason)
         }
         apply(current, to: &component)
         // Key flags on the primary: signing needs 0x02; a self-signature without key flags allows it.
         if let flags = current.subpackets.keyFlags, flags & 0x02 == 0 {
             component.unusableReason = "its key flags do not allow signing"
         }
-        return component
+        return (component, nil)
     }
 
     private mutating func evaluateSubkey(_ subkey: OpenPGPCertificatePackets.Subkey) throws -> OpenPGPComponentKey {
