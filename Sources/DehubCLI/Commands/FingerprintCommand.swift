@@ -20,7 +20,7 @@ struct FingerprintCommand: AsyncParsableCommand {
             do {
                 payload = try CommitMessage.parse(commit.message).payload
             } catch {
-                throw CLIError("\(id.short) is not a dehub commit: \(error.message)", status: .dataError)
+                throw CLIError("\(id.short) is not a dehub commit: \(error)", status: .dataError)
             }
             switch payload.body {
             case .change(let description):

@@ -66,8 +66,13 @@ struct VerifyCommand: AsyncParsableCommand {
 }
 
 extension String {
+    /// Splits `A..B` at its first `..`.
     func components(separatedBy separator: String) -> [String] {
-        guard let r = range(of: separator) else { return [self] }
-        return [String(self[..<r.lowerBound]), String(self[r.upperBound...])]
+        let s = Array(utf8), sep = Array(separator.utf8)
+        guard s.count >= sep.count else { return [self] }
+        for i in 0...(s.count - sep.count) where Array(s[i..<(i + sep.count)]) == sep {
+            return [String(decoding: s[..<i], as: UTF8.self), String(decoding: s[(i + sep.count)...], as: UTF8.self)]
+        }
+        return [self]
     }
 }

@@ -52,7 +52,7 @@ struct InstallHookCommand: AsyncParsableCommand {
                 try files.copyItem(atPath: binary, toPath: temporary)
             } else {
                 let arguments = prePush ? "hook pre-push \"$@\"" : "hook pre-receive"
-                let script = "#!/bin/sh\n\(Self.marker)\nexec '\(binary.replacingOccurrences(of: "'", with: "'\\''"))' \(arguments)\n"
+                let script = "#!/bin/sh\n\(Self.marker)\nexec '\(binary.replacing("'", with: "'\\''"))' \(arguments)\n"
                 guard files.createFile(atPath: temporary, contents: Data(script.utf8)) else {
                     throw CLIError("could not write \(temporary)", status: .ioError)
                 }

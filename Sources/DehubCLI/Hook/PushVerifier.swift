@@ -36,7 +36,7 @@ struct PushVerifier {
         let mainRef = "refs/heads/main"
         let mainUpdate = updates.first { $0.ref == mainRef }
         // main's root after the push: from main's new tip when this push moves it, else from the current main.
-        let mainTipAfter = mainUpdate.map(\.new) ?? (try currentTip(of: mainRef))
+        let mainTipAfter = try mainUpdate.map(\.new) ?? currentTip(of: mainRef)
         let mainRoots = try mainTipAfter.flatMap { $0.isZero ? nil : Set(try repo.rootCommits(of: $0)) }
 
         for update in updates {
@@ -71,7 +71,7 @@ struct PushVerifier {
                     hint: "fetch first (git fetch), rebase onto the remote branch, then push"))
                 continue
             }
-            let nonFastForward = !update.isCreation && !(try repo.isAncestor(update.old, of: update.new))
+            let nonFastForward = try !update.isCreation && !repo.isAncestor(update.old, of: update.new)
             var commits = try commitsBrought(by: update, branch: branch, mainTip: mainTipAfter)
             // A non-fast-forward that brings no new commit (main rewound to an ancestor, or moved sideways onto
             // existing commits) is still judged: its new tip is checked with the non-fast-forward flag.

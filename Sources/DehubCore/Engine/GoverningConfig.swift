@@ -7,6 +7,10 @@ public struct GoverningConfig: Sendable {
     public struct AccountKeys: Sendable {
         public var pgp: [String] = []
         public var ssh: [String] = []
+        public init(pgp: [String] = [], ssh: [String] = []) {
+            self.pgp = pgp
+            self.ssh = ssh
+        }
     }
 }
 

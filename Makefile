@@ -1,0 +1,49 @@
+# dehub: `make run` starts the host with a demo repo; `make test` runs every test. Both install what is
+# missing (Debian packages, with apt-get) and build first.
+
+SWIFT ?= swift
+DEB_PACKAGES := git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev
+BENCH_PACKAGES := hyperfine
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build test run demo bench fmt lint clean
+
+all: build
+
+# Installs only what is missing; `apt-get update` runs once, and only when something is.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES) $(EXTRA_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install the Swift 6.3 toolchain (https://swift.org/install)"; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+run: deps
+	$(SWIFT) build -c release --product dehub
+	bash scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/dehub"
+
+bench:
+	$(MAKE) deps EXTRA_PACKAGES="$(BENCH_PACKAGES)"
+	$(SWIFT) build -c release --product dehub
+	bash bench/verify-bench.sh "$$($(SWIFT) build -c release --show-bin-path)"
+
+fmt:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build .build-static dist
+
+-include deploy/static.mk
