@@ -22,3 +22,20 @@ public struct DehubCommand: AsyncParsableCommand {
 public enum DehubVersion {
     public static let string = "0.1.0"
 }
+
+/// Parses the command line and runs the chosen command (async commands included).
+public enum DehubMain {
+    public static func main() async -> Never {
+        do {
+            var command = try DehubCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            DehubCommand.exit()
+        } catch {
+            DehubCommand.exit(withError: error)
+        }
+    }
+}

@@ -13,5 +13,5 @@ case "pre-push":
     let remote = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "origin"
     exit(HookRunner.run(mode: .prePush(remote: remote)))
 default:
-    await DehubCommand.main()
+    await DehubMain.main()
 }

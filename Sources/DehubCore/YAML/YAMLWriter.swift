@@ -39,28 +39,30 @@ public enum YAMLWriter {
         yaml_emitter_set_unicode(emitter, 1)
         yaml_emitter_set_width(emitter, -1)
 
-        var event = yaml_event_t()
+        let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+        defer { event.deallocate() }
+        event.initialize(to: yaml_event_t())
         func emit() {
             // Events built here are always well formed; libyaml fails only on a programming error.
-            guard yaml_emitter_emit(emitter, &event) == 1 else {
+            guard yaml_emitter_emit(emitter, event) == 1 else {
                 let problem = emitter.pointee.problem.map { String(cString: $0) } ?? "unknown"
                 fatalError("libyaml emitter: \(problem)")
             }
         }
-        yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING); emit()
-        yaml_document_start_event_initialize(&event, nil, nil, nil, 0); emit()
-        emitValue(value, event: &event, emit: emit)
-        yaml_document_end_event_initialize(&event, 1); emit()
-        yaml_stream_end_event_initialize(&event); emit()
+        yaml_stream_start_event_initialize(event, YAML_UTF8_ENCODING); emit()
+        yaml_document_start_event_initialize(event, nil, nil, nil, 0); emit()
+        emitValue(value, event: event, emit: emit)
+        yaml_document_end_event_initialize(event, 1); emit()
+        yaml_stream_end_event_initialize(event); emit()
         return String(decoding: sink.bytes, as: UTF8.self)
     }
 
     private final class OutputSink { var bytes: [UInt8] = [] }
 
-    private static func emitValue(_ value: YAMLValue, event: inout yaml_event_t, emit: () -> Void) {
+    private static func emitValue(_ value: YAMLValue, event: UnsafeMutablePointer<yaml_event_t>, emit: () -> Void) {
         switch value {
         case .plain(let text):
-            scalar(text, style: YAML_PLAIN_SCALAR_STYLE, event: &event)
+            scalar(text, style: YAML_PLAIN_SCALAR_STYLE, event: event)
             emit()
         case .string(let text):
             let style: yaml_scalar_style_t
@@ -71,33 +73,33 @@ public enum YAMLWriter {
             } else {
                 style = YAML_ANY_SCALAR_STYLE
             }
-            scalar(text, style: style, event: &event)
+            scalar(text, style: style, event: event)
             emit()
         case .sequence(let items):
-            yaml_sequence_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE)
+            yaml_sequence_start_event_initialize(event, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE)
             emit()
-            for item in items { emitValue(item, event: &event, emit: emit) }
-            yaml_sequence_end_event_initialize(&event)
+            for item in items { emitValue(item, event: event, emit: emit) }
+            yaml_sequence_end_event_initialize(event)
             emit()
         case .mapping(let pairs):
-            yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
+            yaml_mapping_start_event_initialize(event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
             emit()
             for (key, item) in pairs {
-                scalar(key, style: YAML_PLAIN_SCALAR_STYLE, event: &event)
+                scalar(key, style: YAML_PLAIN_SCALAR_STYLE, event: event)
                 emit()
-                emitValue(item, event: &event, emit: emit)
+                emitValue(item, event: event, emit: emit)
             }
-            yaml_mapping_end_event_initialize(&event)
+            yaml_mapping_end_event_initialize(event)
             emit()
         }
     }
 
-    private static func scalar(_ text: String, style: yaml_scalar_style_t, event: inout yaml_event_t) {
+    private static func scalar(_ text: String, style: yaml_scalar_style_t, event: UnsafeMutablePointer<yaml_event_t>) {
         var bytes = Array(text.utf8)
         let count = Int32(bytes.count)
         bytes.append(0)  // never an empty buffer; libyaml copies `count` bytes
         bytes.withUnsafeMutableBufferPointer { p in
-            _ = yaml_scalar_event_initialize(&event, nil, nil, p.baseAddress!, count, 1, 1, style)
+            _ = yaml_scalar_event_initialize(event, nil, nil, p.baseAddress!, count, 1, 1, style)
         }
     }
 }
