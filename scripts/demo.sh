@@ -41,10 +41,19 @@ access_controls:
   - type: signature
     account_ids: [alice, bob]
     count: 2
+- action: deny               # without this, default #3 would let one signature through
+  filters:
+  - type: branch
+    pattern: main
 YAML
 git add .dehub
-say "the root commit (the root of trust): signed by alice, checked against its own config"
+say "the root of trust needs what main's rules need: alice proposes it on a thread, bob accredits it, combine"
+git symbolic-ref HEAD refs/heads/bootstrap
 run "$DEHUB" commit --as alice --sign-key "$WORK/alice" change --descr "Initial config: alice and bob"
+ROOT=$(git rev-parse HEAD)
+run "$DEHUB" commit --as bob --sign-key "$WORK/bob" credential --start "$ROOT"
+run "$DEHUB" combine --start "$ROOT" --end bootstrap --onto main
+git switch -q main; git branch -q -D bootstrap
 run "$DEHUB" verify
 
 say "a thread: alice proposes a change"

@@ -61,10 +61,11 @@ public enum ConfigDecoder {
         case "pgp_public_key_file", "ssh_public_key_file":
             let pathNode = try map.requiredNode("path")
             let file = try YAMLMappingReader.string(pathNode, path: map.fieldPath("path"))
-            guard let normal = RepoPath.normalize(file) else {
+            guard let normal = RepoPath.normalize(file), normal.hasPrefix(".dehub/") else {
                 throw YAMLFieldError(
                     field: map.fieldPath("path"),
-                    problem: "'\(file)' must be a relative path inside the repository (no '..', no leading '/')", mark: pathNode.mark)
+                    problem: "'\(file)' must be a relative path under .dehub/ (no '..', no leading '/'), so that the config's own rules guard it",
+                    mark: pathNode.mark)
             }
             signifier = type == "pgp_public_key_file" ? .pgpPublicKeyFile(path: normal) : .sshPublicKeyFile(path: normal)
         default:
@@ -165,7 +166,7 @@ public enum ConfigDecoder {
     static func parseCount(_ s: YAMLScalar, field: String) throws -> SignatureRequirement.Count {
         let text = s.value
         let digits = text.hasSuffix("%") ? String(text.dropLast()) : text
-        guard !digits.isEmpty, digits.utf8.count <= 6, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(digits) else {
+        guard !digits.isEmpty, digits.utf8.count <= 6, digits == "0" || !digits.hasPrefix("0"), digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(digits) else {
             throw YAMLFieldError(field: field, problem: "must be a whole number or a percentage such as \"66%\", not '\(text)'", mark: s.mark)
         }
         if text.hasSuffix("%") {

@@ -59,7 +59,17 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
             case .literal(let c):
                 for j in 0..<path.count where reachable[j] && path[j] == c { next[j + 1] = true }
             case .anyChar:
-                for j in 0..<path.count where reachable[j] && path[j] != slash { next[j + 1] = true }
+                // One character: a whole UTF-8 sequence (invalid bytes count one each).
+                for j in 0..<path.count where reachable[j] && path[j] != slash {
+                    let lead = path[j]
+                    let length = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                    let end = j + length
+                    if end <= path.count, path[(j + 1)..<end].allSatisfy({ $0 & 0xC0 == 0x80 }) {
+                        next[end] = true
+                    } else {
+                        next[j + 1] = true
+                    }
+                }
             case .star:
                 var on = false
                 for j in 0...path.count {

@@ -67,13 +67,13 @@ public final class CommitVerifier {
                     hint: "re-create the commit with `dehub commit` and collect credentials again")
             }
         case .comment(let text):
-            try refuseFiles(files, type: "comment")
             let actual = Fingerprint.comment(text)
             guard actual == payload.fingerprint else {
                 throw Rejection(
                     .fingerprint, "the payload's fingerprint \(payload.fingerprint) does not match the comment (\(actual))",
                     hint: "re-create the comment with `dehub commit comment`")
             }
+            try refuseFiles(files, type: "comment")
         case .credential:
             try refuseFiles(files, type: "credential")
         }

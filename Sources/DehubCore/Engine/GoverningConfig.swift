@@ -36,7 +36,13 @@ public final class ConfigLoader: @unchecked Sendable {
     }
 
     private func loadUncached(tree: ObjectID) throws -> Result<GoverningConfig, ConfigError> {
-        guard let bytes = try repository.blob(at: Config.path, inTree: tree, limit: ConfigDecoder.maxBytes) else {
+        let found: [UInt8]?
+        do {
+            found = try repository.blob(at: Config.path, inTree: tree, limit: ConfigDecoder.maxBytes)
+        } catch {
+            return .failure(ConfigError("\(Config.path) could not be read (larger than \(ConfigDecoder.maxBytes) bytes?): \(error)"))
+        }
+        guard let bytes = found else {
             return .success(GoverningConfig(config: Config(), keys: [:]))
         }
         let config: Config
@@ -53,7 +59,14 @@ public final class ConfigLoader: @unchecked Sendable {
                 case .pgpPublicKey(let body): material.pgp.append(body)
                 case .sshPublicKey(let body): material.ssh.append(body)
                 case .pgpPublicKeyFile(let path), .sshPublicKeyFile(let path):
-                    guard let data = try repository.blob(at: path, inTree: tree, limit: Self.maxKeyFileBytes) else {
+                    let found: [UInt8]?
+                    do {
+                        found = try repository.blob(at: path, inTree: tree, limit: Self.maxKeyFileBytes)
+                    } catch {
+                        return .failure(ConfigError(
+                            "\(Config.path): key file '\(path)' of account '\(account.id)' could not be read (larger than \(Self.maxKeyFileBytes) bytes?): \(error)"))
+                    }
+                    guard let data = found else {
                         return .failure(ConfigError(
                             "\(Config.path): account '\(account.id)' names key file '\(path)', which is not a file in the same tree"))
                     }

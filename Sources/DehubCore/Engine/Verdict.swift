@@ -1,4 +1,4 @@
-/// The checks of format §6, in the order they run.
+/// The checks of format §6, in the order they run (ancestry is checked per branch update, not per commit).
 public enum VerificationCheck: String, Sendable, CaseIterable {
     case commitShape = "commit shape"
     case config = "config"
@@ -9,7 +9,6 @@ public enum VerificationCheck: String, Sendable, CaseIterable {
     case accessControls = "access controls"
     case rootOfTrust = "root of trust"
     case ancestry = "ancestry"
-    case limits = "limits"
 }
 
 /// How one credential on a commit fared.

@@ -7,6 +7,7 @@ public enum PlainScalarResolution: Equatable, Sendable {
     case boolean
     case integer
     case float
+    case timestamp
 
     public var name: String {
         switch self {
@@ -15,6 +16,7 @@ public enum PlainScalarResolution: Equatable, Sendable {
         case .boolean: return "boolean"
         case .integer: return "integer"
         case .float: return "number"
+        case .timestamp: return "timestamp"
         }
     }
 
@@ -34,6 +36,7 @@ public enum PlainScalarResolution: Equatable, Sendable {
         let b = Array(value.utf8)
         if isInteger(b) { return .integer }
         if isFloat(b) { return .float }
+        if isTimestamp(b) { return .timestamp }
         return .string
     }
 
@@ -71,6 +74,23 @@ public enum PlainScalarResolution: Equatable, Sendable {
             for g in groups.dropFirst() where g.isEmpty || g.count > 2 || !g.allSatisfy(isDigit) { return false }
         }
         return true
+    }
+
+    /// YAML 1.1 timestamps: `YYYY-M-D`, alone or followed by a time (`T`, `t` or a space).
+    static func isTimestamp(_ b: [UInt8]) -> Bool {
+        guard b.count >= 8, b[0...3].allSatisfy(isDigit), b[4] == UInt8(ascii: "-") else { return false }
+        var i = 5
+        for part in 0..<2 {
+            let start = i
+            while i < b.count, isDigit(b[i]), i - start < 2 { i += 1 }
+            guard i > start else { return false }
+            if part == 0 {
+                guard i < b.count, b[i] == UInt8(ascii: "-") else { return false }
+                i += 1
+            }
+        }
+        return i == b.count || b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == UInt8(ascii: " ")
+            || b[i] == UInt8(ascii: "\t")
     }
 
     /// `[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?` (covers 1.1 and 1.2 forms).

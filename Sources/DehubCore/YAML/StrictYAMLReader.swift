@@ -132,7 +132,7 @@ private struct Composer {
                 let (keyEvent, keyMark) = try next()
                 if case .mappingEnd = keyEvent { break }
                 guard case .scalar(let key, let plain) = keyEvent else {
-                    throw YAMLError("mapping keys must be plain strings", at: keyMark)
+                    throw YAMLError("mapping keys must be strings", at: keyMark)
                 }
                 guard seen.insert(key).inserted else {
                     throw YAMLError("duplicate key '\(key)'", at: keyMark)
