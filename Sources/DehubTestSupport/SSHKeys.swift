@@ -113,6 +113,10 @@ public final class SSHSharedKeys: Sendable {
         do { return try SSHSharedKeys() } catch { fatalError("cannot make SSH test keys: \(error)") }
     }()
 
+    /// A commit-like message for tests to sign.
+    public static let sampleMessage = Array(
+        "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@example.com> 0 +0000\n\nhello\n".utf8)
+
     public let workspace: SSHTestWorkspace
     private let keys: [SSHTestKeyType: SSHTestKey]
     /// A second Ed25519 key, for wrong-key cases.

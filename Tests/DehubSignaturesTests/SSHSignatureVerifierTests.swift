@@ -4,6 +4,8 @@ import Testing
 
 @testable import DehubSignatures
 
+private let sampleMessage = SSHSharedKeys.sampleMessage
+
 /// The in-process verifier must agree with `ssh-keygen -Y verify` on real signatures, good and bad.
 @Suite("SSH signature verifier against ssh-keygen")
 struct SSHSignatureVerifierTests {
