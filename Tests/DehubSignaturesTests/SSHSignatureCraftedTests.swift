@@ -85,6 +85,20 @@ struct SSHSignatureCraftedTests {
         #expect(failure(blob) == SignatureFailure("bad SSH signature"))
     }
 
+    /// Attack: take Alice's valid signature and swap in Mallory's key, hoping the key in the blob is trusted alone.
+    @Test func swappedSignerKey() throws {
+        let mallory = Ed25519SSHSigner()
+        let blob = try crafted { $0.publicKey = mallory.publicKey.blob }
+        do {
+            try verifier.verify(signature: blob, over: sampleMessage, publicKey: mallory.publicKey)
+            Issue.record("a signature with a swapped-in key verified")
+        } catch {
+            #expect(error as? SignatureFailure == SignatureFailure("bad SSH signature"))
+        }
+        #expect(failure(blob) == SignatureFailure(
+            "SSH signature was made by key \(mallory.publicKey.fingerprint) not \(signer.publicKey.fingerprint)"))
+    }
+
     @Test func namespaceMustBePrintable() throws {
         #expect(failure(try crafted { $0.namespace = "de\u{1b}[31mhub" })
             == SignatureFailure("malformed SSH signature: namespace is not printable ASCII"))

@@ -46,6 +46,15 @@ struct SSHSignatureVerifierTests {
         #expect(ours(empty.blob, [], key) == nil)
     }
 
+    @Test("sha256 message hashes (ssh-keygen -O hashalg=sha256) verify", arguments: SSHTestKeyType.allCases)
+    func sha256(type: SSHTestKeyType) throws {
+        let made = keys.key(type)
+        let armored = try workspace.keygenSign(sampleMessage, keyFile: made.privateKeyPath, options: ["hashalg=sha256"])
+        let blob = try SSHSignatureArmor.dearmor(armored)
+        #expect(try SSHSignatureBlob(parsing: blob).hashAlgorithm == "sha256")
+        #expect(ours(blob, sampleMessage, try SSHPublicKey(line: made.publicKeyLine)) == nil)
+    }
+
     @Test("a tampered message fails", arguments: SSHTestKeyType.allCases)
     func tamperedMessage(type: SSHTestKeyType) throws {
         let (_, blob, key) = try signed(type)
