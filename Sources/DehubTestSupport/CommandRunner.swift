@@ -40,8 +40,9 @@ public enum CommandRunner {
         let scratch = files.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)")
         try files.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? files.removeItem(at: scratch) }
-        let inPath = scratch.appendingPathComponent("in").path, outPath = scratch.appendingPathComponent("out").path,
-            errPath = scratch.appendingPathComponent("err").path
+        let inPath = scratch.appendingPathComponent("in").path
+        let outPath = scratch.appendingPathComponent("out").path
+        let errPath = scratch.appendingPathComponent("err").path
         try Data(stdin).write(to: URL(fileURLWithPath: inPath))
 
         var env = ProcessInfo.processInfo.environment
@@ -58,7 +59,8 @@ public enum CommandRunner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t(), defaults = sigset_t()
+        var noSignals = sigset_t()
+        var defaults = sigset_t()
         sigemptyset(&noSignals)
         sigemptyset(&defaults)
         for signal: Int32 in 1..<32 where signal != SIGKILL && signal != SIGSTOP { sigaddset(&defaults, signal) }
@@ -97,7 +99,8 @@ public enum CommandRunner {
         _ executable: String, _ arguments: [String] = [], environment: [String: String?] = [:],
         stdin: [UInt8] = [], workingDirectory: String? = nil
     ) throws -> CommandResult {
-        let result = try run(executable, arguments, environment: environment, stdin: stdin, workingDirectory: workingDirectory)
+        let result = try run(
+            executable, arguments, environment: environment, stdin: stdin, workingDirectory: workingDirectory)
         guard result.succeeded else { throw CommandFailure(command: [executable] + arguments, result: result) }
         return result
     }
@@ -109,6 +112,7 @@ public enum CommandRunner {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         throw CommandFailure(
-            command: [executable], result: CommandResult(exitCode: 127, stdout: [], stderr: Array("not found in PATH".utf8)))
+            command: [executable],
+            result: CommandResult(exitCode: 127, stdout: [], stderr: Array("not found in PATH".utf8)))
     }
 }

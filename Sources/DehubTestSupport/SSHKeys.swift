@@ -71,16 +71,20 @@ public final class SSHTestWorkspace: @unchecked Sendable {
 
     /// `ssh-keygen -Y sign`: the armoured signature over `message`.
     /// `options` are extra `-O` options, e.g. `["hashalg=sha256"]`.
-    public func keygenSign(_ message: [UInt8], keyFile: String, namespace: String = "dehub", options: [String] = [],
-                           extraEnvironment: [String: String?] = [:]) throws -> String {
+    public func keygenSign(
+        _ message: [UInt8], keyFile: String, namespace: String = "dehub", options: [String] = [],
+        extraEnvironment: [String: String?] = [:]
+    ) throws -> String {
         let env = environment.merging(extraEnvironment) { _, new in new }
         let arguments = ["-q", "-Y", "sign", "-n", namespace, "-f", keyFile] + options.flatMap { ["-O", $0] }
         return try CommandRunner.check("ssh-keygen", arguments, environment: env, stdin: message).stdoutText
     }
 
     /// `ssh-keygen -Y verify` of an armoured signature against one trusted key. True when it exits 0.
-    public func keygenVerifies(_ message: [UInt8], armoredSignature: String, publicKeyLine: String,
-                               namespace: String = "dehub") throws -> Bool {
+    public func keygenVerifies(
+        _ message: [UInt8], armoredSignature: String, publicKeyLine: String,
+        namespace: String = "dehub"
+    ) throws -> Bool {
         let id = UUID().uuidString
         let signers = try write(Array("signer@dehub.test \(publicKeyLine)\n".utf8), to: "allowed-\(id)")
         let sig = try write(Array(armoredSignature.utf8), to: "sig-\(id)")
@@ -96,15 +100,19 @@ public final class SSHTestWorkspace: @unchecked Sendable {
         let out = try CommandRunner.check("ssh-agent", ["-s", "-a", socket], environment: environment).stdoutText
         guard let range = out.range(of: "SSH_AGENT_PID="),
             let pid = pid_t(out[range.upperBound...].prefix(while: \.isNumber))
-        else { throw CommandFailure(command: ["ssh-agent"], result: .init(exitCode: 0, stdout: Array(out.utf8), stderr: [])) }
+        else {
+            throw CommandFailure(
+                command: ["ssh-agent"], result: .init(exitCode: 0, stdout: Array(out.utf8), stderr: []))
+        }
         lock.withLock { agentPIDs.append(pid) }
         return socket
     }
 
     /// `ssh-add KEYFILE` into the agent at `socket`.
     public func addToAgent(_ key: SSHTestKey, socket: String) throws {
-        try CommandRunner.check("ssh-add", ["-q", key.privateKeyPath],
-                                environment: environment.merging(["SSH_AUTH_SOCK": socket]) { _, new in new })
+        try CommandRunner.check(
+            "ssh-add", ["-q", key.privateKeyPath],
+            environment: environment.merging(["SSH_AUTH_SOCK": socket]) { _, new in new })
     }
 }
 

@@ -49,7 +49,8 @@ struct SSHFuzzTests {
         let keys = SSHSharedKeys.shared
         let made = keys.key(keyType)
         let key = try SSHPublicKey(line: made.publicKeyLine)
-        let blob = try SSHSignatureArmor.dearmor(try keys.workspace.keygenSign(sampleMessage, keyFile: made.privateKeyPath))
+        let blob = try SSHSignatureArmor.dearmor(
+            try keys.workspace.keygenSign(sampleMessage, keyFile: made.privateKeyPath))
         var rng = SplitMix64(state: 0xDE4B_0000 + UInt64(keyType.rawValue.count))
         let iterations = keyType == .rsa3072 ? 1500 : 4000
         var verified = 0
@@ -101,7 +102,8 @@ struct SSHFuzzTests {
         var rng = SplitMix64(state: 7)
         let key = Ed25519SSHSigner().publicKey
         for _ in 0..<3000 {
-            let bytes = Array(SSHSignatureBlob.magic + [0, 0, 0, 1]).prefix(Int(rng.next() % 11))
+            let bytes =
+                Array(SSHSignatureBlob.magic + [0, 0, 0, 1]).prefix(Int(rng.next() % 11))
                 + (0..<Int(rng.next() % 300)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             #expect(throws: SignatureFailure.self) {
                 try SSHSignatureVerifier().verify(signature: Array(bytes), over: [], publicKey: key)

@@ -22,7 +22,9 @@ struct SSHSignatureVerifierTests {
         return (armored, try SSHSignatureArmor.dearmor(armored), try SSHPublicKey(line: made.publicKeyLine))
     }
 
-    func ours(_ blob: [UInt8], _ message: [UInt8], _ key: SSHPublicKey, namespace: String = "dehub") -> SignatureFailure? {
+    func ours(_ blob: [UInt8], _ message: [UInt8], _ key: SSHPublicKey, namespace: String = "dehub")
+        -> SignatureFailure?
+    {
         do {
             try verifier.verify(signature: blob, over: message, publicKey: key, namespace: namespace)
             return nil
@@ -80,15 +82,18 @@ struct SSHSignatureVerifierTests {
         let (_, blob, _) = try signed(type)
         let signer = try SSHPublicKey(line: keys.key(type).publicKeyLine)
         let other = try SSHPublicKey(line: keys.otherKey.publicKeyLine)
-        #expect(ours(blob, sampleMessage, other)
-            == SignatureFailure("SSH signature was made by key \(signer.fingerprint) not \(other.fingerprint)"))
+        #expect(
+            ours(blob, sampleMessage, other)
+                == SignatureFailure("SSH signature was made by key \(signer.fingerprint) not \(other.fingerprint)"))
         #expect(try !theirs(blob, sampleMessage, other))
     }
 
     @Test("a signature for namespace git fails", arguments: SSHTestKeyType.allCases)
     func wrongNamespace(type: SSHTestKeyType) throws {
         let (_, blob, key) = try signed(type, namespace: "git")
-        #expect(ours(blob, sampleMessage, key) == SignatureFailure("SSH signature is for namespace 'git', expected 'dehub'"))
+        #expect(
+            ours(blob, sampleMessage, key) == SignatureFailure("SSH signature is for namespace 'git', expected 'dehub'")
+        )
         #expect(try !theirs(blob, sampleMessage, key))
         #expect(ours(blob, sampleMessage, key, namespace: "git") == nil)
     }
@@ -100,17 +105,23 @@ struct SSHSignatureVerifierTests {
             let failure = ours(Array(blob.prefix(length)), sampleMessage, key)
             #expect(failure != nil, "prefix of \(length) bytes verified")
         }
-        #expect(ours(Array(blob.prefix(10)), sampleMessage, key)
-            == SignatureFailure("malformed SSH signature: truncated signer public key: needs 4 bytes, 0 left"))
-        #expect(ours(blob + [0], sampleMessage, key)
-            == SignatureFailure("malformed SSH signature: 1 trailing bytes after the SSH signature"))
+        #expect(
+            ours(Array(blob.prefix(10)), sampleMessage, key)
+                == SignatureFailure("malformed SSH signature: truncated signer public key: needs 4 bytes, 0 left"))
+        #expect(
+            ours(blob + [0], sampleMessage, key)
+                == SignatureFailure("malformed SSH signature: 1 trailing bytes after the SSH signature"))
         #expect(try !theirs(Array(blob.dropLast()), sampleMessage, key))
     }
 
     @Test func keyLineConvenience() throws {
         let (_, blob, key) = try signed(.ed25519)
         try verifier.verify(signature: blob, over: sampleMessage, publicKeyLine: keys.key(.ed25519).publicKeyLine)
-        #expect(throws: SignatureFailure("unknown SSH key type 'ssh-dss' (supported: ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-rsa)")) {
+        #expect(
+            throws: SignatureFailure(
+                "unknown SSH key type 'ssh-dss' (supported: ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-rsa)"
+            )
+        ) {
             try verifier.verify(signature: blob, over: sampleMessage, publicKeyLine: "ssh-dss AAAA")
         }
         _ = key
