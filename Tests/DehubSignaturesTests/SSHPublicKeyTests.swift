@@ -3,6 +3,8 @@ import Testing
 
 @testable import DehubSignatures
 
+private let sampleMessage = SSHSharedKeys.sampleMessage
+
 @Suite("SSH public keys")
 struct SSHPublicKeyTests {
     let keys = SSHSharedKeys.shared
@@ -11,7 +13,8 @@ struct SSHPublicKeyTests {
     func parsesRealKeys(type: SSHTestKeyType) throws {
         let made = keys.key(type)
         let key = try SSHPublicKey(line: made.publicKeyLine)
-        let fingerprint = try CommandRunner.check("ssh-keygen", ["-l", "-E", "sha256", "-f", made.publicKeyPath]).stdoutText
+        let fingerprint = try CommandRunner.check("ssh-keygen", ["-l", "-E", "sha256", "-f", made.publicKeyPath])
+            .stdoutText
         // "256 SHA256:abc… comment (ED25519)"
         #expect(fingerprint.split(separator: " ")[1] == key.fingerprint[...])
         #expect(key.comment == "\(type.rawValue)@dehub.test")
@@ -39,28 +42,38 @@ struct SSHPublicKeyTests {
 
     @Test func toleratesBlanksAndNewline() throws {
         let key = try SSHPublicKey(line: keys.key(.ed25519).publicKeyLine)
-        let spaced = try SSHPublicKey(line: "  \(key.keyType.rawValue)\t \(SSHBase64.encode(key.blob))   two words  \r\n")
+        let spaced = try SSHPublicKey(
+            line: "  \(key.keyType.rawValue)\t \(SSHBase64.encode(key.blob))   two words  \r\n")
         #expect(spaced == key)
         #expect(spaced.comment == "two words")
     }
 
-    @Test("rejects bad key lines with a precise message", arguments: [
-        ("", "empty SSH public key"),
-        ("   ", "empty SSH public key"),
-        ("ssh-dss AAAAB3NzaC1kc3MAAACBAP", "unknown SSH key type 'ssh-dss' (supported: ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-rsa)"),
-        ("ssh-ed25519", "SSH public key 'ssh-ed25519' has no key data"),
-        ("ssh-ed25519 AAAA!!!!", "SSH public key 'ssh-ed25519' has bad base64 key data"),
-        ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE", "SSH public key 'ssh-ed25519' has bad base64 key data"),
-        ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA==\nssh-ed25519 AAAA", "SSH public key must be a single line"),
-        ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5", "malformed SSH public key: truncated Ed25519 key: needs 4 bytes, 0 left"),
-    ])
+    @Test(
+        "rejects bad key lines with a precise message",
+        arguments: [
+            ("", "empty SSH public key"),
+            ("   ", "empty SSH public key"),
+            (
+                "ssh-dss AAAAB3NzaC1kc3MAAACBAP",
+                "unknown SSH key type 'ssh-dss' (supported: ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-rsa)"
+            ),
+            ("ssh-ed25519", "SSH public key 'ssh-ed25519' has no key data"),
+            ("ssh-ed25519 AAAA!!!!", "SSH public key 'ssh-ed25519' has bad base64 key data"),
+            ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE", "SSH public key 'ssh-ed25519' has bad base64 key data"),
+            ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA==\nssh-ed25519 AAAA", "SSH public key must be a single line"),
+            (
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5",
+                "malformed SSH public key: truncated Ed25519 key: needs 4 bytes, 0 left"
+            ),
+        ])
     func rejectsBadLines(line: String, message: String) {
         #expect(throws: SSHKeyError(message)) { try SSHPublicKey(line: line) }
     }
 
     @Test func rejectsTypeMismatchBetweenLineAndBlob() throws {
         let ecdsa = try SSHPublicKey(line: keys.key(.ecdsa256).publicKeyLine)
-        #expect(throws: SSHKeyError("SSH public key line says 'ssh-ed25519' but its key data is 'ecdsa-sha2-nistp256'")) {
+        #expect(throws: SSHKeyError("SSH public key line says 'ssh-ed25519' but its key data is 'ecdsa-sha2-nistp256'"))
+        {
             try SSHPublicKey(line: "ssh-ed25519 " + SSHBase64.encode(ecdsa.blob))
         }
     }
@@ -70,7 +83,9 @@ struct SSHPublicKeyTests {
         #expect(throws: SSHKeyError("malformed SSH public key: 1 trailing bytes after the SSH public key")) {
             try SSHPublicKey(blob: ed.blob + [0])
         }
-        #expect(throws: SSHKeyError("malformed SSH public key: truncated Ed25519 key: length 32 exceeds the 31 bytes left")) {
+        #expect(
+            throws: SSHKeyError("malformed SSH public key: truncated Ed25519 key: length 32 exceeds the 31 bytes left")
+        ) {
             try SSHPublicKey(blob: Array(ed.blob.dropLast()))
         }
         #expect(throws: SSHKeyError("malformed SSH public key: truncated key type: needs 4 bytes, 2 left")) {
@@ -101,7 +116,9 @@ struct SSHPublicKeyTests {
         wrongPoint.string("ecdsa-sha2-nistp256")
         wrongPoint.string("nistp256")
         wrongPoint.string(point)
-        #expect(throws: SSHKeyError("malformed SSH public key: ecdsa-sha2-nistp256 point must be 65 bytes starting with 04")) {
+        #expect(
+            throws: SSHKeyError("malformed SSH public key: ecdsa-sha2-nistp256 point must be 65 bytes starting with 04")
+        ) {
             try SSHPublicKey(blob: wrongPoint.bytes)
         }
         var offCurve = SSHWireWriter()

@@ -4,6 +4,8 @@ import Testing
 
 @testable import DehubSignatures
 
+private let sampleMessage = SSHSharedKeys.sampleMessage
+
 /// The in-process verifier must agree with `ssh-keygen -Y verify` on real signatures, good and bad.
 @Suite("SSH signature verifier against ssh-keygen")
 struct SSHSignatureVerifierTests {
@@ -20,7 +22,9 @@ struct SSHSignatureVerifierTests {
         return (armored, try SSHSignatureArmor.dearmor(armored), try SSHPublicKey(line: made.publicKeyLine))
     }
 
-    func ours(_ blob: [UInt8], _ message: [UInt8], _ key: SSHPublicKey, namespace: String = "dehub") -> SignatureFailure? {
+    func ours(_ blob: [UInt8], _ message: [UInt8], _ key: SSHPublicKey, namespace: String = "dehub")
+        -> SignatureFailure?
+    {
         do {
             try verifier.verify(signature: blob, over: message, publicKey: key, namespace: namespace)
             return nil
@@ -42,6 +46,15 @@ struct SSHSignatureVerifierTests {
         #expect(try theirs(blob, sampleMessage, key))
         let empty = try signed(type, message: [])
         #expect(ours(empty.blob, [], key) == nil)
+    }
+
+    @Test("sha256 message hashes (ssh-keygen -O hashalg=sha256) verify", arguments: SSHTestKeyType.allCases)
+    func sha256(type: SSHTestKeyType) throws {
+        let made = keys.key(type)
+        let armored = try workspace.keygenSign(sampleMessage, keyFile: made.privateKeyPath, options: ["hashalg=sha256"])
+        let blob = try SSHSignatureArmor.dearmor(armored)
+        #expect(try SSHSignatureBlob(parsing: blob).hashAlgorithm == "sha256")
+        #expect(ours(blob, sampleMessage, try SSHPublicKey(line: made.publicKeyLine)) == nil)
     }
 
     @Test("a tampered message fails", arguments: SSHTestKeyType.allCases)
@@ -69,15 +82,18 @@ struct SSHSignatureVerifierTests {
         let (_, blob, _) = try signed(type)
         let signer = try SSHPublicKey(line: keys.key(type).publicKeyLine)
         let other = try SSHPublicKey(line: keys.otherKey.publicKeyLine)
-        #expect(ours(blob, sampleMessage, other)
-            == SignatureFailure("SSH signature was made by key \(signer.fingerprint) not \(other.fingerprint)"))
+        #expect(
+            ours(blob, sampleMessage, other)
+                == SignatureFailure("SSH signature was made by key \(signer.fingerprint) not \(other.fingerprint)"))
         #expect(try !theirs(blob, sampleMessage, other))
     }
 
     @Test("a signature for namespace git fails", arguments: SSHTestKeyType.allCases)
     func wrongNamespace(type: SSHTestKeyType) throws {
         let (_, blob, key) = try signed(type, namespace: "git")
-        #expect(ours(blob, sampleMessage, key) == SignatureFailure("SSH signature is for namespace 'git', expected 'dehub'"))
+        #expect(
+            ours(blob, sampleMessage, key) == SignatureFailure("SSH signature is for namespace 'git', expected 'dehub'")
+        )
         #expect(try !theirs(blob, sampleMessage, key))
         #expect(ours(blob, sampleMessage, key, namespace: "git") == nil)
     }
@@ -89,17 +105,23 @@ struct SSHSignatureVerifierTests {
             let failure = ours(Array(blob.prefix(length)), sampleMessage, key)
             #expect(failure != nil, "prefix of \(length) bytes verified")
         }
-        #expect(ours(Array(blob.prefix(10)), sampleMessage, key)
-            == SignatureFailure("malformed SSH signature: truncated signer public key: needs 4 bytes, 0 left"))
-        #expect(ours(blob + [0], sampleMessage, key)
-            == SignatureFailure("malformed SSH signature: 1 trailing bytes after the SSH signature"))
+        #expect(
+            ours(Array(blob.prefix(10)), sampleMessage, key)
+                == SignatureFailure("malformed SSH signature: truncated signer public key: needs 4 bytes, 0 left"))
+        #expect(
+            ours(blob + [0], sampleMessage, key)
+                == SignatureFailure("malformed SSH signature: 1 trailing bytes after the SSH signature"))
         #expect(try !theirs(Array(blob.dropLast()), sampleMessage, key))
     }
 
     @Test func keyLineConvenience() throws {
         let (_, blob, key) = try signed(.ed25519)
         try verifier.verify(signature: blob, over: sampleMessage, publicKeyLine: keys.key(.ed25519).publicKeyLine)
-        #expect(throws: SignatureFailure("unknown SSH key type 'ssh-dss' (supported: ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-rsa)")) {
+        #expect(
+            throws: SignatureFailure(
+                "unknown SSH key type 'ssh-dss' (supported: ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-rsa)"
+            )
+        ) {
             try verifier.verify(signature: blob, over: sampleMessage, publicKeyLine: "ssh-dss AAAA")
         }
         _ = key

@@ -5,6 +5,8 @@ import Testing
 
 @testable import DehubSignatures
 
+private let sampleMessage = SSHSharedKeys.sampleMessage
+
 @Suite("SSH signers")
 struct SSHSignerTests {
     let keys = SSHSharedKeys.shared
@@ -16,11 +18,13 @@ struct SSHSignerTests {
         #expect(signer.publicKeyLine.hasSuffix(" bench@dehub.test"))
         let blob = try signer.sign(sampleMessage)
         try verifier.verify(signature: blob, over: sampleMessage, publicKey: signer.publicKey)
-        #expect(try keys.workspace.keygenVerifies(
-            sampleMessage, armoredSignature: SSHSignatureArmor.armor(blob), publicKeyLine: signer.publicKeyLine))
+        #expect(
+            try keys.workspace.keygenVerifies(
+                sampleMessage, armoredSignature: SSHSignatureArmor.armor(blob), publicKeyLine: signer.publicKeyLine))
         let git = try signer.sign(sampleMessage, namespace: "git")
-        #expect(try !keys.workspace.keygenVerifies(
-            sampleMessage, armoredSignature: SSHSignatureArmor.armor(git), publicKeyLine: signer.publicKeyLine))
+        #expect(
+            try !keys.workspace.keygenVerifies(
+                sampleMessage, armoredSignature: SSHSignatureArmor.armor(git), publicKeyLine: signer.publicKeyLine))
     }
 
     @Test func ed25519SignerIsDeterministicForAGivenKey() throws {
@@ -33,7 +37,8 @@ struct SSHSignerTests {
     @Test("ssh-keygen signer with a private key file", arguments: SSHTestKeyType.allCases)
     func keygenSignerWithKeyFile(type: SSHTestKeyType) async throws {
         let made = keys.key(type)
-        let blob = try await SSHKeygenSigner.sign(sampleMessage, keyFile: made.privateKeyPath, environment: keys.workspace.environment)
+        let blob = try await SSHKeygenSigner.sign(
+            sampleMessage, keyFile: made.privateKeyPath, environment: keys.workspace.environment)
         try verifier.verify(signature: blob, over: sampleMessage, publicKey: try SSHPublicKey(line: made.publicKeyLine))
     }
 
@@ -66,9 +71,12 @@ struct SSHSignerTests {
         try verifier.verify(signature: blob, over: sampleMessage, publicKey: key)
 
         let stranger = Ed25519SSHSigner().publicKey
-        await #expect(throws: SSHSigningError("no private key for \(stranger.fingerprint) in ssh-agent or in /nonexistent")) {
-            _ = try await SSHKeygenSigner.sign(sampleMessage, as: stranger, sshDirectory: "/nonexistent",
-                                               environment: keys.workspace.environment)
+        await #expect(
+            throws: SSHSigningError("no private key for \(stranger.fingerprint) in ssh-agent or in /nonexistent")
+        ) {
+            _ = try await SSHKeygenSigner.sign(
+                sampleMessage, as: stranger, sshDirectory: "/nonexistent",
+                environment: keys.workspace.environment)
         }
     }
 
@@ -76,8 +84,9 @@ struct SSHSignerTests {
         let directory = keys.workspace.directory
         for type in SSHTestKeyType.allCases {
             let made = keys.key(type)
-            #expect(SSHKeygenSigner.privateKeyFile(matching: try SSHPublicKey(line: made.publicKeyLine), in: directory)
-                == made.privateKeyPath)
+            #expect(
+                SSHKeygenSigner.privateKeyFile(matching: try SSHPublicKey(line: made.publicKeyLine), in: directory)
+                    == made.privateKeyPath)
         }
         #expect(SSHKeygenSigner.privateKeyFile(matching: Ed25519SSHSigner().publicKey, in: directory) == nil)
         #expect(SSHKeygenSigner.privateKeyFile(matching: Ed25519SSHSigner().publicKey, in: "/nonexistent") == nil)

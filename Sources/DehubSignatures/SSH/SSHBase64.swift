@@ -20,7 +20,11 @@ enum SSHBase64 {
             let available = min(3, bytes.count - index)
             out.append(alphabet[Int(b0 >> 2)])
             out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
-            if available > 1 { out.append(alphabet[Int((b1 & 0x0f) << 2 | b2 >> 6)]) } else if padded { out.append(0x3d) }
+            if available > 1 {
+                out.append(alphabet[Int((b1 & 0x0f) << 2 | b2 >> 6)])
+            } else if padded {
+                out.append(0x3d)
+            }
             if available > 2 { out.append(alphabet[Int(b2 & 0x3f)]) } else if padded { out.append(0x3d) }
             index += 3
         }

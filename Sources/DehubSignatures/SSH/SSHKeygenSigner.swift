@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Signs with OpenSSH's `ssh-keygen -Y sign`, so that passphrases, hardware keys and ssh-agent work as users expect.
@@ -15,9 +15,11 @@ public enum SSHKeygenSigner {
         environment: [String: String?] = [:], sshKeygen: String = "ssh-keygen"
     ) async throws -> [UInt8] {
         let runner = SSHToolRunner(environment: environment)
-        let output = try await runner.run(sshKeygen, ["-q", "-Y", "sign", "-n", namespace, "-f", keyFile], input: message)
+        let output = try await runner.run(
+            sshKeygen, ["-q", "-Y", "sign", "-n", namespace, "-f", keyFile], input: message)
         guard output.exitCode == 0 else {
-            throw SSHSigningError("ssh-keygen failed: \(output.stderrText.isEmpty ? "exit \(output.exitCode.map(String.init) ?? "by signal")" : output.stderrText)")
+            let exit = output.exitCode.map { "exit status \($0)" } ?? "killed by a signal"
+            throw SSHSigningError("ssh-keygen failed: \(output.stderrText.isEmpty ? exit : output.stderrText)")
         }
         do {
             return try SSHSignatureArmor.dearmor(String(decoding: output.stdout, as: UTF8.self))
@@ -35,10 +37,12 @@ public enum SSHKeygenSigner {
         let signature: [UInt8]
         if (try? await agentKeys(environment: environment, sshAdd: sshAdd))?.contains(key) == true {
             signature = try await withPublicKeyFile(key) { file in
-                try await sign(message, keyFile: file, namespace: namespace, environment: environment, sshKeygen: sshKeygen)
+                try await sign(
+                    message, keyFile: file, namespace: namespace, environment: environment, sshKeygen: sshKeygen)
             }
         } else if let file = privateKeyFile(matching: key, in: sshDirectory) {
-            signature = try await sign(message, keyFile: file, namespace: namespace, environment: environment, sshKeygen: sshKeygen)
+            signature = try await sign(
+                message, keyFile: file, namespace: namespace, environment: environment, sshKeygen: sshKeygen)
         } else {
             throw SSHSigningError("no private key for \(key.fingerprint) in ssh-agent or in \(sshDirectory)")
         }
@@ -52,7 +56,9 @@ public enum SSHKeygenSigner {
 
     /// The keys the ssh-agent holds (`ssh-add -L`); empty when the agent has none. Keys of types dehub does not
     /// support are skipped. Throws when no agent can be reached.
-    public static func agentKeys(environment: [String: String?] = [:], sshAdd: String = "ssh-add") async throws -> [SSHPublicKey] {
+    public static func agentKeys(environment: [String: String?] = [:], sshAdd: String = "ssh-add") async throws
+        -> [SSHPublicKey]
+    {
         let output = try await SSHToolRunner(environment: environment).run(sshAdd, ["-L"])
         switch output.exitCode {
         case 0:
@@ -82,11 +88,14 @@ public enum SSHKeygenSigner {
     }
 
     /// Writes `key` to a `.pub` file in a fresh private temporary directory for the duration of `body`.
-    private static func withPublicKeyFile<T>(_ key: SSHPublicKey, _ body: (String) async throws -> T) async throws -> T {
+    private static func withPublicKeyFile<T>(_ key: SSHPublicKey, _ body: (String) async throws -> T) async throws -> T
+    {
         let files = FileManager.default
-        let directory = files.temporaryDirectory.appendingPathComponent("dehub-ssh-\(UInt64.random(in: 0...UInt64.max))")
+        let directory = files.temporaryDirectory.appendingPathComponent(
+            "dehub-ssh-\(UInt64.random(in: 0...UInt64.max))")
         do {
-            try files.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            try files.createDirectory(
+                at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
             throw SSHSigningError("cannot create a temporary directory: \(error)")
         }

@@ -32,7 +32,7 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
         guard let blob = SSHBase64.decode(fields[1]) else {
             throw SSHKeyError("SSH public key '\(typeName)' has bad base64 key data")
         }
-        let comment = fields.count == 3 ? Self.trimmingTrailingBlanks(fields[2]) : nil
+        let comment = fields.count == 3 ? Self.trimmingBlanks(fields[2]) : nil
         try self.init(blob: blob, comment: comment)
         guard keyType.rawValue == typeName else {
             throw SSHKeyError("SSH public key line says '\(typeName)' but its key data is '\(keyType.rawValue)'")
@@ -68,9 +68,9 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
 
     private static func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" }
 
-    private static func trimmingTrailingBlanks(_ text: Substring) -> String? {
-        var end = text.endIndex
-        while end > text.startIndex, isBlank(text[text.index(before: end)]) { end = text.index(before: end) }
-        return end == text.startIndex ? nil : String(text[..<end])
+    private static func trimmingBlanks(_ text: Substring) -> String? {
+        guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) })
+        else { return nil }
+        return String(text[first...last])
     }
 }

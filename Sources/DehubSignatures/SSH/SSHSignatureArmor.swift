@@ -1,7 +1,7 @@
 import DehubCore
 
-/// The ASCII armour of SSHSIG (`-----BEGIN SSH SIGNATURE-----`, base64 in 70-column lines, `-----END SSH SIGNATURE-----`),
-/// as `ssh-keygen -Y sign` writes it and git stores it in a commit's `gpgsig` header.
+/// The ASCII armour of SSHSIG (`-----BEGIN SSH SIGNATURE-----`, base64 in 70-column lines,
+/// `-----END SSH SIGNATURE-----`), as `ssh-keygen -Y sign` writes it and git stores it in a commit's `gpgsig` header.
 public enum SSHSignatureArmor {
     public static let beginLine = "-----BEGIN SSH SIGNATURE-----"
     public static let endLine = "-----END SSH SIGNATURE-----"
@@ -25,9 +25,11 @@ public enum SSHSignatureArmor {
     /// and nothing else: no text before the begin line or after the end line, strict base64 in between.
     /// Throws `SignatureFailure`.
     public static func dearmor(_ text: String) throws -> [UInt8] {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-            .map(trimmed)
-            .filter { !$0.isEmpty }
+        let lines = text.split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        )
+        .map(trimmed)
+        .filter { !$0.isEmpty }
         guard lines.first == beginLine[...] else {
             throw SignatureFailure("SSH signature does not start with '\(beginLine)'")
         }

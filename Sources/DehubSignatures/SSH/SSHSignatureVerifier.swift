@@ -23,18 +23,19 @@ public struct SSHSignatureVerifier: Sendable {
             throw SignatureFailure("malformed SSH signature: \(error.message)")
         }
         guard blob.publicKey == publicKey.blob else {
-            throw SignatureFailure(
-                "SSH signature was made by key \(SSHPublicKey.fingerprint(ofBlob: blob.publicKey)) not \(publicKey.fingerprint)")
+            let signer = SSHPublicKey.fingerprint(ofBlob: blob.publicKey)
+            throw SignatureFailure("SSH signature was made by key \(signer) not \(publicKey.fingerprint)")
         }
         guard blob.namespace == namespace else {
-            throw SignatureFailure("SSH signature is for namespace '\(Self.shown(blob.namespace))', expected '\(namespace)'")
+            throw SignatureFailure(
+                "SSH signature is for namespace '\(Self.shown(blob.namespace))', expected '\(namespace)'")
         }
         guard blob.reserved.isEmpty else {
             throw SignatureFailure("malformed SSH signature: reserved field is not empty")
         }
         guard let hash = SSHSignatureHash(rawValue: blob.hashAlgorithm) else {
-            throw SignatureFailure(
-                "SSH signature uses hash algorithm '\(Self.shown(blob.hashAlgorithm))'; only sha256 and sha512 are allowed")
+            let name = Self.shown(blob.hashAlgorithm)
+            throw SignatureFailure("SSH signature uses hash algorithm '\(name)'; only sha256 and sha512 are allowed")
         }
         let signed = hash.signedData(message: message, namespace: blob.namespace)
         guard try Self.isValid(blob.signature, type: blob.signatureType, over: signed, key: publicKey) else {
@@ -58,13 +59,16 @@ public struct SSHSignatureVerifier: Sendable {
 
     /// Checks the signature type against the key type and the signature value. Throws on a type mismatch
     /// or a malformed value; returns false when a well-formed signature does not verify.
-    private static func isValid(_ value: [UInt8], type: String, over signed: [UInt8], key: SSHPublicKey) throws -> Bool {
+    private static func isValid(_ value: [UInt8], type: String, over signed: [UInt8], key: SSHPublicKey) throws -> Bool
+    {
         let mismatch = SignatureFailure(
             "SSH signature type '\(shown(type))' does not match key type '\(key.keyType.rawValue)'")
         switch key.material {
         case .ed25519(let publicKey):
             guard type == SSHKeyType.ed25519.rawValue else { throw mismatch }
-            guard value.count == 64 else { throw SignatureFailure("malformed SSH signature: Ed25519 signature must be 64 bytes") }
+            guard value.count == 64 else {
+                throw SignatureFailure("malformed SSH signature: Ed25519 signature must be 64 bytes")
+            }
             return publicKey.isValidSignature(value, for: signed)
         case .p256(let publicKey):
             guard type == SSHKeyType.ecdsaP256.rawValue else { throw mismatch }
@@ -86,14 +90,16 @@ public struct SSHSignatureVerifier: Sendable {
             guard value.count <= modulusBytes, !value.isEmpty else {
                 throw SignatureFailure("malformed SSH signature: RSA signature length does not match the key")
             }
-            let sig = _RSA.Signing.RSASignature(rawRepresentation: [UInt8](repeating: 0, count: modulusBytes - value.count) + value)
+            let sig = _RSA.Signing.RSASignature(
+                rawRepresentation: [UInt8](repeating: 0, count: modulusBytes - value.count) + value)
             switch type {
             case "rsa-sha2-256":
                 return publicKey.isValidSignature(sig, for: SHA256.hash(data: signed), padding: .insecurePKCS1v1_5)
             case "rsa-sha2-512":
                 return publicKey.isValidSignature(sig, for: SHA512.hash(data: signed), padding: .insecurePKCS1v1_5)
             case "ssh-rsa":
-                throw SignatureFailure("SSH signature uses SHA-1 (ssh-rsa); only rsa-sha2-256 and rsa-sha2-512 are allowed")
+                throw SignatureFailure(
+                    "SSH signature uses SHA-1 (ssh-rsa); only rsa-sha2-256 and rsa-sha2-512 are allowed")
             default:
                 throw mismatch
             }

@@ -18,7 +18,8 @@ struct SSHToolRunner: Sendable {
     var environment: [String: String?] = [:]
 
     func run(_ tool: String, _ arguments: [String], input: [UInt8] = []) async throws -> Output {
-        let overrides = Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })
+        let overrides = Dictionary(
+            uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })
         let executable: Executable = tool.contains("/") ? .path(.init(tool)) : .name(tool)
         do {
             let result = try await Subprocess.run(
