@@ -32,7 +32,7 @@ import Testing
 
     @Test(arguments: [
         "Zg", "Zg=", "Zm9", "Z", "Zm9vY",           // missing padding / bad length
-        "Zh==", "Zm9=", "Zg8=",                      // non-zero pad bits ("Zh==" would be 'f' plus a stray bit)
+        "Zh==", "Zm9=", "Zg9=",                      // non-zero pad bits ("Zh==" would be 'f' plus a stray bit)
         "Z===", "====", "Zg==Zg==", "Zg=a", "Z=g=", "=Zg=",  // misplaced padding
         "Zm9v\n", " Zm9v", "Zm9v ", "Zm 9v", "Zm9v\r\n", "Zm\t9", // whitespace
         "Zm-v", "Zm_v", "Zm.v", "Zm9*",              // other alphabets and characters

@@ -3,54 +3,13 @@ import Testing
 
 /// render → parse gives back the same payload, for strings chosen to trip YAML writers: words other YAML readers
 /// type as null/boolean/number, indicators, quotes, leading and trailing spaces, line breaks, unicode, empty.
-@Suite struct CommitMessageRoundTripTests {
-    static let pieces: [String] = [
-        "", " ", "  ", "\n", "\n\n", "\t", "a", "b", "alice", "no", "yes", "~", "null", "true", "123", "0x1F", "1.5",
-        "1:30", ".inf", "- x", "-", ": y", ":", "? q", "#", " #c", "'", "\"", "''", "\\", "|", ">", "|-", "---", "...",
-        "{", "}", "[", "]", ",", "&a", "*a", "!tag", "!!str", "%YAML", "@", "`", "=", "<<", "é", "日本語", "🙂", "Ω",
-        "\u{0}", "\u{7}", "\u{1B}", "\u{7F}", "\u{A0}", "\u{FEFF}", "\u{FFFD}", "%", "key: value", "a\n b", "  indented\n",
-    ]
-
-    static func randomText(_ rng: inout SeededGenerator, maxPieces: Int = 8) -> String {
-        let n = Int.random(in: 0...maxPieces, using: &rng)
-        return (0..<n).map { _ in pieces.randomElement(using: &rng)! }.joined()
-    }
-
-    static func randomCredential(_ rng: inout SeededGenerator) -> Credential {
-        let accounts = ["alice", "no", "123", "yes", "a.b-c_d", "1e5", "null", "O"]
-        let signature = (0..<Int.random(in: 1...80, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        let keyID = String((0..<16).map { _ in "0123456789ABCDEF".randomElement(using: &rng)! })
-        switch Int.random(in: 0...2, using: &rng) {
-        case 0: return .pgp(PGPCredential(pubKeyID: keyID, signature: signature, account: accounts.randomElement(using: &rng)!))
-        case 1: return .pgp(PGPCredential(pubKeyID: keyID, signature: signature, account: nil, pubKeyBody: randomText(&rng) + "K"))
-        default:
-            return .ssh(SSHCredential(pubKey: "ssh-ed25519 " + randomText(&rng), signature: signature,
-                                      account: accounts.randomElement(using: &rng)!))
-        }
-    }
-
-    static func randomPayload(_ rng: inout SeededGenerator) -> Payload {
-        let body: Payload.Body
-        switch Int.random(in: 0...2, using: &rng) {
-        case 0: body = .change(description: randomText(&rng))
-        case 1: body = .comment(randomText(&rng))
-        default:
-            let commits = (0..<Int.random(in: 0...3, using: &rng)).map { _ in
-                String((0..<40).map { _ in "0123456789abcdef".randomElement(using: &rng)! })
-            }
-            body = .credential(commits: commits, changeDescription: Bool.random(using: &rng) ? randomText(&rng) : nil)
-        }
-        let fingerprint = Fingerprint.comment(randomText(&rng))
-        let credentials = (0..<Int.random(in: 0...3, using: &rng)).map { _ in randomCredential(&rng) }
-        return Payload(body: body, fingerprint: fingerprint, credentials: credentials)
-    }
-
+@Suite(KnownBugs.yamlWriterTraps) struct CommitMessageRoundTripTests {
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func randomPayloadsRoundTrip(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         for i in 0..<1_000 {
-            let payload = Self.randomPayload(&rng)
-            let head = Self.randomText(&rng).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let payload = RandomPayloads.payload(&rng)
+            let head = String(decoding: RandomPayloads.text(&rng).utf8.prefix { $0 != 10 && $0 != 13 }, as: UTF8.self)
             let text = CommitMessage(head: head, payload: payload).render()
             do {
                 let parsed = try CommitMessage.parse(text)
@@ -62,7 +21,7 @@ import Testing
         }
     }
 
-    @Test(arguments: CommitMessageRoundTripTests.pieces + [
+    @Test(arguments: RandomPayloads.pieces + [
         "no", "  leading", "trailing  ", "line\n", "line\n\n", "\nline", "\n\nline", " \n", "\n ", "a \nb", "a\n\n\nb",
         "- x\n- y", ": y", "# not a comment", "'single'", "\"double\"", "it's", "back\\slash", "tab\there", "\tlead",
         String(repeating: "long words ", count: 50), "123", "0777", "+1", "-.5e3", "12:30:45", "2001-12-14", "=",
@@ -88,8 +47,31 @@ import Testing
     }
 }
 
+
+/// Mutants the fuzzer got accepted survive the real writer too (see FuzzTests for the mutations).
+extension CommitMessageRoundTripTests {
+    @Test func acceptedMutantsSurviveRender() {
+        var rng = SeededGenerator(seed: 31)
+        for i in 0..<2_000 {
+            let valid = Array(TestPayloadWriter.render(head: "h", payload: RandomPayloads.payload(&rng)).utf8)
+            guard let parsed = try? CommitMessage.parse(String(decoding: FuzzTests.mutate(valid, &rng), as: UTF8.self)) else { continue }
+            #expect((try? CommitMessage.parse(parsed.render()))?.payload == parsed.payload, "iteration \(i)")
+        }
+    }
+
+    /// The head dehub writes for a description with CRLF line ends must not break the message it heads.
+    @Test func messageWithDefaultHeadOfACRLFDescriptionParses() {
+        let payload = Payload(body: .change(description: "Fix the parser\r\nDetails."), fingerprint: Fixtures.fingerprint)
+        let text = CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload).render()
+        let parsed = try? CommitMessage.parse(text)
+        withKnownIssue("BUG: defaultHead and render split on Character \"\\n\", which \"\\r\\n\" is not; the rest of the head lands in the payload") {
+            #expect(parsed?.payload == payload)
+        }
+    }
+}
+
 @Suite struct YAMLWriterTests {
-    @Test func writesPlainAndQuotedScalars() {
+    @Test(KnownBugs.yamlWriterTraps) func writesPlainAndQuotedScalars() {
         let doc = YAMLWriter.write(.mapping([
             ("s", .string("text")), ("n", .plain("2")), ("q", .string("2")), ("b", .string("true")), ("e", .string("")),
             ("l", .sequence([.string("a"), .string("null")])), ("m", .mapping([])),

@@ -102,11 +102,11 @@ import Testing
             "commit message has no payload after its head line (is this a dehub commit?)", exact: true),
         Bad(name: "ordinary git message body", message: "Fix bug\n\nThis fixes the bug.\n", expected:
             "payload line 3, column 1: expected a mapping, found string", exact: true),
-        bad("empty document", "---\n", "payload line 3, column 4: expected a mapping, found null", exact: true),
+        bad("empty document", "---\n", "payload line 4, column 1: expected a mapping, found null", exact: true),
         bad("a list", "- a\n", "payload line 3, column 1: expected a mapping, found a list", exact: true),
         bad("duplicate key", "type: change\ntype: comment\n",
             "payload is not valid YAML: line 4, column 1: duplicate key 'type'", exact: true),
-        bad("invalid YAML", "type: [change\n", "payload is not valid YAML: line 4, column 1: did not find expected ',' or ']'"),
+        bad("invalid YAML", "type: [change\n", "payload is not valid YAML: line 4, column 1: while parsing a flow sequence: did not find expected ',' or ']'"),
         bad("anchor", "type: &t change\n", "payload is not valid YAML: line 3, column 7: anchors (&name) are not allowed", exact: true),
         bad("tag", "type: !!str change\n", "payload is not valid YAML: line 3, column 7: tags (!tag) are not allowed", exact: true),
         bad("two documents", "type: change\n---\ntype: change\n",
@@ -203,12 +203,12 @@ import Testing
         let cred = "- type: pgp_signature\n  pub_key_id: 95C46FA6A41148AC\n  body: c2ln\n  account: alice\n"
         #expect(Fixtures.payloadError(String(repeating: "x", count: 401), limits: small)
                 == "commit message is 401 bytes, more than the limit of 400")
-        #expect(Fixtures.payloadError("h\n\ndescription: 12345678901\nfingerprint: \(fp)\n", limits: small)?
+        #expect(Fixtures.payloadError("h\n\ndescription: abcdefghijk\nfingerprint: \(fp)\n", limits: small)?
             .hasSuffix("description: is 11 bytes, more than the limit of 10") == true)
-        #expect(Fixtures.payloadError("h\n\ndescription: 1234567890\nfingerprint: \(fp)\n", limits: small) == nil)
+        #expect(Fixtures.payloadError("h\n\ndescription: abcdefghij\nfingerprint: \(fp)\n", limits: small) == nil)
         #expect(Fixtures.payloadError("h\n\ntype: comment\ncomment: ééééééé\nfingerprint: \(fp)\n", limits: small)?
             .hasSuffix("comment: is 14 bytes, more than the limit of 10") == true)
-        #expect(Fixtures.payloadError("h\n\ntype: credential\nchange_description: 12345678901\nfingerprint: \(fp)\n", limits: small)?
+        #expect(Fixtures.payloadError("h\n\ntype: credential\nchange_description: abcdefghijk\nfingerprint: \(fp)\n", limits: small)?
             .hasSuffix("change_description: is 11 bytes, more than the limit of 10") == true)
         #expect(Fixtures.payloadError("h\n\ndescription: x\nfingerprint: \(fp)\ncredentials:\n" + cred + cred, limits: small)?
             .hasSuffix("credentials: has 2 entries, more than the limit of 1") == true)
@@ -244,7 +244,12 @@ import Testing
     }
 }
 
-@Suite struct CommitMessageRenderTests {
+@Suite(KnownBugs.yamlWriterTraps) struct CommitMessageRenderTests {
+    @Test func renderKeepsOnlyTheFirstLineOfTheHead() throws {
+        let m = CommitMessage(head: "first\nsecond", payload: Payload(body: .comment("x"), fingerprint: Fixtures.fingerprint))
+        #expect(try CommitMessage.parse(m.render()).head == "first")
+    }
+
     @Test func rendersTheFormatLayout() {
         let payload = Payload(
             body: .change(description: "Add a file"), fingerprint: try! Fingerprint(base64: "ABjbn9e3ZGyiT8dlUMmchlUbyjAXCX5VeBEAXsD3za66"),
@@ -279,11 +284,9 @@ import Testing
         #expect(empty.render() == "h\n\n---\ntype: comment\ncomment: 'yes'\nfingerprint: \(Fixtures.fingerprintText)\ncredentials: []\n")
     }
 
-    @Test func renderKeepsOnlyTheFirstLineOfTheHead() throws {
-        let m = CommitMessage(head: "first\nsecond", payload: Payload(body: .comment("x"), fingerprint: Fixtures.fingerprint))
-        #expect(try CommitMessage.parse(m.render()).head == "first")
-    }
+}
 
+@Suite struct CommitMessageDefaultHeadTests {
     @Test(arguments: [
         (Payload.Body.change(description: "Fix the parser\n\nDetails."), "Fix the parser"),
         (.change(description: ""), ""),

@@ -230,7 +230,7 @@ import Testing
         bad("any_account with no accounts", "access_controls:\n- action: allow\n  filters:\n  - type: signature\n    any_account: true\n",
             ".dehub/config.yml: access_controls[0].filters[0].count: 1 is more than the 0 account(s) in the config, so it can never be met", exact: true),
         bad("count 0", rule("  - type: signature\n    account_ids: [alice]\n    count: 0\n"),
-            ".dehub/config.yml: line 7, column 12: access_controls[0].filters[0].count: must be at least 1", exact: true),
+            ".dehub/config.yml: line 9, column 12: access_controls[0].filters[0].count: must be at least 1", exact: true),
         bad("count 150%", rule("  - type: signature\n    account_ids: [alice]\n    count: 150%\n"),
             "access_controls[0].filters[0].count: percentage must be from 1% to 100%"),
         bad("count 0%", rule("  - type: signature\n    account_ids: [alice]\n    count: '0%'\n"),

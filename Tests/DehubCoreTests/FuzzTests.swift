@@ -46,13 +46,13 @@ import Testing
         var rng = SeededGenerator(seed: seed)
         var accepted = 0, refused = 0
         for i in 0..<2_500 {
-            let payload = CommitMessageRoundTripTests.randomPayload(&rng)
-            let valid = Array(CommitMessage(head: "head", payload: payload).render().utf8)
+            let payload = RandomPayloads.payload(&rng)
+            let valid = Array(TestPayloadWriter.render(head: "head", payload: payload).utf8)
             let text = String(decoding: Self.mutate(valid, &rng), as: UTF8.self)
             do {
                 let parsed = try CommitMessage.parse(text)
                 accepted += 1
-                let again = try CommitMessage.parse(parsed.render())
+                let again = try CommitMessage.parse(TestPayloadWriter.render(head: parsed.head, payload: parsed.payload))
                 #expect(again.payload == parsed.payload, "seed \(seed) iteration \(i): \(text.debugDescription)")
             } catch {
                 refused += 1
@@ -87,6 +87,15 @@ import Testing
         }
         #expect(refused > 100)
         #expect(accepted > 10)
+    }
+
+    /// The parser reads what another writer (double quotes, \\U escapes) writes.
+    @Test func parserReadsTheTestWriter() throws {
+        var rng = SeededGenerator(seed: 5)
+        for _ in 0..<2_000 {
+            let payload = RandomPayloads.payload(&rng)
+            #expect(try CommitMessage.parse(TestPayloadWriter.render(head: "h", payload: payload)).payload == payload)
+        }
     }
 
     /// Random bytes and random YAML-ish token soup straight into both decoders.

@@ -70,7 +70,8 @@ final class VerifierHarness {
                     pubKeyID: pubKeyID ?? keyID, signature: FakeSignatures.pgpSignature(keyID: keyID, over: fingerprint.bytes),
                     account: account, pubKeyBody: body))
             case .ssh(let account, let key):
-                let blob = String(key.split(separator: " ")[1])
+                let parts = key.split(separator: " ")
+                let blob = String(parts.count > 1 ? parts[1] : parts[0])
                 return .ssh(SSHCredential(pubKey: key, signature: FakeSignatures.sshSignature(blob: blob, over: fingerprint.bytes), account: account))
             }
         }
@@ -92,7 +93,7 @@ final class VerifierHarness {
         let payload = Payload(
             body: .change(description: description), fingerprint: fingerprint,
             credentials: signers.map { $0.credential(over: signedFingerprint ?? fingerprint) })
-        let message = CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload).render()
+        let message = TestPayloadWriter.render(head: CommitMessage.defaultHead(for: payload), payload: payload)
         return repo.addCommit(parents: parent.map { [$0] } ?? [], tree: tree, message: message)
     }
 
@@ -102,7 +103,7 @@ final class VerifierHarness {
         let payload = Payload(body: .comment(text), fingerprint: fp, credentials: signers.map { $0.credential(over: fp) })
         return repo.addCommit(
             parents: [parent], tree: tree ?? repo.treeContents(of: parent),
-            message: CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload).render())
+            message: TestPayloadWriter.render(head: CommitMessage.defaultHead(for: payload), payload: payload))
     }
 
     @discardableResult
@@ -112,7 +113,7 @@ final class VerifierHarness {
             credentials: signers.map { $0.credential(over: fingerprint) })
         return repo.addCommit(
             parents: [parent], tree: tree ?? repo.treeContents(of: parent),
-            message: CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload).render())
+            message: TestPayloadWriter.render(head: CommitMessage.defaultHead(for: payload), payload: payload))
     }
 
     /// The root of `main`, signed by alice and bob as its own config demands for `.dehub/`.
