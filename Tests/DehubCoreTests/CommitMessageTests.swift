@@ -118,6 +118,7 @@ import Testing
             "type: expected a string, found an empty value (quote it if a string is meant)"),
         bad("unknown key", "description: x\nfingerprint: \(fp)\ncolour: blue\n",
             "payload line 5, column 1: colour: unknown key", exact: true),
+        bad("YAML 1.1 merge key", "description: text\n<<: {description: x}\nfingerprint: \(fp)\n", "<<: unknown key"),
         bad("misspelt legacy key", "descripton: x\ndescription: x\nfingerprint: \(fp)\n", "descripton: unknown key"),
         bad("missing fingerprint", "type: change\ndescription: x\n", "payload line 3, column 1: fingerprint: is required", exact: true),
         bad("missing description", "type: change\nfingerprint: \(fp)\n", "description: is required"),
@@ -315,6 +316,15 @@ import Testing
         withKnownIssue("BUG: firstLine splits on the Character \"\\n\", and \"\\r\\n\" is one Character in Swift") {
             #expect(CommitMessage.defaultHead(for: Payload(body: .change(description: description), fingerprint: Fixtures.fingerprint))
                     == "Fix the parser")
+        }
+    }
+
+    /// CommitInfo.head (Ports.swift) is the verdict's display head: the first line, without its line end.
+    @Test func commitInfoHeadStopsAtCRLF() {
+        let info = CommitInfo(id: .zero, parents: [], tree: .zero, message: "Fix the parser\r\n\n---\ntype: change\n")
+        #expect(CommitInfo(id: .zero, parents: [], tree: .zero, message: "Fix\n\nbody").head == "Fix")
+        withKnownIssue("BUG: CommitInfo.head splits on Character \"\\n\", which \"\\r\\n\" is not") {
+            #expect(info.head == "Fix the parser\r")
         }
     }
 }
