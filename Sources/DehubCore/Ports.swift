@@ -18,8 +18,7 @@ public struct CommitInfo: Sendable {
 
     /// The first line of the message, for display.
     public var head: String {
-        let line = message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return String(line)
+        String(decoding: message.utf8.prefix { $0 != 10 }, as: UTF8.self)
     }
 }
 

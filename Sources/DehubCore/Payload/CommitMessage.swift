@@ -41,8 +41,7 @@ public struct CommitMessage: Equatable, Sendable {
 
     /// The message as dehub writes it: head, a blank line, then the payload document.
     public func render() -> String {
-        let line = head.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        return line + "\n\n" + YAMLWriter.write(PayloadEncoder.encode(payload))
+        return Self.firstLine(head) + "\n\n" + YAMLWriter.write(PayloadEncoder.encode(payload))
     }
 
     /// The head dehub writes for a payload (format §1).
@@ -62,7 +61,8 @@ public struct CommitMessage: Equatable, Sendable {
         }
     }
 
-    private static func firstLine(_ text: String) -> String {
-        text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+    /// Up to the first newline byte (`\r\n` is one Character to Swift, so split on bytes, as git does).
+    static func firstLine(_ text: String) -> String {
+        String(decoding: text.utf8.prefix { $0 != 10 }, as: UTF8.self)
     }
 }

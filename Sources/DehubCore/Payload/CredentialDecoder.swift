@@ -58,6 +58,9 @@ struct CredentialDecoder {
         guard let bytes = Base64.decode(text), !bytes.isEmpty else {
             throw YAMLFieldError(field: map.fieldPath("body"), problem: "is not valid standard base64", mark: node.mark)
         }
+        guard bytes.count <= limits.maxSignatureBytes else {
+            throw YAMLFieldError(field: map.fieldPath("body"), problem: "is more than \(limits.maxSignatureBytes) bytes", mark: node.mark)
+        }
         return bytes
     }
 

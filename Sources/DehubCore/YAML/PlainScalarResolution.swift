@@ -33,9 +33,10 @@ public enum PlainScalarResolution: Equatable, Sendable {
         if nulls.contains(value) { return .null }
         if booleans.contains(value) { return .boolean }
         if specialFloats.contains(value) { return .float }
+        if value == "=" || value == "<<" { return .null }  // YAML 1.1 "value" and "merge" keys: not plain strings
         let b = Array(value.utf8)
         if isInteger(b) { return .integer }
-        if isFloat(b) { return .float }
+        if isFloat(b) || isSexagesimalFloat(b) { return .float }
         if isTimestamp(b) { return .timestamp }
         return .string
     }
@@ -74,6 +75,12 @@ public enum PlainScalarResolution: Equatable, Sendable {
             for g in groups.dropFirst() where g.isEmpty || g.count > 2 || !g.allSatisfy(isDigit) { return false }
         }
         return true
+    }
+
+    /// YAML 1.1 base-60 floats: `[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*`.
+    static func isSexagesimalFloat(_ b: [UInt8]) -> Bool {
+        guard let dot = b.firstIndex(of: UInt8(ascii: ".")), b[..<dot].contains(UInt8(ascii: ":")) else { return false }
+        return isInteger(Array(b[..<dot])) && b[(dot + 1)...].allSatisfy { isDigit($0) || $0 == UInt8(ascii: "_") }
     }
 
     /// YAML 1.1 timestamps: `YYYY-M-D`, alone or followed by a time (`T`, `t` or a space).
