@@ -10,6 +10,7 @@ import Testing
 
     init() throws {
         let home = try GPGHome()
+        defer { home.close() }
         fingerprint = try home.generateKey("Alice <a@x>")
         armored = try home.exportPublicKey(fingerprint)
     }
@@ -63,6 +64,7 @@ import Testing
 
     @Test func rejectsSecretKeys() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>")
         let secret = try home.gpg(["--armor", "--pinentry-mode", "loopback", "--passphrase", "", "--export-secret-keys", fingerprint]).stdoutText
         #expect(throws: SignatureFailure("this is a secret key; give the public key instead (gpg --export --armor KEY)")) {
@@ -76,6 +78,7 @@ import Testing
 
     @Test func parsesArmouredSignature() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>")
         let text = try home.gpg(["--armor", "--local-user", fingerprint, "--detach-sign", "--output", "-"], input: Array("m".utf8)).stdoutText
         #expect(try OpenPGPSignature.parse(armored: text).issuerFingerprint == fingerprint)

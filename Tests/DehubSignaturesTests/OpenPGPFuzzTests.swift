@@ -15,6 +15,7 @@ import Testing
 
     static func corpus() throws -> Corpus {
         let home = try GPGHome()
+        defer { home.close() }
         let alice = try home.generateKey("Alice <a@x>")
         try home.addSubkey(to: alice)
         try home.addSubkey(to: alice, algorithm: "cv25519", usage: "encr")
