@@ -170,6 +170,21 @@ import Testing
         #expect(key.isRevoked)
     }
 
+    /// Attack: someone relaying a revoked key rewrites the issuer key id in the revocation's unsigned area,
+    /// hoping the verifier skips it as a third-party signature. The revocation must still count.
+    @Test func revocationWithRewrittenUnhashedIssuerStillRevokes() throws {
+        let alice = CraftedKey()
+        let revocation = alice.signature(
+            type: 0x20, hashed: [subpacket(2, be32(OpenPGPCraftedKeyTests.created + 5))],
+            unhashed: [subpacket(16, [1, 2, 3, 4, 5, 6, 7, 8])], over: alice.keyData
+        )
+        let key = try OpenPGPPublicKey.parseAll(binary: packet(6, alice.body) + packet(2, revocation) + alice.userIDPackets())[0]
+        #expect(key.isRevoked)
+        #expect(throws: SignatureFailure("key \(key.primaryKeyID) is revoked")) {
+            try verifier.verify(signature: alice.dataSignature(over: message), over: message, keys: [key])
+        }
+    }
+
     @Test func partialBodyLengthsAreRefused() throws {
         let alice = CraftedKey()
         let body = alice.signature(type: 0x00, hashed: alice.baseSubpackets(), over: message)
