@@ -51,6 +51,17 @@ import Testing
         }
     }
 
+    @Test func refusesRevokedSecretKey() throws {
+        let home = try GPGHome()
+        defer { home.close() }
+        let fingerprint = try home.generateKey("Alice <a@x>")
+        try home.revokeKey(fingerprint)
+        #expect(throws: GPGMEFailure("secret key \(fingerprint.suffix(16)) cannot sign (it is revoked, expired, disabled or has no signing capability)")) {
+            try GPGMESigner.sign(message, key: fingerprint, gnupgHome: home.path)
+        }
+        #expect(try GPGMESigner.secretKeyIDs(gnupgHome: home.path).isEmpty)
+    }
+
     @Test func reportsMissingAndAmbiguousKeys() throws {
         let home = try GPGHome()
         defer { home.close() }
