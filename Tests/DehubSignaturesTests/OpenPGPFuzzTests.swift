@@ -37,7 +37,7 @@ import Testing
         for signature in corpus.signatures {
             #expect(throws: Never.self) { try verifier.verify(signature: signature, over: corpus.message, keys: keys) }
         }
-        var random = SplitMix64(seed: 0x5EED_0001)
+        var random = OpenPGPFuzzRandom(seed: 0x5EED_0001)
         for _ in 0..<1500 {
             let signature = corpus.signatures[Int(random.next() % UInt64(corpus.signatures.count))]
             let mutated = random.mutate(signature)
@@ -78,7 +78,7 @@ import Testing
     @Test func changedMessageNeverVerifies() throws {
         let corpus = try Self.corpus()
         let keys = try OpenPGPPublicKey.parseAll(binary: corpus.keys)
-        var random = SplitMix64(seed: 0x5EED_0002)
+        var random = OpenPGPFuzzRandom(seed: 0x5EED_0002)
         for _ in 0..<200 {
             let message = random.mutate(corpus.message)
             guard message != corpus.message else { continue }
@@ -89,8 +89,8 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64) and byte mutations.
-struct SplitMix64 {
+/// A small deterministic generator (OpenPGPFuzzRandom) and byte mutations.
+struct OpenPGPFuzzRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed }
 

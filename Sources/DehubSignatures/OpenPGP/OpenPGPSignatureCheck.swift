@@ -33,7 +33,7 @@ enum OpenPGPSignatureCheck {
             let size = (bits + 7) / 8
             let stripped = Array(value.drop(while: { $0 == 0 }))
             guard stripped.count <= size else { return false }
-            let raw = _RSA.Signing.RSASignature(rawRepresentation: leftPadded(stripped, to: size))
+            let raw = _RSA.Signing.RSASignature(rawRepresentation: openPGPLeftPadded(stripped, to: size))
             switch digest {
             case .sha1(let d): return publicKey.isValidSignature(raw, for: d, padding: .insecurePKCS1v1_5)
             case .sha256(let d): return publicKey.isValidSignature(raw, for: d, padding: .insecurePKCS1v1_5)
