@@ -11,7 +11,7 @@ import Testing
     static let created: UInt32 = 1_600_000_000
 
     @Test func ed25519Algorithm27KeyVerifies() throws {
-        let alice = CraftedKey(algorithm: 27)
+        let alice = OpenPGPCraftedKey(algorithm: 27)
         let key = try alice.certificate()
         #expect(key.fingerprint == pgpHex(alice.fingerprint))
         #expect(key.primaryKeyID == pgpHex(alice.fingerprint.suffix(8)))
@@ -20,20 +20,20 @@ import Testing
     }
 
     @Test func legacyEdDSAKeyBuiltByHandVerifies() throws {
-        let alice = CraftedKey(algorithm: 22)
+        let alice = OpenPGPCraftedKey(algorithm: 22)
         let signature = alice.dataSignature(over: message)
         #expect(try verifier.verify(signature: signature, over: message, keys: [alice.certificate()]).signingKeyID == pgpHex(alice.fingerprint.suffix(8)))
     }
 
     @Test func primaryWithoutKeyFlagsSigns() throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         let key = try alice.certificate(selfSignatureSubpackets: alice.baseSubpackets())
         #expect(key.signingKeyIDs == [key.primaryKeyID])
         #expect(throws: Never.self) { try verifier.verify(signature: alice.dataSignature(over: message), over: message, keys: [key]) }
     }
 
     @Test func certifyOnlyPrimaryDoesNotSign() throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         let key = try alice.certificate(selfSignatureSubpackets: alice.baseSubpackets() + [pgpSubpacket(27, [0x01])])
         #expect(key.signingKeyIDs.isEmpty)
         #expect(throws: SignatureFailure("key \(key.primaryKeyID) cannot sign: its key flags do not allow signing")) {
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func keyWithoutSelfSignatureIsUnusable() throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         let key = try OpenPGPPublicKey.parseAll(binary: pgpPacket(6, alice.body) + pgpPacket(13, Array("A <a@x>".utf8)))[0]
         #expect(throws: SignatureFailure("key \(key.primaryKeyID) cannot sign: it has no valid self-signature")) {
             try verifier.verify(signature: alice.dataSignature(over: message), over: message, keys: [key])
@@ -52,14 +52,14 @@ import Testing
     /// Attack: Mallory makes a "self-signature" for Alice's key with Mallory's key, naming Alice as issuer,
     /// hoping a verifier trusts the issuer field. It must not count.
     @Test func selfSignatureMadeByAnotherKeyDoesNotCount() throws {
-        let alice = CraftedKey(), mallory = CraftedKey()
+        let alice = OpenPGPCraftedKey(), mallory = OpenPGPCraftedKey()
         let forged = mallory.signature(type: 0x13, hashed: alice.baseSubpackets(), over: alice.userIDData("A <a@x>"))
         let key = try OpenPGPPublicKey.parseAll(binary: pgpPacket(6, alice.body) + pgpPacket(13, Array("A <a@x>".utf8)) + pgpPacket(2, forged))[0]
         #expect(key.signingKeyIDs.isEmpty)
     }
 
     @Test func unknownCriticalSubpacketIsRefusedAndUnknownOtherIsIgnored() throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         let key = try alice.certificate()
         let critical = alice.dataSignature(over: message, extraHashed: [pgpSubpacket(100, [1, 2], critical: true)])
         #expect(throws: SignatureFailure("signature has a critical subpacket dehub does not understand (type 100)")) {
@@ -75,7 +75,7 @@ import Testing
 
     @Test(arguments: [(1, "MD5"), (3, "RIPEMD-160"), (11, "SHA-224"), (12, "SHA3-256"), (99, "#99")])
     func refusedHashAlgorithms(id: UInt8, name: String) throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         let signature = alice.dataSignature(over: message, hashAlgorithm: id)
         #expect(throws: SignatureFailure("signature uses hash algorithm \(name), which dehub does not accept (use SHA-256 or stronger)")) {
             try verifier.verify(signature: signature, over: message, keys: [alice.certificate()])
@@ -83,7 +83,7 @@ import Testing
     }
 
     @Test func signatureOlderThanKeyIsRefused() throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         let key = try alice.certificate()
         let signature = alice.dataSignature(over: message, at: Self.created - 60)
         #expect(throws: SignatureFailure("signature is dated 2020-09-13 12:25:40 UTC, before key \(key.primaryKeyID) was created (2020-09-13 12:26:40 UTC)")) {
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func signatureWithoutCreationTimeIsRefused() throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         let signature = alice.signature(type: 0x00, hashed: [pgpSubpacket(33, [4] + alice.fingerprint)], over: message)
         #expect(throws: SignatureFailure("malformed OpenPGP signature: no creation time in its hashed subpackets")) {
             try verifier.verify(signature: pgpPacket(2, signature), over: message, keys: [alice.certificate()])
@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func signatureWithoutIssuerIsMatchedByTrying() throws {
-        let alice = CraftedKey(), bob = CraftedKey()
+        let alice = OpenPGPCraftedKey(), bob = OpenPGPCraftedKey()
         let signature = pgpPacket(2, alice.signature(type: 0x00, hashed: [pgpSubpacket(2, pgpBE32(Self.created + 10))], over: message))
         #expect(try OpenPGPSignature.parse(binary: signature).issuerKeyID == nil)
         let signer = try verifier.verify(signature: signature, over: message, keys: [bob.certificate(), alice.certificate()])
@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func disagreeingIssuerSubpacketsAreRefused() throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         let signature = alice.dataSignature(over: message, unhashed: [pgpSubpacket(16, [1, 2, 3, 4, 5, 6, 7, 8])])
         #expect(throws: SignatureFailure("malformed OpenPGP signature: its issuer key id and issuer fingerprint disagree")) {
             try verifier.verify(signature: signature, over: message, keys: [alice.certificate()])
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func signingSubkeyNeedsCrossCertification() throws {
-        let alice = CraftedKey(), subkey = CraftedKey()
+        let alice = OpenPGPCraftedKey(), subkey = OpenPGPCraftedKey()
         let withCross = try alice.certificate(subkeys: [(subkey, alice.binding(of: subkey, flags: 0x02, crossCertifiedBy: subkey))])
         #expect(withCross.signingKeyIDs.contains(pgpHex(subkey.fingerprint.suffix(8))))
         let signature = subkey.dataSignature(over: message)
@@ -134,7 +134,7 @@ import Testing
     /// cross-certification, so that Alice's signatures would count for Mallory's account. The copied
     /// cross-certification covers Alice's primary, not Mallory's, so the subkey must not sign for Mallory.
     @Test func stolenSigningSubkeyDoesNotSignForThief() throws {
-        let alice = CraftedKey(), mallory = CraftedKey(), subkey = CraftedKey()
+        let alice = OpenPGPCraftedKey(), mallory = OpenPGPCraftedKey(), subkey = OpenPGPCraftedKey()
         let aliceCross = alice.crossCertification(of: subkey)
         let malloryBinding = mallory.binding(of: subkey, flags: 0x02, embedded: aliceCross)
         let malloryKey = try mallory.certificate(subkeys: [(subkey, malloryBinding)])
@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func encryptionOnlySubkeyCannotSign() throws {
-        let alice = CraftedKey(), subkey = CraftedKey()
+        let alice = OpenPGPCraftedKey(), subkey = OpenPGPCraftedKey()
         let key = try alice.certificate(subkeys: [(subkey, alice.binding(of: subkey, flags: 0x0C, crossCertifiedBy: subkey))])
         #expect(throws: SignatureFailure("subkey \(pgpHex(subkey.fingerprint.suffix(8))) of key \(key.primaryKeyID) cannot sign: it is not a signing subkey (its key flags do not allow signing)")) {
             try verifier.verify(signature: subkey.dataSignature(over: message), over: message, keys: [key])
@@ -153,7 +153,7 @@ import Testing
     }
 
     @Test func subkeyExpiryIsJudgedAtSignatureTime() throws {
-        let alice = CraftedKey(), subkey = CraftedKey()
+        let alice = OpenPGPCraftedKey(), subkey = OpenPGPCraftedKey()
         let binding = alice.binding(of: subkey, flags: 0x02, crossCertifiedBy: subkey, extraHashed: [pgpSubpacket(9, pgpBE32(3600))])
         let key = try alice.certificate(subkeys: [(subkey, binding)])
         #expect(throws: Never.self) { try verifier.verify(signature: subkey.dataSignature(over: message, at: Self.created + 3599), over: message, keys: [key]) }
@@ -163,7 +163,7 @@ import Testing
     }
 
     @Test func revocationWithUncheckableHashStillRevokes() throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         var revocation = alice.signature(type: 0x20, hashed: alice.baseSubpackets(), over: alice.keyData)
         revocation[3] = 1  // MD5: dehub cannot check it, so it fails closed
         let key = try OpenPGPPublicKey.parseAll(binary: pgpPacket(6, alice.body) + pgpPacket(2, revocation) + alice.userIDPackets())[0]
@@ -173,7 +173,7 @@ import Testing
     /// Attack: someone relaying a revoked key rewrites the issuer key id in the revocation's unsigned area,
     /// hoping the verifier skips it as a third-party signature. The revocation must still count.
     @Test func revocationWithRewrittenUnhashedIssuerStillRevokes() throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         let revocation = alice.signature(
             type: 0x20, hashed: [pgpSubpacket(2, pgpBE32(OpenPGPCraftedKeyTests.created + 5))],
             unhashed: [pgpSubpacket(16, [1, 2, 3, 4, 5, 6, 7, 8])], over: alice.keyData
@@ -186,7 +186,7 @@ import Testing
     }
 
     @Test func partialBodyLengthsAreRefused() throws {
-        let alice = CraftedKey()
+        let alice = OpenPGPCraftedKey()
         let body = alice.signature(type: 0x00, hashed: alice.baseSubpackets(), over: message)
         // New-format header with a partial length of 1 << 0 = 1 byte (0xE0), then the rest.
         let partial = [0xC2, 0xE0, body[0]] + [UInt8(body.count - 1)] + body.dropFirst()
@@ -201,7 +201,7 @@ import Testing
 // MARK: - A minimal OpenPGP writer for the tests above
 
 /// An Ed25519 key (algorithm 27, or legacy EdDSA 22) that can sign whatever a test needs.
-struct CraftedKey {
+struct OpenPGPCraftedKey {
     let secret = Curve25519.Signing.PrivateKey()
     var algorithm: UInt8 = 27
     var created = OpenPGPCraftedKeyTests.created
@@ -232,24 +232,24 @@ struct CraftedKey {
         return pgpPacket(13, Array("A <a@x>".utf8)) + pgpPacket(2, signature(type: 0x13, hashed: subpackets, over: userIDData("A <a@x>")))
     }
 
-    func certificate(selfSignatureSubpackets: [[UInt8]]? = nil, subkeys: [(CraftedKey, [UInt8])] = []) throws -> OpenPGPPublicKey {
+    func certificate(selfSignatureSubpackets: [[UInt8]]? = nil, subkeys: [(OpenPGPCraftedKey, [UInt8])] = []) throws -> OpenPGPPublicKey {
         var bytes = pgpPacket(6, body) + userIDPackets(selfSignatureSubpackets)
         for (subkey, binding) in subkeys { bytes += pgpPacket(14, subkey.body) + pgpPacket(2, binding) }
         return try OpenPGPPublicKey.parseAll(binary: bytes)[0]
     }
 
     /// Body of a 0x19 signature by `self` (as subkey) over `primary` ‖ `self`.
-    func crossCertificationBody(for primary: CraftedKey) -> [UInt8] {
+    func crossCertificationBody(for primary: OpenPGPCraftedKey) -> [UInt8] {
         signature(type: 0x19, hashed: baseSubpackets(), over: primary.keyData + keyData)
     }
 
-    func crossCertification(of subkey: CraftedKey) -> [UInt8] { subkey.crossCertificationBody(for: self) }
+    func crossCertification(of subkey: OpenPGPCraftedKey) -> [UInt8] { subkey.crossCertificationBody(for: self) }
 
-    func binding(of subkey: CraftedKey, flags: UInt8, crossCertifiedBy cross: CraftedKey?, extraHashed: [[UInt8]] = []) -> [UInt8] {
+    func binding(of subkey: OpenPGPCraftedKey, flags: UInt8, crossCertifiedBy cross: OpenPGPCraftedKey?, extraHashed: [[UInt8]] = []) -> [UInt8] {
         binding(of: subkey, flags: flags, embedded: cross.map { $0.crossCertificationBody(for: self) }, extraHashed: extraHashed)
     }
 
-    func binding(of subkey: CraftedKey, flags: UInt8, embedded: [UInt8]?, extraHashed: [[UInt8]] = []) -> [UInt8] {
+    func binding(of subkey: OpenPGPCraftedKey, flags: UInt8, embedded: [UInt8]?, extraHashed: [[UInt8]] = []) -> [UInt8] {
         signature(
             type: 0x18, hashed: baseSubpackets() + [pgpSubpacket(27, [flags])] + extraHashed,
             unhashed: embedded.map { [pgpSubpacket(32, $0)] } ?? [], over: keyData + subkey.keyData
