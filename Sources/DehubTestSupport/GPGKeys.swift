@@ -1,11 +1,14 @@
 import Foundation
 
 /// A throw-away GnuPG home for tests: keys are made with the real `gpg`, signatures made and checked with it.
-/// The home is private (0700) under /tmp (short, so gpg-agent's socket path fits). Deinit stops the agent
-/// that signing starts and removes the directory.
+/// The home is private (0700) under /tmp (short, so gpg-agent's socket path fits). `close()` stops the agent
+/// that signing starts and removes the directory. Call it in a `defer` right after making the home: ARC may
+/// release an object after its last use, so leaning on deinit alone could remove the home while gpg still uses
+/// its path. Deinit closes it too, as a fallback.
 public final class GPGHome: @unchecked Sendable {
     public let path: String
     private let environment: [String: String]
+    private var isClosed = false
 
     public init() throws {
         var template = Array("/tmp/dehub-gpg.XXXXXX".utf8CString)
@@ -18,9 +21,19 @@ public final class GPGHome: @unchecked Sendable {
         ]
     }
 
-    deinit {
+    deinit { close() }
+
+    /// Stops this home's gpg-agent and removes the directory. Safe to call twice.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
         _ = try? GPGProcess.run("/usr/bin/gpgconf", ["--homedir", path, "--kill", "all"], environment: environment)
-        try? FileManager.default.removeItem(atPath: path)
+        // The agent may still be removing its sockets while we delete; try a few times.
+        for _ in 0..<10 {
+            try? FileManager.default.removeItem(atPath: path)
+            guard FileManager.default.fileExists(atPath: path) else { return }
+            usleep(50_000)
+        }
     }
 
     /// Runs gpg in this home; returns the result whatever the exit code.

@@ -11,6 +11,7 @@ import Testing
 
     @Test func ed25519SignatureVerifiesLikeGPG() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>", algorithm: "ed25519")
         let key = try OpenPGPPublicKey.parse(armored: home.exportPublicKey(fingerprint))
         #expect(key.fingerprint == fingerprint)
@@ -28,6 +29,7 @@ import Testing
     @Test(arguments: [nil, "SHA256", "SHA384", "SHA512", "SHA1"])
     func rsa3072SignatureVerifiesLikeGPG(digest: String?) throws {
         let home = try GPGHome()
+        defer { home.close() }
         let fingerprint = try home.generateKey("Bob <b@x>", algorithm: "rsa3072")
         let key = try OpenPGPPublicKey.parse(armored: home.exportPublicKey(fingerprint))
         let signature = try home.detachSign(message, key: fingerprint, digest: digest)
@@ -43,6 +45,7 @@ import Testing
 
     @Test func signatureBySigningSubkeyNamesSubkeyAndPrimary() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let primary = try home.generateKey("Carol <c@x>", algorithm: "ed25519")
         let encryption = try home.addSubkey(to: primary, algorithm: "cv25519", usage: "encr")
         let signing = try home.addSubkey(to: primary, algorithm: "ed25519", usage: "sign")
@@ -59,6 +62,7 @@ import Testing
 
     @Test func rsaSigningSubkeyOnEd25519Primary() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let primary = try home.generateKey("Dan <d@x>", algorithm: "ed25519", usage: "cert")
         let signing = try home.addSubkey(to: primary, algorithm: "rsa3072", usage: "sign")
         let key = try OpenPGPPublicKey.parse(armored: home.exportPublicKey(primary))
@@ -70,6 +74,7 @@ import Testing
 
     @Test func tamperedMessageIsRejectedLikeGPG() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>")
         let key = try OpenPGPPublicKey.parse(armored: home.exportPublicKey(fingerprint))
         let signature = try home.detachSign(message, key: fingerprint)
@@ -84,6 +89,7 @@ import Testing
     @Test(arguments: ["ed25519", "rsa3072"])
     func tamperedSignatureIsRejectedLikeGPG(algorithm: String) throws {
         let home = try GPGHome()
+        defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>", algorithm: algorithm)
         let key = try OpenPGPPublicKey.parse(armored: home.exportPublicKey(fingerprint))
         let signature = try home.detachSign(message, key: fingerprint)
@@ -98,12 +104,14 @@ import Testing
 
     @Test func signatureByAnotherKeyIsRejectedLikeGPG() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let alice = try home.generateKey("Alice <a@x>")
         let mallory = try home.generateKey("Mallory <m@x>")
         let aliceKey = try OpenPGPPublicKey.parse(armored: home.exportPublicKey(alice))
         let signature = try home.detachSign(message, key: mallory)
 
         let aliceOnly = try GPGHome()
+        defer { aliceOnly.close() }
         try aliceOnly.gpg(["--import"], input: Array(home.exportPublicKey(alice).utf8))
         let gpg = try aliceOnly.verify(signature: signature, message: message)
         #expect(!gpg.isValid && gpg.has("NO_PUBKEY"))
@@ -114,6 +122,7 @@ import Testing
 
     @Test func revokedKeyIsRejected() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>")
         let signature = try home.detachSign(message, key: fingerprint)
         try home.revokeKey(fingerprint)
@@ -127,6 +136,7 @@ import Testing
 
     @Test func revokedSubkeyIsRejected() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let primary = try home.generateKey("Carol <c@x>")
         let subkey = try home.addSubkey(to: primary)
         let signature = try home.detachSign(message, key: subkey + "!")
@@ -146,6 +156,7 @@ import Testing
     /// valid after the key expired (gpg also finds both VALIDSIG, and flags the key EXPKEYSIG today).
     @Test func expiryIsJudgedAtSignatureTime() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let fingerprint = try home.generateKey("Old <o@x>", at: "20200101T000000")
         let before = try home.detachSign(message, key: fingerprint, at: "20200101T120000")
         let after = try home.detachSign(message, key: fingerprint, at: "20200103T120000")
@@ -163,6 +174,7 @@ import Testing
 
     @Test func textModeSignatureIsRefused() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>")
         let key = try OpenPGPPublicKey.parse(armored: home.exportPublicKey(fingerprint))
         let signature = try home.gpg(["--textmode", "--local-user", fingerprint, "--detach-sign", "--output", "-"], input: message).stdout
@@ -173,6 +185,7 @@ import Testing
 
     @Test func keyOfSeveralAccountsIsFoundAmongMany() throws {
         let home = try GPGHome()
+        defer { home.close() }
         let alice = try home.generateKey("Alice <a@x>")
         let bob = try home.generateKey("Bob <b@x>", algorithm: "rsa3072")
         let keys = try [alice, bob].map { try OpenPGPPublicKey.parse(armored: home.exportPublicKey($0)) }

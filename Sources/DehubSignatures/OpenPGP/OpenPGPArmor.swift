@@ -17,10 +17,12 @@ enum OpenPGPArmor {
             throw SignatureFailure("OpenPGP armour is too large (over \(maximumInputSize >> 20) MiB)")
         }
         var blocks: [Block] = []
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(trimmed)[...]
-        while let line = lines.popFirst() {
+        // "\r\n" is one Character in Swift, so it is a separator of its own.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        var remaining = lines.map(trimmed)[...]
+        while let line = remaining.popFirst() {
             guard let label = label(of: line, marker: "BEGIN") else { continue }
-            blocks.append(try decodeBody(label: label, lines: &lines))
+            blocks.append(try decodeBody(label: label, lines: &remaining))
         }
         guard !blocks.isEmpty else { throw SignatureFailure("no OpenPGP armour found (expected -----BEGIN PGP ...-----)") }
         return blocks
@@ -49,7 +51,8 @@ enum OpenPGPArmor {
                 crc = try OpenPGPBase64.decode(Array(line.utf8.dropFirst()))
                 continue
             }
-            guard crc == nil, !line.isEmpty else {
+            if line.isEmpty { continue }
+            guard crc == nil else {
                 throw SignatureFailure("malformed OpenPGP armour: unexpected line before END PGP \(label)")
             }
             base64.append(contentsOf: line.utf8)

@@ -12,9 +12,9 @@ struct OpenPGPKeyPacket: Sendable {
     var fingerprint: [UInt8]
 
     /// 16 upper-case hex digits: the last 8 bytes of the fingerprint.
-    var keyID: String { hex(fingerprint.suffix(8)) }
+    var keyID: String { openPGPHex(fingerprint.suffix(8)) }
     /// 40 upper-case hex digits.
-    var fingerprintHex: String { hex(fingerprint) }
+    var fingerprintHex: String { openPGPHex(fingerprint) }
 
     /// The bytes that precede this key in a signature hash: 0x99 ‖ len16 ‖ body.
     var hashPrefix: [UInt8] {

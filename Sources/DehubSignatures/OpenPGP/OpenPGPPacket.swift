@@ -26,7 +26,7 @@ struct OpenPGPPacket {
         while !reader.isAtEnd {
             let header = try reader.u8()
             guard header & 0x80 != 0 else {
-                throw SignatureFailure("malformed OpenPGP \(context): not an OpenPGP packet (byte 0x\(hex(header)))")
+                throw SignatureFailure("malformed OpenPGP \(context): not an OpenPGP packet (byte 0x\(openPGPHex(header)))")
             }
             let tag: UInt8
             let length: Int
@@ -65,7 +65,7 @@ struct OpenPGPPacket {
 }
 
 /// Upper-case hex of bytes.
-func hex(_ bytes: some Sequence<UInt8>) -> String {
+func openPGPHex(_ bytes: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789ABCDEF".utf8)
     var out: [UInt8] = []
     for byte in bytes {
@@ -75,4 +75,4 @@ func hex(_ bytes: some Sequence<UInt8>) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
-func hex(_ byte: UInt8) -> String { hex([byte]) }
+func openPGPHex(_ byte: UInt8) -> String { openPGPHex([byte]) }

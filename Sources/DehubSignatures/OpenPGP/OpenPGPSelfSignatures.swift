@@ -105,14 +105,12 @@ struct OpenPGPSelfSignatures {
         }
     }
 
-    /// True when a revocation of `type` issued by the primary verifies. A revocation that claims the primary
-    /// as issuer but uses an algorithm dehub cannot check also counts: failing closed beats missing one.
+    /// True when a revocation of `type` verifies with the primary key. The issuer subpackets are not consulted:
+    /// gpg puts the issuer key id in the unsigned area, where anyone could change it to hide a revocation.
+    /// A revocation that uses a hash dehub cannot check also counts: failing closed beats missing one.
     private mutating func isRevoked(by signatures: [OpenPGPSignature], type: UInt8, over data: [ArraySlice<UInt8>]) throws -> Bool {
-        for signature in signatures where signature.signatureType == type && isIssuedByPrimary(signature) {
-            guard (try? OpenPGPHashAlgorithm(id: signature.hashAlgorithmID)) != nil else {
-                if signature.subpackets.issuerKeyID != nil || signature.subpackets.issuerFingerprint != nil { return true }
-                continue
-            }
+        for signature in signatures where signature.signatureType == type {
+            guard (try? OpenPGPHashAlgorithm(id: signature.hashAlgorithmID)) != nil else { return true }
             if try isValid(signature, by: primary, over: data) { return true }
         }
         return false

@@ -16,11 +16,11 @@ public struct OpenPGPSignature: Sendable {
     /// Long key id of the issuer (16 upper-case hex digits), from the issuer fingerprint or the issuer subpacket.
     /// A claim only: the verifier checks it cryptographically.
     public var issuerKeyID: String? {
-        if let fingerprint = subpackets.issuerFingerprint { return hex(fingerprint.suffix(8)) }
-        return subpackets.issuerKeyID.map { hex($0) }
+        if let fingerprint = subpackets.issuerFingerprint { return openPGPHex(fingerprint.suffix(8)) }
+        return subpackets.issuerKeyID.map { openPGPHex($0) }
     }
     /// 40 upper-case hex digits, when the signature carries an issuer fingerprint subpacket.
-    public var issuerFingerprint: String? { subpackets.issuerFingerprint.map { hex($0) } }
+    public var issuerFingerprint: String? { subpackets.issuerFingerprint.map { openPGPHex($0) } }
 
     let subpackets: OpenPGPSubpackets
     /// Version through the end of the hashed subpackets: what the trailer counts and the hash covers.
@@ -92,7 +92,7 @@ enum OpenPGPSignatureValue: Sendable {
             let r = try reader.mpi(), s = try reader.mpi()
             try reader.expectEnd()
             guard r.count <= 32, s.count <= 32 else { throw SignatureFailure("malformed OpenPGP signature: EdDSA value too long") }
-            return .ed25519(leftPadded(r, to: 32) + leftPadded(s, to: 32))
+            return .ed25519(openPGPLeftPadded(r, to: 32) + openPGPLeftPadded(s, to: 32))
         case 27:
             let value = try reader.bytes(64)
             try reader.expectEnd()
@@ -104,6 +104,6 @@ enum OpenPGPSignatureValue: Sendable {
     }
 }
 
-func leftPadded(_ bytes: [UInt8], to count: Int) -> [UInt8] {
+func openPGPLeftPadded(_ bytes: [UInt8], to count: Int) -> [UInt8] {
     bytes.count >= count ? bytes : [UInt8](repeating: 0, count: count - bytes.count) + bytes
 }

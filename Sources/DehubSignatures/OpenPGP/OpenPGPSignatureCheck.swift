@@ -24,12 +24,16 @@ enum OpenPGPSignatureCheck {
                 "signature algorithm \(OpenPGPPublicKeyAlgorithm.name(of: signature.publicKeyAlgorithm)) does not match key \(key.keyID) (\(OpenPGPPublicKeyAlgorithm.name(of: key.algorithm)))"
             )
         }
+        if signature.publicKeyAlgorithm == 27 && hash == .sha1 {
+            // RFC 9580 §5.2.3.4: Ed25519 signatures need a hash of at least 256 bits.
+            throw SignatureFailure("signature uses SHA-1 with an Ed25519 key, which RFC 9580 forbids")
+        }
         switch (key.material, signature.value) {
         case (.rsa(let publicKey, let bits), .rsa(let value)):
             let size = (bits + 7) / 8
             let stripped = Array(value.drop(while: { $0 == 0 }))
             guard stripped.count <= size else { return false }
-            let raw = _RSA.Signing.RSASignature(rawRepresentation: leftPadded(stripped, to: size))
+            let raw = _RSA.Signing.RSASignature(rawRepresentation: openPGPLeftPadded(stripped, to: size))
             switch digest {
             case .sha1(let d): return publicKey.isValidSignature(raw, for: d, padding: .insecurePKCS1v1_5)
             case .sha256(let d): return publicKey.isValidSignature(raw, for: d, padding: .insecurePKCS1v1_5)

@@ -57,7 +57,7 @@ public struct OpenPGPVerifier: Sendable {
     private func checkPolicy(_ signature: OpenPGPSignature) throws -> UInt32 {
         guard signature.signatureType == 0x00 else {
             let kind = signature.signatureType == 0x01 ? " (a text signature)" : ""
-            throw SignatureFailure("signature type 0x\(hex(signature.signatureType))\(kind) is not accepted: dehub needs a binary document signature (type 0x00)")
+            throw SignatureFailure("signature type 0x\(openPGPHex(signature.signatureType))\(kind) is not accepted: dehub needs a binary document signature (type 0x00)")
         }
         let hash = try OpenPGPHashAlgorithm(id: signature.hashAlgorithmID)
         if hash == .sha1 && !acceptsSHA1 {
