@@ -18,7 +18,7 @@ public struct CommitInfo: Sendable {
 
     /// The first line of the message, for display.
     public var head: String {
-        String(decoding: message.utf8.prefix { $0 != 10 }, as: UTF8.self)
+        CommitMessage.firstLine(message)
     }
 }
 

@@ -230,9 +230,7 @@ import Testing
         let limits = PayloadLimits(maxSignatureBytes: 6)
         let body = Base64.encode([UInt8](repeating: 1, count: 9))  // 12 characters, 9 bytes
         let message = "h\n\ndescription: x\nfingerprint: \(fp)\ncredentials:\n- type: pgp_signature\n  pub_key_id: 95C46FA6A41148AC\n  body: \(body)\n  account: alice\n"
-        withKnownIssue("BUG: the signature size check is on the base64 text with slack (n*4/3+4), so up to n+3 bytes pass") {
-            #expect(Fixtures.payloadError(message, limits: limits)?.hasSuffix("credentials[0].body: is more than 6 bytes") == true)
-        }
+        #expect(Fixtures.payloadError(message, limits: limits)?.hasSuffix("credentials[0].body: is more than 6 bytes") == true)
     }
 
     @Test func defaultLimits() {
@@ -245,7 +243,7 @@ import Testing
     }
 }
 
-@Suite(KnownBugs.yamlWriterTraps) struct CommitMessageRenderTests {
+@Suite struct CommitMessageRenderTests {
     @Test func renderKeepsOnlyTheFirstLineOfTheHead() throws {
         let m = CommitMessage(head: "first\nsecond", payload: Payload(body: .comment("x"), fingerprint: Fixtures.fingerprint))
         #expect(try CommitMessage.parse(m.render()).head == "first")
@@ -313,18 +311,14 @@ import Testing
     /// message puts the rest of the description before the payload and no longer parses.
     @Test func defaultHeadStopsAtCRLF() throws {
         let description = "Fix the parser\r\nDetails."
-        withKnownIssue("BUG: firstLine splits on the Character \"\\n\", and \"\\r\\n\" is one Character in Swift") {
-            #expect(CommitMessage.defaultHead(for: Payload(body: .change(description: description), fingerprint: Fixtures.fingerprint))
-                    == "Fix the parser")
-        }
+        #expect(CommitMessage.defaultHead(for: Payload(body: .change(description: description), fingerprint: Fixtures.fingerprint))
+                == "Fix the parser")
     }
 
     /// CommitInfo.head (Ports.swift) is the verdict's display head: the first line, without its line end.
     @Test func commitInfoHeadStopsAtCRLF() {
         let info = CommitInfo(id: .zero, parents: [], tree: .zero, message: "Fix the parser\r\n\n---\ntype: change\n")
         #expect(CommitInfo(id: .zero, parents: [], tree: .zero, message: "Fix\n\nbody").head == "Fix")
-        withKnownIssue("BUG: CommitInfo.head splits on Character \"\\n\", which \"\\r\\n\" is not") {
-            #expect(info.head == "Fix the parser\r")
-        }
+        #expect(info.head == "Fix the parser")
     }
 }

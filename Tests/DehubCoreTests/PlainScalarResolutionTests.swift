@@ -47,17 +47,13 @@ import Testing
     /// YAML 1.1 (PyYAML `safe_load`, checked on this machine) reads these as floats: 685230.15 and 90.5.
     @Test(arguments: ["190:20:30.15", "1:30.5", "-1:30.", "+12:00:00.5"])
     func sexagesimalFloatsAreNotStrings(_ s: String) {
-        withKnownIssue("BUG: isFloat stops at ':', so YAML 1.1 base-60 floats are taken for strings and written unquoted") {
-            #expect(PlainScalarResolution.kind(of: s) != .string)
-        }
+        #expect(PlainScalarResolution.kind(of: s) != .string)
     }
 
     /// YAML 1.1 gives `=` (value) and `<<` (merge) their own types; PyYAML's safe_load refuses to construct them,
     /// so a description "=" written plain cannot be read by it.
     @Test(arguments: ["=", "<<"])
     func yaml11SpecialKeysAreNotStrings(_ s: String) {
-        withKnownIssue("BUG: '=' and '<<' resolve to YAML 1.1 value/merge types, not strings") {
-            #expect(PlainScalarResolution.kind(of: s) != .string)
-        }
+        #expect(PlainScalarResolution.kind(of: s) != .string)
     }
 }

@@ -63,6 +63,8 @@ public struct CommitMessage: Equatable, Sendable {
 
     /// Up to the first newline byte (`\r\n` is one Character to Swift, so split on bytes, as git does).
     static func firstLine(_ text: String) -> String {
-        String(decoding: text.utf8.prefix { $0 != 10 }, as: UTF8.self)
+        var line = Array(text.utf8.prefix { $0 != 10 })
+        if line.last == 13 { line.removeLast() }
+        return String(decoding: line, as: UTF8.self)
     }
 }
