@@ -45,7 +45,8 @@ struct VerifyCommand: AsyncParsableCommand {
             let gitDir = repo.gitDirectory
             let items = commits.map { ParallelVerification.Item(commit: $0, branch: branchName, nonFastForward: false) }
             var verdicts = try ParallelVerification.verify(
-                items, open: { try GitRepository.open(path: gitDir) }, signatures: SignatureVerifier.shared)
+                items, open: { try GitRepository.open(path: gitDir) }, signatures: SignatureVerifier.shared,
+                progress: json ? nil : ProgressLine(total: items.count, label: "verifying commits"))
             if let rejection = try AncestryCheck.rejection(for: commits.last, branch: branchName, in: repo) {
                 verdicts[verdicts.count - 1].rejection = rejection
             }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import DehubCore
 import DehubGit
 import DehubSignatures
@@ -14,12 +15,16 @@ enum ParallelVerification {
 
     static func verify(
         _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
-        limits: PayloadLimits = .default, workers: Int = ProcessorCount.value
+        limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: ProgressLine? = nil
     ) throws -> [CommitVerdict] {
+        defer { progress?.finish() }
         let count = max(1, min(workers, items.count / 64 + 1))
         if count == 1 {
             let verifier = CommitVerifier(repository: try open(), signatures: signatures, limits: limits)
-            return items.map { verifier.verify($0.commit, branch: $0.branch, nonFastForward: $0.nonFastForward) }
+            return items.map {
+                progress?.advance()
+                return verifier.verify($0.commit, branch: $0.branch, nonFastForward: $0.nonFastForward)
+            }
         }
         let box = ResultBox(count: items.count)
         let repositories = try (0..<count).map { _ in try open() }
@@ -28,6 +33,7 @@ enum ParallelVerification {
             var i = worker
             while i < items.count {
                 box.set(i, verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward))
+                progress?.advance()
                 i += count
             }
         }
@@ -56,3 +62,23 @@ enum ProcessorCount {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// "verifying 1200/10000 commits" on stderr, redrawn in place, only when stderr is a terminal.
+final class ProgressLine: Sendable {
+    private let total: Int
+    private let label: String
+    private let done = Atomic<Int>(0)
+
+    init?(total: Int, label: String, minimum: Int = 500) {
+        guard total >= minimum, isatty(2) == 1 else { return nil }
+        self.total = total
+        self.label = label
+    }
+
+    func advance() {
+        let n = done.add(1, ordering: .relaxed).newValue
+        if n % 250 == 0 { Output.write(2, "\r\(label) \(n)/\(total)") }
+    }
+
+    func finish() { Output.write(2, "\r\(label) \(done.load(ordering: .relaxed))/\(total)\n") }
+}
