@@ -131,6 +131,9 @@ import Testing
         #expect(try fixture.id("refs/heads/new") == first)
         #expect(try fixture.git("reflog", "-1", "--format=%gs", "refs/heads/new") == "force")
         #expect(throws: GitError.self) { try repo.updateReference("refs/heads/bad..name", to: first, expecting: nil, message: "") }
+        #expect(throws: GitError("'HEAD' is not a full reference name (refs/...)")) {
+            try repo.updateReference("HEAD", to: first, expecting: second, message: "")
+        }
     }
 
     @Test func checkoutHeadAfterMovingTheCheckedOutBranch() throws {
