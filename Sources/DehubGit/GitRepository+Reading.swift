@@ -67,7 +67,11 @@ extension GitRepository {
 
     /// Runs `body` on the tree entry at `path`; nil when there is no such entry.
     private func withEntry<T>(at path: String, inTree tree: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T? {
-        guard !path.isEmpty, !path.utf8.contains(0) else { return nil }
+        // Only plain relative paths name an entry: no empty, `.` or `..` component, no NUL.
+        let components = path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false)
+        guard !path.utf8.contains(0),
+              components.allSatisfy({ !$0.isEmpty && !$0.elementsEqual([0x2E]) && !$0.elementsEqual([0x2E, 0x2E]) })
+        else { return nil }
         let root = try trees.tree(tree, in: handle)
         defer { git_tree_free(root) }
         var entry: OpaquePointer?
