@@ -8,7 +8,7 @@ import Testing
     @Test func opensAWorkTreeFromASubdirectory() throws {
         let fixture = try GitFixture.make()
         try fixture.write("deep/inside/file.txt", "x")
-        let repo = try GitRepository.open(path: fixture.url("deep/inside"))
+        let repo = try GitRepository.open(path: fixture.absolutePath("deep/inside"))
         #expect(repo.gitDirectory == fixture.path + "/.git")
         #expect(repo.workingDirectory == fixture.path)
         #expect(repo.isBare == false)

@@ -160,7 +160,7 @@ import Testing
 
         #expect(try fixture.read("changed.txt") == "new\n")
         #expect(try fixture.read("new/added.txt") == "added\n")
-        #expect(FileManager.default.fileExists(atPath: fixture.url("removed.txt")) == false)
+        #expect(FileManager.default.fileExists(atPath: fixture.absolutePath("removed.txt")) == false)
         #expect(try fixture.read("untracked.txt") == "mine\n")
         #expect(try fixture.git("status", "--porcelain") == "?? untracked.txt")
     }
