@@ -52,3 +52,21 @@ import Testing
         #expect(status.stdoutText.contains("# branch.head main"))
     }
 }
+
+@Suite struct GitFixtureTests {
+    @Test func clonesShareHistoryAndKeepTheIsolatedEnvironment() throws {
+        let origin = try GitFixture.make()
+        try origin.write("a.txt", "a")
+        let first = try origin.commit("first")
+        let second = try origin.commit("second")
+        #expect(try origin.git("log", "--format=%at", "-1") == "\(GitFixture.baseDate + 60)")
+        for bare in [false, true] {
+            let clone = try origin.clone(bare: bare)
+            #expect(clone.isBare == bare)
+            #expect(try clone.revParse("main") == second)
+            #expect(try clone.revParse("main~1") == first)
+            #expect(clone.environment["HOME"] == clone.home)
+            #expect(try clone.open().isBare == bare)
+        }
+    }
+}
