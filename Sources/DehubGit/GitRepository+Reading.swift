@@ -2,25 +2,12 @@ import CGit2
 import DehubCore
 
 extension GitRepository: RepositoryReading {
-    /// The commit's parents, tree and exact raw message. Fails on a message with a NUL byte: libgit2 (and
-    /// git's own tools) would show a truncated message, so what a reviewer sees could differ from what
-    /// the commit holds.
+    /// The commit's parents, tree and exact raw message, parsed strictly from the raw object. Fails on a
+    /// message with a NUL byte: libgit2 and git's own tools would show a truncated message, so what a reviewer
+    /// sees could differ from what the commit holds.
     public func commit(_ id: ObjectID) throws -> CommitInfo {
-        var oid = id.gitOID
-        var commit: OpaquePointer?
-        try check(git_commit_lookup(&commit, handle, &oid), "cannot read commit \(id)")
-        defer { git_commit_free(commit) }
-        let count = git_commit_parentcount(commit)
-        var parents: [ObjectID] = []
-        parents.reserveCapacity(Int(count))
-        for index in 0..<count {
-            guard let parent = git_commit_parent_id(commit, index) else {
-                throw GitError("cannot read parent \(index) of commit \(id)")
-            }
-            parents.append(ObjectID(parent))
-        }
-        guard let tree = git_commit_tree_id(commit) else { throw GitError("cannot read the tree of commit \(id)") }
-        return CommitInfo(id: id, parents: parents, tree: ObjectID(tree), message: try rawMessage(of: id))
+        let raw = try rawCommit(id)
+        return CommitInfo(id: id, parents: raw.parents, tree: raw.tree, message: String(decoding: raw.message, as: UTF8.self))
     }
 
     /// The files that differ from the first parent (the empty tree for a root commit).
@@ -58,40 +45,33 @@ extension GitRepository: RepositoryReading {
 
 extension GitRepository {
     /// The tree id of a commit.
-    func treeID(ofCommit id: ObjectID) throws -> ObjectID {
-        var oid = id.gitOID
-        var commit: OpaquePointer?
-        try check(git_commit_lookup(&commit, handle, &oid), "cannot read commit \(id)")
-        defer { git_commit_free(commit) }
-        guard let tree = git_commit_tree_id(commit) else { throw GitError("cannot read the tree of commit \(id)") }
-        return ObjectID(tree)
-    }
+    func treeID(ofCommit id: ObjectID) throws -> ObjectID { try rawCommit(id).tree }
 
-    /// The message bytes exactly as stored: everything after the first empty line of the raw object.
-    private func rawMessage(of id: ObjectID) throws -> String {
+    /// A commit object read from the object database and parsed strictly.
+    func rawCommit(_ id: ObjectID) throws -> RawCommit {
         var oid = id.gitOID
         var object: OpaquePointer?
         try check(git_odb_read(&object, odb, &oid), "cannot read commit \(id)")
         defer { git_odb_object_free(object) }
-        guard let data = git_odb_object_data(object) else { throw GitError("cannot read commit \(id)") }
-        let bytes = UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object))
-        var start = bytes.count
-        var index = 0
-        while index + 1 < bytes.count {
-            if bytes[index] == 0x0A && bytes[index + 1] == 0x0A {
-                start = index + 2
-                break
-            }
-            index += 1
+        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT else {
+            let type = String(cString: git_object_type2string(git_odb_object_type(object)))
+            throw GitError("object \(id) is a \(type), not a commit")
         }
-        let message = start < bytes.count ? UnsafeRawBufferPointer(rebasing: bytes[start...]) : UnsafeRawBufferPointer(start: nil, count: 0)
-        if message.contains(0) { throw GitError("commit \(id) has a NUL byte in its message") }
-        return String(decoding: message, as: UTF8.self)
+        guard let data = git_odb_object_data(object) else { throw GitError("cannot read commit \(id)") }
+        do {
+            return try RawCommit.parse(UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object)))
+        } catch let error as GitError {
+            throw GitError("commit \(id) \(error.message)")
+        }
     }
 
     /// Runs `body` on the tree entry at `path`; nil when there is no such entry.
     private func withEntry<T>(at path: String, inTree tree: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T? {
-        guard !path.isEmpty, !path.utf8.contains(0) else { return nil }
+        // Only plain relative paths name an entry: no empty, `.` or `..` component, no NUL.
+        let components = path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false)
+        guard !path.utf8.contains(0),
+              components.allSatisfy({ !$0.isEmpty && !$0.elementsEqual([0x2E]) && !$0.elementsEqual([0x2E, 0x2E]) })
+        else { return nil }
         let root = try trees.tree(tree, in: handle)
         defer { git_tree_free(root) }
         var entry: OpaquePointer?

@@ -50,8 +50,9 @@ extension GitRepository {
 
     /// Moves `name` to `id` only if it currently points at `old` (nil: only if it does not exist yet),
     /// recording `message` in the reflog.
+    /// `name` must be a full name under `refs/` (updating HEAD this way would detach it).
     public func updateReference(_ name: String, to id: ObjectID, expecting old: ObjectID?, message: String) throws {
-        let name = try cSafe(name, "reference name")
+        let name = try fullReferenceName(name)
         let message = try cSafe(message, "reflog message")
         var target = id.gitOID
         var reference: OpaquePointer?
@@ -74,7 +75,7 @@ extension GitRepository {
 
     /// Moves (or creates) `name` to `id` whatever it points at now.
     public func forceUpdateReference(_ name: String, to id: ObjectID, message: String) throws {
-        let name = try cSafe(name, "reference name")
+        let name = try fullReferenceName(name)
         let message = try cSafe(message, "reflog message")
         var target = id.gitOID
         var reference: OpaquePointer?
@@ -111,6 +112,11 @@ extension GitRepository {
             return nil
         }
         return takeString(&buffer)
+    }
+
+    private func fullReferenceName(_ name: String) throws -> String {
+        guard name.hasPrefix("refs/") else { throw GitError("'\(name)' is not a full reference name (refs/...)") }
+        return try cSafe(name, "reference name")
     }
 
     private func openIndex() throws -> OpaquePointer {

@@ -28,8 +28,10 @@ extension ObjectID {
     /// The libgit2 form of this id.
     var gitOID: git_oid {
         var oid = git_oid()
-        withUnsafeMutableBytes(of: &oid.id) { raw in
-            for (index, byte) in bytes.enumerated() where index < raw.count { raw[index] = byte }
+        withUnsafeMutableBytes(of: &oid.id) { target in
+            bytes.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source.prefix(target.count)))
+            }
         }
         return oid
     }

@@ -16,7 +16,11 @@ enum ProcessEnvironment {
     /// A snapshot of the whole environment.
     static func current() -> [String: String] {
         var result: [String: String] = [:]
+        #if canImport(Darwin)
+        guard var cursor = _NSGetEnviron()?.pointee else { return result }
+        #else
         var cursor = environ
+        #endif
         while let entry = cursor.pointee {
             let pair = String(cString: entry)
             if let equals = pair.firstIndex(of: "=") {

@@ -114,7 +114,7 @@ public final class GitFixture: @unchecked Sendable {
     // MARK: - Files
 
     /// The absolute path of `relative` in the work tree.
-    public func url(_ relative: String) -> String { path + "/" + relative }
+    public func absolutePath(_ relative: String) -> String { path + "/" + relative }
 
     /// Writes a file (creating parent directories), optionally executable.
     public func write(_ relative: String, _ contents: String, executable: Bool = false) throws {
@@ -122,7 +122,7 @@ public final class GitFixture: @unchecked Sendable {
     }
 
     public func write(_ relative: String, bytes: [UInt8], executable: Bool = false) throws {
-        let file = url(relative)
+        let file = absolutePath(relative)
         try FileManager.default.createDirectory(
             atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if FileManager.default.fileExists(atPath: file) || isSymlink(file) { try FileManager.default.removeItem(atPath: file) }
@@ -134,7 +134,7 @@ public final class GitFixture: @unchecked Sendable {
 
     /// Makes `relative` a symbolic link to `target`.
     public func symlink(_ relative: String, to target: String) throws {
-        let file = url(relative)
+        let file = absolutePath(relative)
         try FileManager.default.createDirectory(
             atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if FileManager.default.fileExists(atPath: file) || isSymlink(file) { try FileManager.default.removeItem(atPath: file) }
@@ -143,13 +143,13 @@ public final class GitFixture: @unchecked Sendable {
 
     /// Deletes a file or directory of the work tree.
     public func remove(_ relative: String) throws {
-        try FileManager.default.removeItem(atPath: url(relative))
+        try FileManager.default.removeItem(atPath: absolutePath(relative))
     }
 
     /// Reads a file of the work tree as text.
     public func read(_ relative: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: url(relative)) else {
-            throw GitFixtureError(message: "cannot read \(url(relative))")
+        guard let data = FileManager.default.contents(atPath: absolutePath(relative)) else {
+            throw GitFixtureError(message: "cannot read \(absolutePath(relative))")
         }
         return String(decoding: data, as: UTF8.self)
     }

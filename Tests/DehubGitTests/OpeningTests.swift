@@ -8,7 +8,7 @@ import Testing
     @Test func opensAWorkTreeFromASubdirectory() throws {
         let fixture = try GitFixture.make()
         try fixture.write("deep/inside/file.txt", "x")
-        let repo = try GitRepository.open(path: fixture.url("deep/inside"))
+        let repo = try GitRepository.open(path: fixture.absolutePath("deep/inside"))
         #expect(repo.gitDirectory == fixture.path + "/.git")
         #expect(repo.workingDirectory == fixture.path)
         #expect(repo.isBare == false)
@@ -50,5 +50,23 @@ import Testing
         let status = try fixture.gitOutput(["status", "--porcelain=v2", "--branch"], in: path)
         #expect(status.status == 0)
         #expect(status.stdoutText.contains("# branch.head main"))
+    }
+}
+
+@Suite struct GitFixtureTests {
+    @Test func clonesShareHistoryAndKeepTheIsolatedEnvironment() throws {
+        let origin = try GitFixture.make()
+        try origin.write("a.txt", "a")
+        let first = try origin.commit("first")
+        let second = try origin.commit("second")
+        #expect(try origin.git("log", "--format=%at", "-1") == "\(GitFixture.baseDate + 60)")
+        for bare in [false, true] {
+            let clone = try origin.clone(bare: bare)
+            #expect(clone.isBare == bare)
+            #expect(try clone.revParse("main") == second)
+            #expect(try clone.revParse("main~1") == first)
+            #expect(clone.environment["HOME"] == clone.home)
+            #expect(try clone.open().isBare == bare)
+        }
     }
 }

@@ -74,7 +74,8 @@ import Testing
             #expect(try repo.entryID(at: path, inTree: tree) == fixture.id("HEAD:\(path)"), "\(path)")
         }
         #expect(try repo.entryID(at: "module", inTree: tree) == objectID(String(repeating: "3", count: 40)))
-        for path in ["absent", "dir/absent", "dir/sub/file.bin/deeper", "", ".dehub/config.yml\u{0}x"] {
+        for path in ["absent", "dir/absent", "dir/sub/file.bin/deeper", "", ".dehub/config.yml\u{0}x", "/dir", "dir/",
+                     "dir//sub", "./dir", "dir/../dir", "dir/sub/."] {
             #expect(try repo.entryID(at: path, inTree: tree) == nil, "\(path)")
         }
     }

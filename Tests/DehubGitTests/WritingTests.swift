@@ -131,6 +131,9 @@ import Testing
         #expect(try fixture.id("refs/heads/new") == first)
         #expect(try fixture.git("reflog", "-1", "--format=%gs", "refs/heads/new") == "force")
         #expect(throws: GitError.self) { try repo.updateReference("refs/heads/bad..name", to: first, expecting: nil, message: "") }
+        #expect(throws: GitError("'HEAD' is not a full reference name (refs/...)")) {
+            try repo.updateReference("HEAD", to: first, expecting: second, message: "")
+        }
     }
 
     @Test func checkoutHeadAfterMovingTheCheckedOutBranch() throws {
@@ -157,7 +160,7 @@ import Testing
 
         #expect(try fixture.read("changed.txt") == "new\n")
         #expect(try fixture.read("new/added.txt") == "added\n")
-        #expect(FileManager.default.fileExists(atPath: fixture.url("removed.txt")) == false)
+        #expect(FileManager.default.fileExists(atPath: fixture.absolutePath("removed.txt")) == false)
         #expect(try fixture.read("untracked.txt") == "mine\n")
         #expect(try fixture.git("status", "--porcelain") == "?? untracked.txt")
     }
