@@ -6,8 +6,10 @@ public struct CommitInfo: Sendable {
     public var id: ObjectID
     public var parents: [ObjectID]
     public var tree: ObjectID
-    /// The raw commit message, exactly as stored.
+    /// The raw commit message, exactly as stored (invalid UTF-8 replaced; see `messageIsValidUTF8`).
     public var message: String
+    /// False when the stored message is not valid UTF-8: such a commit is not verifiable.
+    public var messageIsValidUTF8 = true
 
     public init(id: ObjectID, parents: [ObjectID], tree: ObjectID, message: String) {
         self.id = id

@@ -7,7 +7,10 @@ extension GitRepository: RepositoryReading {
     /// sees could differ from what the commit holds.
     public func commit(_ id: ObjectID) throws -> CommitInfo {
         let raw = try rawCommit(id)
-        return CommitInfo(id: id, parents: raw.parents, tree: raw.tree, message: String(decoding: raw.message, as: UTF8.self))
+        let valid = String(validating: raw.message, as: UTF8.self)
+        var info = CommitInfo(id: id, parents: raw.parents, tree: raw.tree, message: valid ?? String(decoding: raw.message, as: UTF8.self))
+        info.messageIsValidUTF8 = valid != nil
+        return info
     }
 
     /// The files that differ from the first parent (the empty tree for a root commit).

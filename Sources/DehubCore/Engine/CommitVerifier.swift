@@ -47,6 +47,9 @@ public final class CommitVerifier {
                 hint: "fix \(Config.path) in a commit signed as the current rules require")
         }
 
+        guard commit.messageIsValidUTF8 else {
+            throw Rejection(.payload, "the commit message is not valid UTF-8", hint: "dehub commits are made with `dehub commit`")
+        }
         let message: CommitMessage
         do {
             message = try CommitMessage.parse(commit.message, limits: limits)
