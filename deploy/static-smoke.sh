@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of the static binary: it must start with an empty environment (no HOME, no PATH, no
-# locale) and, when run as root, inside an empty chroot that holds nothing but the binary itself
+# locale) and, when run as root, inside an empty chroot that holds nothing but the binary and /proc
 # (no /etc, no /usr/lib, no loader), the way it lands on an unknown server.
 #
 #   deploy/static-smoke.sh [BINARY]     (default: dist/dehub)
@@ -40,14 +40,20 @@ check "env -i: --version" "." env -i "$BINARY" --version
 check "env -i: --help" "USAGE:" env -i "$BINARY" --help
 check "env -i, cwd /: --version" "." env -i sh -c 'cd / && exec "$0" --version' "$BINARY"
 
-if [[ "$(id -u)" == 0 ]] && command -v chroot >/dev/null; then
-    # An empty root: only the binary. A dynamic executable fails here for want of its loader.
+chroot_tool="$(command -v chroot || true)"
+unshare_tool="$(command -v unshare || true)"
+if [[ "$(id -u)" == 0 && -n "$chroot_tool" && -n "$unshare_tool" ]]; then
+    # A root that holds only the binary and a fresh /proc (the Swift runtime reads /proc/self/exe
+    # at start-up): no /etc, no /usr/lib, no loader. A dynamic executable fails here for want of its
+    # loader. unshare gives the /proc mount a private mount namespace, so nothing outlives the check.
     scratch="$(mktemp -d)"
     cp "$BINARY" "$scratch/dehub"
-    check "empty chroot, env -i: --version" "." env -i chroot "$scratch" /dehub --version
-    check "empty chroot, env -i: --help" "USAGE:" env -i chroot "$scratch" /dehub --help
+    mkdir "$scratch/proc"
+    in_empty_root=(env -i "$unshare_tool" --mount --pid --fork --mount-proc="$scratch/proc" "$chroot_tool" "$scratch" /dehub)
+    check "empty root (binary + /proc), env -i: --version" "." "${in_empty_root[@]}" --version
+    check "empty root (binary + /proc), env -i: --help" "USAGE:" "${in_empty_root[@]}" --help
 else
-    echo "SKIP empty chroot checks (need root and chroot)"
+    echo "SKIP empty-root checks (need root, chroot and unshare)"
     skipped=$((skipped + 2))
 fi
 
