@@ -19,8 +19,9 @@ readonly OUT="${DEHUB_STATIC_OUT:-dist/dehub}"
 readonly RUNS="${DEHUB_STATIC_RUNS:-100}"
 readonly STARTUP_WARN_MS="${DEHUB_STATIC_STARTUP_WARN_MS:-10}"
 readonly ARCHIVE_DIR="/usr/lib/x86_64-linux-gnu"
-# Each static archive Package.swift links in LINK_MODE=static, and the Debian package that ships it.
-readonly ARCHIVES=(
+# The Debian package that ships each static archive. Package.swift's list (LINK_MODE=static) is the one
+# checked; an archive missing here is still checked, only without a package name.
+readonly ARCHIVE_PACKAGES=(
     "libgit2.a:libgit2-dev"
     "libmbedtls.a:libmbedtls-dev" "libmbedx509.a:libmbedtls-dev" "libmbedcrypto.a:libmbedtls-dev"
     "libhttp_parser.a:libhttp-parser-dev"
@@ -43,9 +44,16 @@ check_prerequisites() {
     command -v swift >/dev/null || { say "static-build: swift not found on PATH (Swift 6.3 toolchain)" >&2; exit 2; }
     command -v strip >/dev/null || missing+=("binutils (strip)")
     command -v pkg-config >/dev/null || missing+=("pkg-config")
-    for entry in "${ARCHIVES[@]}"; do
-        archive="${entry%%:*}"; package="${entry##*:}"
-        [[ -f "$ARCHIVE_DIR/$archive" ]] || missing+=("$package (for $ARCHIVE_DIR/$archive)")
+    local archives
+    archives="$(grep -oE '"lib[A-Za-z0-9_+-]+\.a"' Package.swift | tr -d '"' | sort -u)"
+    [[ -n "$archives" ]] || fail "found no static archives (\"lib*.a\") in Package.swift"
+    for archive in $archives; do
+        [[ -f "$ARCHIVE_DIR/$archive" ]] && continue
+        package="the -dev package that ships it"
+        for entry in "${ARCHIVE_PACKAGES[@]}"; do
+            [[ "${entry%%:*}" == "$archive" ]] && package="${entry##*:}"
+        done
+        missing+=("$package (for $ARCHIVE_DIR/$archive)")
     done
     local swift_static
     swift_static="$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")/lib/swift_static/linux"
@@ -114,7 +122,8 @@ measure() {
     fi
     local json="$SCRATCH/startup.json"
     mkdir -p "$SCRATCH"
-    hyperfine -N --warmup 5 -r "$RUNS" --style basic --export-json "$json" "$OUT --version" >/dev/null
+    hyperfine -N --warmup 5 -r "$RUNS" --style basic --export-json "$json" "$OUT --version" \
+        >/dev/null 2>"$SCRATCH/startup.err" || { cat "$SCRATCH/startup.err" >&2; fail "hyperfine failed"; }
     local median
     median="$(jq -r '.results[0].median * 1000 | . * 100 | round / 100' "$json" 2>/dev/null \
         || python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["results"][0]["median"]*1000, 2))' "$json")"
