@@ -1,1 +1,1 @@
-/* GSSAPI stubs for the static build; no public API. */
+/* Link shims for the static build only (GSSAPI stubs, unwinder frame registry); no public API. */
