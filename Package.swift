@@ -2,7 +2,7 @@
 import PackageDescription
 import Foundation
 
-// `LINK_MODE=static` links the C libraries from Debian's static archives (see deploy/static-build.md);
+// `LINK_MODE=static` links the C libraries from Debian's static archives (see deploy/README-static.md);
 // the default links their shared objects. The module maps carry no `link` lines, so that
 // `-lgit2` never picks the .so behind our back in the static build.
 let linkMode = ProcessInfo.processInfo.environment["LINK_MODE"] ?? "dynamic"

@@ -72,7 +72,9 @@ struct CredentialMaker {
                 if let credential = try pgp(account: account, armoredKeys: keys.pgp, fingerprint: fingerprint) { return credential }
                 problems.append("no OpenPGP secret key of account '\(account)' in gpg's keyring")
             } catch {
-                problems.append("OpenPGP signing failed: \(error)")
+                let text = "\(error)"
+                problems.append("OpenPGP signing failed: \(text)"
+                    + (text.contains("Unsupported protocol") ? " (is GnuPG installed? apt-get install gnupg)" : ""))
             }
         }
         throw CLIError(
