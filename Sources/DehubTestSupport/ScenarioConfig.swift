@@ -1,0 +1,66 @@
+/// A `.dehub/config.yml` for tests: accounts with their signifiers, then access controls as raw YAML list items.
+public struct ScenarioConfig: Sendable {
+    public enum Signifier: Sendable {
+        case ssh(String)
+        case sshFile(String)
+        case pgp(String)
+        case pgpFile(String)
+    }
+
+    public struct Account: Sendable {
+        public var id: String
+        public var signifiers: [Signifier]
+        public init(_ id: String, _ signifiers: [Signifier]) {
+            self.id = id
+            self.signifiers = signifiers
+        }
+    }
+
+    public var accounts: [Account]
+    /// YAML list items (each starting with `- action:`), written under `access_controls:` as given.
+    public var accessControls: String
+
+    public init(accounts: [Account], accessControls: String = "") {
+        self.accounts = accounts
+        self.accessControls = accessControls
+    }
+
+    /// Access controls for `main`: changes need `count` of the listed accounts, and nothing else is allowed there.
+    public static func mainNeeds(_ count: Int, of accounts: [String]) -> String {
+        """
+        - action: allow
+          filters:
+          - {type: branch, pattern: main}
+          - {type: payload_type, payload_type: change}
+          - {type: signature, account_ids: [\(accounts.joined(separator: ", "))], count: \(count)}
+        - action: deny
+          filters:
+          - {type: branch, pattern: main}
+
+        """
+    }
+
+    public func render() -> String {
+        var text = "accounts:\n"
+        for account in accounts {
+            text += "- id: \(account.id)\n  signifiers:\n"
+            for signifier in account.signifiers {
+                switch signifier {
+                case .ssh(let line): text += "  - type: ssh_public_key\n    body: '\(line)'\n"
+                case .sshFile(let path): text += "  - type: ssh_public_key_file\n    path: \(path)\n"
+                case .pgpFile(let path): text += "  - type: pgp_public_key_file\n    path: \(path)\n"
+                case .pgp(let armored):
+                    text += "  - type: pgp_public_key\n    body: |\n"
+                    var lines = armored.split(separator: "\n", omittingEmptySubsequences: false)
+                    while lines.last?.isEmpty == true { lines.removeLast() }
+                    for line in lines { text += line.isEmpty ? "\n" : "      \(line)\n" }
+                }
+            }
+        }
+        if !accessControls.isEmpty {
+            text += "access_controls:\n" + accessControls
+            if !text.hasSuffix("\n") { text += "\n" }
+        }
+        return text
+    }
+}
