@@ -33,6 +33,11 @@ struct CombineCommand: AsyncParsableCommand {
                     "the thread starts from \(change.base?.short ?? "nothing") but \(onto) is at \(tip?.short ?? "nothing")",
                     hint: "rebase the thread onto \(onto) first (git rebase \(onto)), then combine again", status: .dataError)
             }
+            let ontoIsCheckedOut = try !repo.isBare && repo.currentBranch() == onto
+            if ontoIsCheckedOut, let baseTree = change.baseTree, try repo.indexTree() != baseTree {
+                throw CLIError("\(onto) is checked out and has staged changes; combining would overwrite them",
+                               hint: "commit or stash them, or switch to another branch first", status: .dataError)
+            }
             let governing = try GoverningConfigReader.load(repo: repo, tree: change.baseTree ?? change.tree)
             let credentials = CredentialCollector.collect(
                 from: change.payloads.compactMap(\.payload), fingerprint: change.fingerprint, governing: governing)
@@ -50,7 +55,13 @@ struct CombineCommand: AsyncParsableCommand {
                 }
             }
             try repo.updateReference(ref, to: id, expecting: tip, message: "dehub combine: \(message.head)")
-            if try repo.currentBranch() == onto, !repo.isBare { try repo.checkoutHead(force: true) }
+            if ontoIsCheckedOut {
+                do {
+                    try repo.checkoutHead(force: false)  // safe: never overwrites local modifications
+                } catch {
+                    Output.err("warning: \(onto) moved, but the work tree could not be updated safely (\(error)); see `git status`")
+                }
+            }
             let accounts = Set(credentials.compactMap(\.account)).sorted().joined(separator: ", ")
             Output.out("[\(onto) \(id.short)] \(message.head) (\(change.commits.count) commit(s) combined; credentials: \(accounts.isEmpty ? "none" : accounts))")
             return .ok
