@@ -31,6 +31,7 @@ public struct SSHTestKey: Sendable {
 /// Everything is removed (and the agent stopped) when the workspace is released.
 public final class SSHTestWorkspace: @unchecked Sendable {
     public let directory: String
+    private let lock = NSLock()
     private var agentPIDs: [pid_t] = []
 
     public init() throws {
@@ -40,7 +41,7 @@ public final class SSHTestWorkspace: @unchecked Sendable {
     }
 
     deinit {
-        for pid in agentPIDs { kill(pid, SIGTERM) }
+        for pid in agentPIDs { kill(pid, SIGTERM) }  // agents this workspace started, by their own pid
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -69,11 +70,12 @@ public final class SSHTestWorkspace: @unchecked Sendable {
     }
 
     /// `ssh-keygen -Y sign`: the armoured signature over `message`.
-    public func keygenSign(_ message: [UInt8], keyFile: String, namespace: String = "dehub",
+    /// `options` are extra `-O` options, e.g. `["hashalg=sha256"]`.
+    public func keygenSign(_ message: [UInt8], keyFile: String, namespace: String = "dehub", options: [String] = [],
                            extraEnvironment: [String: String?] = [:]) throws -> String {
         let env = environment.merging(extraEnvironment) { _, new in new }
-        return try CommandRunner.check("ssh-keygen", ["-q", "-Y", "sign", "-n", namespace, "-f", keyFile],
-                                       environment: env, stdin: message).stdoutText
+        let arguments = ["-q", "-Y", "sign", "-n", namespace, "-f", keyFile] + options.flatMap { ["-O", $0] }
+        return try CommandRunner.check("ssh-keygen", arguments, environment: env, stdin: message).stdoutText
     }
 
     /// `ssh-keygen -Y verify` of an armoured signature against one trusted key. True when it exits 0.
@@ -90,12 +92,12 @@ public final class SSHTestWorkspace: @unchecked Sendable {
 
     /// Starts `ssh-agent -a SOCKET` (stopped with the workspace) and returns `SSH_AUTH_SOCK` for it.
     public func startAgent() throws -> String {
-        let socket = path("agent-\(agentPIDs.count).sock")
+        let socket = path("agent-\(UUID().uuidString.prefix(8)).sock")
         let out = try CommandRunner.check("ssh-agent", ["-s", "-a", socket], environment: environment).stdoutText
         guard let range = out.range(of: "SSH_AGENT_PID="),
             let pid = pid_t(out[range.upperBound...].prefix(while: \.isNumber))
         else { throw CommandFailure(command: ["ssh-agent"], result: .init(exitCode: 0, stdout: Array(out.utf8), stderr: [])) }
-        agentPIDs.append(pid)
+        lock.withLock { agentPIDs.append(pid) }
         return socket
     }
 
@@ -112,6 +114,10 @@ public final class SSHSharedKeys: Sendable {
     public static let shared: SSHSharedKeys = {
         do { return try SSHSharedKeys() } catch { fatalError("cannot make SSH test keys: \(error)") }
     }()
+
+    /// A commit-like message for tests to sign.
+    public static let sampleMessage = Array(
+        "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@example.com> 0 +0000\n\nhello\n".utf8)
 
     public let workspace: SSHTestWorkspace
     private let keys: [SSHTestKeyType: SSHTestKey]

@@ -4,6 +4,8 @@ import Testing
 
 @testable import DehubSignatures
 
+private let sampleMessage = SSHSharedKeys.sampleMessage
+
 /// A small deterministic generator (SplitMix64), so that a failing case can be replayed from its seed.
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
@@ -43,13 +45,13 @@ struct SSHFuzzTests {
     }
 
     @Test("mutated signature blobs only throw", arguments: [SSHTestKeyType.ed25519, .ecdsa256, .ecdsa521, .rsa3072])
-    func mutatedSignatures(type: SSHTestKeyType) throws {
+    func mutatedSignatures(keyType: SSHTestKeyType) throws {
         let keys = SSHSharedKeys.shared
-        let made = keys.key(type)
+        let made = keys.key(keyType)
         let key = try SSHPublicKey(line: made.publicKeyLine)
         let blob = try SSHSignatureArmor.dearmor(try keys.workspace.keygenSign(sampleMessage, keyFile: made.privateKeyPath))
-        var rng = SplitMix64(state: 0xDE4B_0000 + UInt64(type.rawValue.count))
-        let iterations = type == .rsa3072 ? 1500 : 4000
+        var rng = SplitMix64(state: 0xDE4B_0000 + UInt64(keyType.rawValue.count))
+        let iterations = keyType == .rsa3072 ? 1500 : 4000
         var verified = 0
         for _ in 0..<iterations {
             var candidate = blob
@@ -67,10 +69,10 @@ struct SSHFuzzTests {
     }
 
     @Test("mutated key blobs and lines only throw", arguments: SSHTestKeyType.allCases)
-    func mutatedKeys(type: SSHTestKeyType) throws {
-        let line = SSHSharedKeys.shared.key(type).publicKeyLine
+    func mutatedKeys(keyType: SSHTestKeyType) throws {
+        let line = SSHSharedKeys.shared.key(keyType).publicKeyLine
         let key = try SSHPublicKey(line: line)
-        var rng = SplitMix64(state: 0x5EED + UInt64(type.rawValue.count))
+        var rng = SplitMix64(state: 0x5EED + UInt64(keyType.rawValue.count))
         for _ in 0..<3000 {
             let blob = Self.mutate(key.blob, &rng)
             if let parsed = try? SSHPublicKey(blob: blob) { #expect(parsed.blob == blob) }

@@ -3,6 +3,8 @@ import Testing
 
 @testable import DehubSignatures
 
+private let sampleMessage = SSHSharedKeys.sampleMessage
+
 @Suite("SSH public keys")
 struct SSHPublicKeyTests {
     let keys = SSHSharedKeys.shared

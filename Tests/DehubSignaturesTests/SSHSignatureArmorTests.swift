@@ -4,6 +4,8 @@ import Testing
 
 @testable import DehubSignatures
 
+private let sampleMessage = SSHSharedKeys.sampleMessage
+
 @Suite("SSH signature armour")
 struct SSHSignatureArmorTests {
     @Test("armour is byte-identical to ssh-keygen's", arguments: [SSHTestKeyType.ed25519, .rsa3072])

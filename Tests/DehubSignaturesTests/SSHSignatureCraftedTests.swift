@@ -5,6 +5,8 @@ import Testing
 
 @testable import DehubSignatures
 
+private let sampleMessage = SSHSharedKeys.sampleMessage
+
 /// Blobs an attacker could craft: each field of SSHSIG bent one way, with the error the verifier must give.
 /// The signature values are real (made in-process), so only the bent field can be the reason for rejection.
 @Suite("SSH signature: crafted blobs")
@@ -81,6 +83,20 @@ struct SSHSignatureCraftedTests {
     @Test func namespaceIsBoundIntoTheSignature() throws {
         let blob = try crafted(namespace: "git") { $0.namespace = "dehub" }
         #expect(failure(blob) == SignatureFailure("bad SSH signature"))
+    }
+
+    /// Attack: take Alice's valid signature and swap in Mallory's key, hoping the key in the blob is trusted alone.
+    @Test func swappedSignerKey() throws {
+        let mallory = Ed25519SSHSigner()
+        let blob = try crafted { $0.publicKey = mallory.publicKey.blob }
+        do {
+            try verifier.verify(signature: blob, over: sampleMessage, publicKey: mallory.publicKey)
+            Issue.record("a signature with a swapped-in key verified")
+        } catch {
+            #expect(error as? SignatureFailure == SignatureFailure("bad SSH signature"))
+        }
+        #expect(failure(blob) == SignatureFailure(
+            "SSH signature was made by key \(mallory.publicKey.fingerprint) not \(signer.publicKey.fingerprint)"))
     }
 
     @Test func namespaceMustBePrintable() throws {
@@ -184,7 +200,8 @@ struct SSHSignatureCraftedKeyTests {
         #expect(failure(with { $0.positiveMPInt(r); $0.positiveMPInt(s) }, key) == nil)
         #expect(failure(with { $0.positiveMPInt(r); $0.positiveMPInt(s); $0.raw([0]) }, key)
             == SignatureFailure("malformed SSH signature: 1 trailing bytes after the ECDSA signature"))
-        #expect(failure(with { $0.string([0] + r.drop(while: { $0 == 0 })); $0.positiveMPInt(s) }, key) != nil)
+        #expect(failure(with { $0.string([0, 0] + r); $0.positiveMPInt(s) }, key)
+            == SignatureFailure("malformed SSH signature: ECDSA r has a superfluous leading zero"))
         #expect(failure(with { $0.positiveMPInt(r); $0.positiveMPInt([1] + [UInt8](repeating: 0, count: 48)) }, key)
             == SignatureFailure("malformed SSH signature: ECDSA r or s out of range"))
         #expect(failure(with { $0.positiveMPInt(r); $0.positiveMPInt([]) }, key)

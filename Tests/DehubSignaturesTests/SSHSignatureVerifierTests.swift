@@ -4,6 +4,8 @@ import Testing
 
 @testable import DehubSignatures
 
+private let sampleMessage = SSHSharedKeys.sampleMessage
+
 /// The in-process verifier must agree with `ssh-keygen -Y verify` on real signatures, good and bad.
 @Suite("SSH signature verifier against ssh-keygen")
 struct SSHSignatureVerifierTests {
@@ -42,6 +44,15 @@ struct SSHSignatureVerifierTests {
         #expect(try theirs(blob, sampleMessage, key))
         let empty = try signed(type, message: [])
         #expect(ours(empty.blob, [], key) == nil)
+    }
+
+    @Test("sha256 message hashes (ssh-keygen -O hashalg=sha256) verify", arguments: SSHTestKeyType.allCases)
+    func sha256(type: SSHTestKeyType) throws {
+        let made = keys.key(type)
+        let armored = try workspace.keygenSign(sampleMessage, keyFile: made.privateKeyPath, options: ["hashalg=sha256"])
+        let blob = try SSHSignatureArmor.dearmor(armored)
+        #expect(try SSHSignatureBlob(parsing: blob).hashAlgorithm == "sha256")
+        #expect(ours(blob, sampleMessage, try SSHPublicKey(line: made.publicKeyLine)) == nil)
     }
 
     @Test("a tampered message fails", arguments: SSHTestKeyType.allCases)

@@ -5,6 +5,8 @@ import Testing
 
 @testable import DehubSignatures
 
+private let sampleMessage = SSHSharedKeys.sampleMessage
+
 @Suite("SSH signers")
 struct SSHSignerTests {
     let keys = SSHSharedKeys.shared
