@@ -25,8 +25,23 @@ public struct ScenarioConfig: Sendable {
         self.accessControls = accessControls
     }
 
-    /// Access controls for `main`: changes need `count` of the listed accounts, and nothing else is allowed there.
+    /// Access controls for `main`, as format §8.2 advises: main only moves forward (default #1, first, so that the
+    /// allow below cannot let a force push through), changes need `count` of the listed accounts, nothing else.
     public static func mainNeeds(_ count: Int, of accounts: [String]) -> String {
+        mainOnlyMovesForward + mainNeedsWithoutForwardRule(count, of: accounts)
+    }
+
+    /// Default access control #1, as a config entry.
+    public static let mainOnlyMovesForward = """
+        - action: deny
+          filters:
+          - {type: branch, pattern: main}
+          - {type: commit_attributes, non_fast_forward: true}
+
+        """
+
+    /// The rules of `scripts/demo.sh` and format §8.3: signatures for main, a final deny, but no forward-only rule.
+    public static func mainNeedsWithoutForwardRule(_ count: Int, of accounts: [String]) -> String {
         """
         - action: allow
           filters:

@@ -16,7 +16,7 @@ struct DemoScriptTests {
         for line in [
             "Initialized empty dehub repository",
             "Credential of bob",
-            "(1 commit(s) combined; credentials: alice, bob)",
+            "(2 commit(s) combined; credentials: alice, bob)",
             "needs credentials from 2 of [alice, bob]; verified: alice",
             "(3 commit(s) combined; credentials: alice, bob)",
             "Initialized empty bare dehub repository",

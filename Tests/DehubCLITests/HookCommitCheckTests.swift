@@ -43,7 +43,7 @@ struct HookCommitCheckTests {
         try s.write("sneaky.txt", "sneaky\n")
         try s.git("add", "sneaky.txt")
         try s.git("commit", "-q", "-m", "Unsigned change")
-        try expectPushRefused(s, "main", serverBefore: root, bad: s.head(), "check:  payload", "single line")
+        try expectPushRefused(s, "main", serverBefore: root, bad: s.head(), "check:  payload", "no payload after its head line")
     }
 
     @Test func refusesADehubChangeWithItsCredentialsStripped() throws {

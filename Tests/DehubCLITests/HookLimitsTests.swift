@@ -23,7 +23,7 @@ struct HookLimitsTests {
         expectRefused(result, "check:  payload", "more than the limit of 600")
         #expect(try !s.serverHasObject(change))
         // Raised by the operator, the same push goes through.
-        try s.git("config", "dehub.maxMessageBytes", "1k", in: s.server)
+        try s.git("config", "dehub.maxMessageBytes", "4k", in: s.server)
         expectAccepted(try s.push("origin", "feature"))
     }
 

@@ -17,8 +17,8 @@ struct HookMessageTests {
             "dehub: push refused",
             "dehub: commit \(short(change)) \"Alice alone on main\" is not verifiable on branch 'main'",
             "dehub:   check:  access controls",
-            "dehub:   reason: access_controls[1] of .dehub/config.yml denies this change commit on branch 'main'; "
-                + "access_controls[0] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice",
+            "dehub:   reason: access_controls[2] of .dehub/config.yml denies this change commit on branch 'main'; "
+                + "access_controls[1] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice",
             "dehub:   verified credentials: alice",
             "dehub: 1 of 1 commit(s) not verifiable; nothing was updated",
         ]

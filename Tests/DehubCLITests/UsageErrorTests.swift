@@ -17,7 +17,6 @@ struct UsageErrorTests {
         ["verify", "--no-such-flag"],
         ["combine", "--start", "HEAD"],
         ["hook", "pre-receive", "extra-argument"],
-        ["hook"],
     ]
 
     @Test(arguments: usageErrors)

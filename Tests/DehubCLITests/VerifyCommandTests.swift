@@ -42,7 +42,7 @@ struct VerifyCommandTests {
         #expect(result.stderrText.contains("commit \(short(commits[0])) \"Add a file\" is not verifiable on branch 'main'"))
         #expect(result.stderrText.contains("check:  access controls"), "\(result.transcript)")
         #expect(result.stderrText.contains(
-            "access_controls[0] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice"),
+            "access_controls[1] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice"),
             "\(result.transcript)")
         #expect(result.stderrText.contains("next:"), "\(result.transcript)")
     }
@@ -94,7 +94,7 @@ struct VerifyCommandTests {
         let result = try s.dehub("verify")
         #expect(result.exitCode == 1, "\(result.transcript)")
         #expect(result.stderrText.contains("check:  payload"), "\(result.transcript)")
-        #expect(result.stderrText.contains("single line"), "\(result.transcript)")
+        #expect(result.stderrText.contains("no payload after its head line"), "\(result.transcript)")
     }
 
     @Test func refusesABranchThatDoesNotDescendFromMainsRoot() throws {
