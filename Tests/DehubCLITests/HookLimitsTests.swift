@@ -43,6 +43,18 @@ struct HookLimitsTests {
         expectRefused(try s.push("origin", "feature", "other"), "dehub.maxRefUpdates")
     }
 
+    /// `dehub.timeoutSeconds`: the hook gives up, refusing, when its input does not end in time (here its stdin is
+    /// a FIFO that the hook itself holds open for writing, so it never ends).
+    @Test func refusesWhenTheTimeLimitIsReached() throws {
+        let (s, _) = try world()
+        try s.git("config", "dehub.timeoutSeconds", "1", in: s.server)
+        let script = "mkfifo in && exec 3<>in && exec '\(s.dehubPath)' hook pre-receive <in"
+        let result = try s.run("/bin/sh", ["-c", script], in: s.directory.path, environment: ["GIT_DIR": s.server])
+        #expect(result.exitCode == 1, "\(result.transcript)")
+        #expect(result.stderrText.contains("dehub: push refused: the hook ran out of time (git config dehub.timeoutSeconds)"),
+                "\(result.transcript)")
+    }
+
     static let badValues: [(String, String)] = [
         ("dehub.maxMessageBytes", "lots"),
         ("dehub.maxMessageBytes", "0"),
