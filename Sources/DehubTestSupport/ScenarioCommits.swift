@@ -131,3 +131,28 @@ extension Scenario {
         try gitResult(["cat-file", "-e", id + "^{commit}"], in: server).succeeded
     }
 }
+
+extension Scenario {
+    /// An `ssh_signature` credential made by hand with `ssh-keygen -Y sign -n NAMESPACE` over `signed` (by default
+    /// the raw fingerprint bytes that format §6.1 says are signed), as the YAML list item dehub writes.
+    public func handMadeSSHCredential(
+        fingerprint base64: String, key: SSHTestKey, account: String, namespace: String = "dehub", signed: [UInt8]? = nil
+    ) throws -> String {
+        guard let raw = Data(base64Encoded: base64) else { throw ScenarioError("not base64: \(base64)") }
+        let result = try run(
+            "ssh-keygen", ["-q", "-Y", "sign", "-n", namespace, "-f", key.privateKeyPath], stdin: signed ?? Array(raw))
+        guard result.succeeded else { throw CommandFailure(command: ["ssh-keygen", "-Y", "sign"], result: result) }
+        let body = result.stdoutText.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        let pubKey = key.publicKeyLine.split(separator: " ").prefix(2).joined(separator: " ")
+        return "- type: ssh_signature\n  pub_key: \(pubKey)\n  body: \(body)\n  account: \(account)\n"
+    }
+
+    /// The `fingerprint:` value of a dehub commit's message.
+    public func payloadFingerprint(of revision: String) throws -> String {
+        let message = try self.message(of: revision)
+        guard let line = message.split(separator: "\n").first(where: { $0.hasPrefix("fingerprint: ") }) else {
+            throw ScenarioError("\(revision) has no fingerprint")
+        }
+        return String(line.dropFirst("fingerprint: ".count))
+    }
+}

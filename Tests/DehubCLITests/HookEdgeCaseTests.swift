@@ -38,6 +38,21 @@ struct HookEdgeCaseTests {
         #expect(try !s.serverHasObject(stripped))
     }
 
+    /// An anonymous credential proves that some key signed, not that an account did: it is no root of trust.
+    @Test func refusesARootCommitWithOnlyAnAnonymousCredential() throws {
+        let s = try Scenario()
+        let team = try ScenarioTeam(in: s)
+        let stranger = PGPTestKeys.shared.stranger
+        try s.importSecretKey(stranger)
+        try s.dehubOK("init", s.work, in: s.directory.path)
+        try s.write(".dehub/config.yml", team.config().render())
+        try s.git("add", "-A")
+        try s.dehubOK("commit", "--anon-pgp-key", stranger.keyID, "change", "--descr", "Anonymous root")
+        try s.makeServer()
+        expectRefused(try s.push("origin", "main"), "check:  root of trust")
+        #expect(try s.serverRef("refs/heads/main") == nil)
+    }
+
     @Test func refusesAThreadBeforeMainExists() throws {
         let (s, team, _) = try aliceAloneRoot { $0.config() }
         try s.git("switch", "-q", "-c", "feature")
