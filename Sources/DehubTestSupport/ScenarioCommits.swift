@@ -115,8 +115,8 @@ extension Scenario {
     }
 
     /// `git push ARGS` from `work`, whatever its exit code.
-    public func push(_ arguments: String...) throws -> CommandResult {
-        try gitResult(["push"] + arguments)
+    public func push(_ arguments: String..., environment extra: [String: String] = [:]) throws -> CommandResult {
+        try gitResult(["push"] + arguments, environment: extra)
     }
 
     /// Where a ref of the server points, or nil when it does not exist.
