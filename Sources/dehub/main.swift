@@ -4,6 +4,9 @@ import DehubCLI
 import Glibc
 #endif
 
+// A closed pipe (a pager quit early, a tool that exits before reading) is an error to handle, not a reason to die.
+signal(SIGPIPE, SIG_IGN)
+
 // Installed as hooks/pre-receive or hooks/pre-push (a copy or a link), the binary is the hook.
 let invokedAs = CommandLine.arguments.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "dehub"
 switch invokedAs {

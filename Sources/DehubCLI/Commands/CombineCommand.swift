@@ -43,7 +43,7 @@ struct CombineCommand: AsyncParsableCommand {
                 from: change.payloads.compactMap(\.payload), fingerprint: change.fingerprint, governing: governing)
             let payload = Payload(body: .change(description: change.description), fingerprint: change.fingerprint, credentials: credentials)
             let message = CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload)
-            let id = try repo.createCommit(tree: change.tree, parents: tip.map { [$0] } ?? [], message: message.render())
+            let id = try repo.createCommit(tree: change.tree, parents: tip.map { [$0] } ?? [], message: try message.renderChecked())
 
             if !noVerify {
                 let verdict = CommitVerifier(repository: repo, signatures: SignatureVerifier.shared)
@@ -63,7 +63,7 @@ struct CombineCommand: AsyncParsableCommand {
                 }
             }
             let accounts = Set(credentials.compactMap(\.account)).sorted().joined(separator: ", ")
-            Output.out("[\(onto) \(id.short)] \(message.head) (\(change.commits.count) commit(s) combined; credentials: \(accounts.isEmpty ? "none" : accounts))")
+            Output.out("[\(TerminalText.safe(onto)) \(id.short)] \(TerminalText.safe(message.head)) (\(change.commits.count) commit(s) combined; credentials: \(accounts.isEmpty ? "none" : accounts))")
             return .ok
         }
     }

@@ -98,9 +98,9 @@ struct CommitContext {
         var payload = Payload(body: body, fingerprint: fingerprint, credentials: [credential])
         let message = CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload)
         payload = message.payload
-        let id = try repo.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: message.render())
+        let id = try repo.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: try message.renderChecked())
         try repo.updateReference("refs/heads/\(branch)", to: id, expecting: head, message: "dehub commit: \(message.head)")
-        Output.out("[\(branch) \(id.short)] \(message.head)")
+        Output.out("[\(TerminalText.safe(branch)) \(id.short)] \(TerminalText.safe(message.head))")
         return .ok
     }
 }

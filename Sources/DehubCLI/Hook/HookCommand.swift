@@ -13,6 +13,10 @@ struct HookCommand: AsyncParsableCommand {
             """,
         subcommands: [PreReceive.self, PrePush.self])
 
+    func run() async throws {
+        throw ValidationError("say which hook to run: `dehub hook pre-receive` or `dehub hook pre-push REMOTE URL`")
+    }
+
     struct PreReceive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pre-receive",

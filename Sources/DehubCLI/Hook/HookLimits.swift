@@ -1,3 +1,4 @@
+import DehubCore
 import DehubGit
 
 /// Limits a server operator sets in git config; safe defaults.
@@ -13,14 +14,17 @@ struct HookLimits {
 
     static func from(_ repo: GitRepository) throws -> HookLimits {
         var limits = HookLimits()
-        limits.maxCommits = try value(repo, "dehub.maxCommits", default: limits.maxCommits)
-        limits.maxMessageBytes = try value(repo, "dehub.maxMessageBytes", default: limits.maxMessageBytes)
-        limits.maxRefUpdates = try value(repo, "dehub.maxRefUpdates", default: limits.maxRefUpdates)
-        limits.timeoutSeconds = try value(repo, "dehub.timeoutSeconds", default: limits.timeoutSeconds)
+        limits.maxCommits = try value(repo, "dehub.maxCommits", default: limits.maxCommits, maximum: 10_000_000)
+        // The format's own limit is a ceiling: an operator may lower it, never raise it (a commit the hook accepts
+        // must verify everywhere).
+        limits.maxMessageBytes = try value(
+            repo, "dehub.maxMessageBytes", default: limits.maxMessageBytes, maximum: PayloadLimits.default.maxMessageBytes)
+        limits.maxRefUpdates = try value(repo, "dehub.maxRefUpdates", default: limits.maxRefUpdates, maximum: 100_000)
+        limits.timeoutSeconds = try value(repo, "dehub.timeoutSeconds", default: limits.timeoutSeconds, maximum: 86_400)
         return limits
     }
 
-    private static func value(_ repo: GitRepository, _ key: String, default fallback: Int) throws -> Int {
+    private static func value(_ repo: GitRepository, _ key: String, default fallback: Int, maximum: Int) throws -> Int {
         guard let text = repo.configValue(key) else { return fallback }
         let multipliers: [Character: Int] = ["k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20, "g": 1 << 30, "G": 1 << 30]
         var digits = Substring(text)
@@ -29,9 +33,10 @@ struct HookLimits {
             multiplier = m
             digits = digits.dropLast()
         }
-        guard let n = Int(digits), n > 0 else {
-            throw CLIError("git config \(key) is '\(text)', expected a positive number", status: .dataError)
+        let (product, overflow) = (Int(digits) ?? 0).multipliedReportingOverflow(by: multiplier)
+        guard let n = Int(digits), n > 0, !overflow, product <= maximum else {
+            throw CLIError("git config \(key) is '\(text)', expected a positive number of at most \(maximum)", status: .dataError)
         }
-        return n * multiplier
+        return product
     }
 }

@@ -8,8 +8,8 @@ enum PushReport {
     static func print(_ outcome: PushVerifier.Outcome, updates: [RefUpdate]) {
         Output.err("dehub: push refused")
         for refusal in outcome.refusals {
-            Output.err("dehub: \(refusal.ref): \(refusal.reason)")
-            if let hint = refusal.hint { Output.err("dehub:   next: \(hint)") }
+            Output.err("dehub: \(TerminalText.safe(refusal.ref)): \(TerminalText.safe(refusal.reason))")
+            if let hint = refusal.hint { Output.err("dehub:   next: \(TerminalText.safe(hint))") }
         }
         let failed = outcome.verdicts.filter { !$0.isVerified }
         for verdict in failed.prefix(detailLimit) {

@@ -34,10 +34,17 @@ struct PushVerifier {
         var outcome = Outcome()
         var items: [ParallelVerification.Item] = []
         let mainRef = "refs/heads/main"
-        let mainUpdate = updates.first { $0.ref == mainRef }
-        // main's root after the push: from main's new tip when this push moves it, else from the current main.
-        let mainTipAfter = try mainUpdate.map(\.new) ?? currentTip(of: mainRef)
-        let mainRoots = try mainTipAfter.flatMap { $0.isZero ? nil : Set(try repo.rootCommits(of: $0)) }
+        let mainBefore = try currentTip(of: mainRef)
+        let mainCreation = updates.first { $0.ref == mainRef && !$0.isDeletion && mainBefore == nil }
+        // The root of trust: main's roots before the push. Only a push that creates main sets them.
+        let mainRoots: Set<ObjectID>?
+        if let mainBefore {
+            mainRoots = Set(try repo.rootCommits(of: mainBefore))
+        } else if let mainCreation {
+            mainRoots = Set(try repo.rootCommits(of: mainCreation.new))
+        } else {
+            mainRoots = nil
+        }
 
         for update in updates {
             guard let branch = update.branch else {
@@ -61,7 +68,10 @@ struct PushVerifier {
             let roots = Set(try repo.rootCommits(of: update.new))
             guard roots == mainRoots else {
                 outcome.refusals.append(Refusal(
-                    ref: update.ref, reason: "'\(branch)' does not descend from the root commit of main",
+                    ref: update.ref,
+                    reason: branch == "main"
+                        ? "the new main does not descend from main's root commit (the project's root of trust)"
+                        : "'\(branch)' does not descend from the root commit of main",
                     hint: "start thread branches from main (git switch -c NAME main)"))
                 continue
             }
@@ -72,10 +82,14 @@ struct PushVerifier {
                 continue
             }
             let nonFastForward = try !update.isCreation && !repo.isAncestor(update.old, of: update.new)
-            var commits = try commitsBrought(by: update, branch: branch, mainTip: mainTipAfter)
-            // A non-fast-forward that brings no new commit (main rewound to an ancestor, or moved sideways onto
-            // existing commits) is still judged: its new tip is checked with the non-fast-forward flag.
-            if nonFastForward, !commits.contains(update.new) { commits.append(update.new) }
+            if nonFastForward, let refusal = try NonFastForwardGate(repo: repo).refusal(for: update, branch: branch) {
+                outcome.refusals.append(refusal)
+                continue
+            }
+            var commits = try commitsBrought(by: update, branch: branch, mainBefore: mainBefore ?? mainCreation?.new)
+            // An update that brings no commit of its own (a new branch at an existing commit, main rewound or moved
+            // sideways onto existing commits) still has its new tip judged under this branch's rules.
+            if !commits.contains(update.new) { commits.append(update.new) }
             items += commits.map { .init(commit: $0, branch: branch, nonFastForward: nonFastForward) }
             guard items.count <= limits.maxCommits else {
                 throw CLIError(
@@ -92,14 +106,15 @@ struct PushVerifier {
     }
 
     /// The commits an update asks the branch to take: everything reachable from the new tip and not from the old
-    /// one. For a new branch: not from main (other than main itself), else its whole history. This is a superset of
-    /// "commits new to the repository": a branch never takes commits it did not judge under its own rules.
-    private func commitsBrought(by update: RefUpdate, branch: String, mainTip: ObjectID?) throws -> [ObjectID] {
+    /// one. For a new branch: not from main as it was before the push (other than main itself), else its whole
+    /// history. This is a superset of "commits new to the repository": a branch never takes commits it did not
+    /// judge under its own rules.
+    private func commitsBrought(by update: RefUpdate, branch: String, mainBefore: ObjectID?) throws -> [ObjectID] {
         if !update.isCreation {
             return try repo.commits(from: update.new, excluding: [update.old])
         }
-        if branch != "main", let mainTip, !mainTip.isZero, try repo.hasObject(mainTip) {
-            return try repo.commits(from: update.new, excluding: [mainTip])
+        if branch != "main", let mainBefore, try repo.hasObject(mainBefore) {
+            return try repo.commits(from: update.new, excluding: [mainBefore])
         }
         return try repo.commits(from: update.new, excluding: [])
     }
@@ -108,7 +123,11 @@ struct PushVerifier {
         switch side {
         case .server: return try repo.reference(ref)
         case .client(let remote):
-            return try repo.reference("refs/remotes/\(remote)/" + ref.dropFirst("refs/heads/".count))
+            // git passes the URL as the remote's name for `git push URL`: then no remote-tracking refs exist,
+            // and the local branch stands in for what the remote has.
+            let tracking = "refs/remotes/\(remote)/" + ref.dropFirst("refs/heads/".count)
+            if let tip = try? repo.reference(tracking) { return tip }
+            return try? repo.reference(ref)
         }
     }
 }

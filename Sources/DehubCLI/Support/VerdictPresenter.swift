@@ -10,9 +10,10 @@ enum VerdictPresenter {
     /// The lines that explain one rejected commit.
     static func explain(_ verdict: CommitVerdict) -> [String] {
         guard let rejection = verdict.rejection else { return [] }
-        var lines = ["commit \(verdict.commit.short) \"\(verdict.head)\" is not verifiable on branch '\(verdict.branch)'"]
+        let safe = TerminalText.safe
+        var lines = ["commit \(verdict.commit.short) \"\(safe(verdict.head))\" is not verifiable on branch '\(safe(verdict.branch))'"]
         lines.append("  check:  \(rejection.check.rawValue)")
-        lines.append("  reason: \(rejection.reason)")
+        lines.append("  reason: \(safe(rejection.reason))")
         if let decision = verdict.decision {
             for outcome in decision.unmetSignatures.dropFirst() {
                 lines.append("  also:   \(AccessDenialText.describe(outcome))")
@@ -22,14 +23,14 @@ enum VerdictPresenter {
             let ok = verdict.verifiedAccounts
             lines.append("  verified credentials: \(ok.isEmpty ? "none" : ok.joined(separator: ", "))")
         }
-        if let hint = rejection.hint { lines.append("  next:   \(hint)") }
+        if let hint = rejection.hint { lines.append("  next:   \(safe(hint))") }
         return lines
     }
 
     static func summary(_ verdict: CommitVerdict) -> String {
         let type = verdict.payloadType?.rawValue ?? "?"
         let who = verdict.verifiedAccounts.isEmpty ? "" : " by " + verdict.verifiedAccounts.joined(separator: ", ")
-        return "ok \(verdict.commit.short) \(type) \"\(verdict.head)\"\(who)"
+        return "ok \(verdict.commit.short) \(type) \"\(TerminalText.safe(verdict.head))\"\(who)"
     }
 
     struct JSONVerdict: Encodable {

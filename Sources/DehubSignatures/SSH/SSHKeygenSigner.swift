@@ -14,17 +14,29 @@ public enum SSHKeygenSigner {
         _ message: [UInt8], keyFile: String, namespace: String = "dehub",
         environment: [String: String?] = [:], sshKeygen: String = "ssh-keygen"
     ) async throws -> [UInt8] {
-        let runner = SSHToolRunner(environment: environment)
-        let output = try await runner.run(
-            sshKeygen, ["-q", "-Y", "sign", "-n", namespace, "-f", keyFile], input: message)
-        guard output.exitCode == 0 else {
-            let exit = output.exitCode.map { "exit status \($0)" } ?? "killed by a signal"
-            throw SSHSigningError("ssh-keygen failed: \(output.stderrText.isEmpty ? exit : output.stderrText)")
-        }
-        do {
-            return try SSHSignatureArmor.dearmor(String(decoding: output.stdout, as: UTF8.self))
-        } catch {
-            throw SSHSigningError("ssh-keygen printed no SSH signature: \(error)")
+        // The message goes in a file, not on stdin: ssh-keygen may exit before reading stdin (a missing key), and a
+        // write to its closed pipe would kill dehub with SIGPIPE or trip swift-subprocess.
+        try await withPrivateDirectory { directory in
+            let files = FileManager.default
+            let messageFile = directory + "/fingerprint"
+            guard files.createFile(atPath: messageFile, contents: Data(message)) else {
+                throw SSHSigningError("cannot write \(messageFile)")
+            }
+            let runner = SSHToolRunner(environment: environment)
+            let output = try await runner.run(
+                sshKeygen, ["-q", "-Y", "sign", "-n", namespace, "-f", keyFile, messageFile])
+            guard output.exitCode == 0 else {
+                let exit = output.exitCode.map { "exit status \($0)" } ?? "killed by a signal"
+                throw SSHSigningError("ssh-keygen failed: \(output.stderrText.isEmpty ? exit : output.stderrText)")
+            }
+            guard let armored = files.contents(atPath: messageFile + ".sig") else {
+                throw SSHSigningError("ssh-keygen wrote no signature file")
+            }
+            do {
+                return try SSHSignatureArmor.dearmor(String(decoding: armored, as: UTF8.self))
+            } catch {
+                throw SSHSigningError("ssh-keygen wrote no SSH signature: \(error)")
+            }
         }
     }
 
@@ -88,22 +100,26 @@ public enum SSHKeygenSigner {
     }
 
     /// Writes `key` to a `.pub` file in a fresh private temporary directory for the duration of `body`.
-    private static func withPublicKeyFile<T>(_ key: SSHPublicKey, _ body: (String) async throws -> T) async throws -> T
-    {
+    private static func withPublicKeyFile<T>(_ key: SSHPublicKey, _ body: (String) async throws -> T) async throws -> T {
+        try await withPrivateDirectory { directory in
+            let path = directory + "/agent-key.pub"
+            guard FileManager.default.createFile(atPath: path, contents: Data((key.line + "\n").utf8)) else {
+                throw SSHSigningError("cannot write \(path)")
+            }
+            return try await body(path)
+        }
+    }
+
+    /// A fresh directory only this user can read, removed afterwards.
+    private static func withPrivateDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
         let files = FileManager.default
-        let directory = files.temporaryDirectory.appendingPathComponent(
-            "dehub-ssh-\(UInt64.random(in: 0...UInt64.max))")
+        let directory = files.temporaryDirectory.appendingPathComponent("dehub-ssh-\(UInt64.random(in: 0...UInt64.max))")
         do {
-            try files.createDirectory(
-                at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            try files.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
             throw SSHSigningError("cannot create a temporary directory: \(error)")
         }
         defer { try? files.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("agent-key.pub").path
-        guard files.createFile(atPath: path, contents: Data((key.line + "\n").utf8)) else {
-            throw SSHSigningError("cannot write \(path)")
-        }
-        return try await body(path)
+        return try await body(directory.path)
     }
 }
