@@ -106,9 +106,7 @@ struct CommitSSHTests {
                 #expect(result.stderrText.contains("could not sign with /nonexistent/key"), "\(result.transcript)")
             }
         }
-        withKnownIssue("BUG: dehub dies of SIGPIPE when ssh-keygen exits before reading stdin", isIntermittent: true) {
-            #expect(codes == [69: 40], "exit codes: \(codes)")
-        }
+        #expect(codes == [69: 40], "exit codes: \(codes)")
     }
 
     @Test func refusesAnAccountTheConfigDoesNotDefine() throws {

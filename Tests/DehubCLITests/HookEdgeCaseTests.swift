@@ -86,10 +86,8 @@ struct HookEdgeCaseTests {
 
         let result = try s.push("origin", "feature")
         let serverFeature = try s.serverRef("refs/heads/feature")
-        withKnownIssue("BUG: dehub.maxMessageBytes above 1 MiB loosens the format's limit in the hook") {
-            #expect(result.exitCode != 0, "\(result.transcript)")
-            #expect(serverFeature == nil)
-        }
+        #expect(result.exitCode != 0, "\(result.transcript)")
+        #expect(serverFeature == nil)
     }
 
     /// A commit's head line is untrusted: printed raw, escape sequences can rewrite what a reviewer sees (here a
@@ -106,11 +104,9 @@ struct HookEdgeCaseTests {
         #expect(verify.exitCode == 1)
         let pushed = try s.push("origin", "feature")
         expectRefused(pushed)
-        withKnownIssue("BUG: commit heads reach the terminal unescaped (ESC, CR) in verify output and hook messages") {
-            #expect(!verify.stderrText.contains("\u{1b}"), "\(verify.stderrText.debugDescription)")
-            #expect(!verify.stderrText.contains("\r"), "\(verify.stderrText.debugDescription)")
-            #expect(!pushed.stderrText.contains("\u{1b}[2K"), "\(pushed.stderrText.debugDescription)")
-        }
+        #expect(!verify.stderrText.contains("\u{1b}"), "\(verify.stderrText.debugDescription)")
+        #expect(!verify.stderrText.contains("\r"), "\(verify.stderrText.debugDescription)")
+        #expect(!pushed.stderrText.contains("\u{1b}[2K"), "\(pushed.stderrText.debugDescription)")
     }
 
     /// One push moves main (properly accredited, 2 signatures) and creates a release branch at the same new commit;
@@ -134,9 +130,7 @@ struct HookEdgeCaseTests {
         try s.landOnMain("Two signatures", files: ["t.txt": "t\n"], author: team.a, reviewers: [team.b])
         let result = try s.push("origin", "main", "main:refs/heads/release/1")
         let release = try s.serverRef("refs/heads/release/1")
-        withKnownIssue("BUG: a new branch is checked only for commits not on main after the push") {
-            #expect(result.exitCode != 0, "\(result.transcript)")
-            #expect(release == nil)
-        }
+        #expect(result.exitCode != 0, "\(result.transcript)")
+        #expect(release == nil)
     }
 }

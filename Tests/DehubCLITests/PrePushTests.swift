@@ -75,9 +75,7 @@ struct PrePushTests {
         try s.git("switch", "-q", "-c", "feature")
         try s.change("Thread work", by: team.a, files: ["t.txt": "t\n"])
         let result = try s.push("file://" + s.server, "feature")
-        withKnownIssue("BUG: pre-push looks for main under refs/remotes/<URL>/main and refuses every thread push to a URL") {
-            #expect(result.exitCode == 0, "\(result.transcript)")
-        }
+        #expect(result.exitCode == 0, "\(result.transcript)")
     }
 }
 
@@ -95,8 +93,6 @@ struct PrePushRootTests {
         // The server's hook would let it in (see HookRefUpdateTests); this asks the client alone.
         try FileManager.default.removeItem(atPath: s.server + "/hooks/pre-receive")
         let result = try s.push("--force", "origin", "evil:main")
-        withKnownIssue("BUG (critical): pre-push compares roots with main after the push as well") {
-            #expect(result.exitCode != 0, "\(result.transcript)")
-        }
+        #expect(result.exitCode != 0, "\(result.transcript)")
     }
 }
