@@ -10,7 +10,11 @@ public final class HostTestServer: @unchecked Sendable {
     public let hook: String
     public private(set) var sshPort = 0
     public private(set) var httpPort = 0
+    /// The `sh` wrapper that runs the server (see `start`).
     public private(set) var process: Process?
+    /// The server itself.
+    public private(set) var serverPID: pid_t = 0
+    private var lifeline: Pipe?
     private var outputLines: [String] = []
     private let lock = NSLock()
 
@@ -65,9 +69,18 @@ public final class HostTestServer: @unchecked Sendable {
 
     /// Starts `dehub-host serve` and waits for its "ready" line.
     public func start(adminKey: String? = nil, extraArguments: [String] = []) throws {
+        // A small sh wrapper holds a pipe from this process: if the test process dies, `read` returns
+        // and the wrapper stops the server, so no server outlives its test run.
+        let wrapper = #"""
+            "$@" & pid=$!
+            echo "server pid $pid"
+            read _ignored
+            kill -TERM $pid 2>/dev/null
+            wait $pid
+            """#
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary())
-        var arguments = ["serve", "--data", data, "--ssh", "127.0.0.1:0", "--http", "127.0.0.1:0", "--hook", hook,
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        var arguments = ["-c", wrapper, "sh", Self.binary(), "serve", "--data", data, "--ssh", "127.0.0.1:0", "--http", "127.0.0.1:0", "--hook", hook,
                          "--log-level", "warning"]
         if let adminKey { arguments += ["--admin-key", adminKey + ".pub"] }
         process.arguments = arguments + extraArguments
@@ -75,6 +88,9 @@ public final class HostTestServer: @unchecked Sendable {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        let lifeline = Pipe()
+        process.standardInput = lifeline
+        self.lifeline = lifeline
         let ready = DispatchSemaphore(value: 0)
         out.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
@@ -83,6 +99,7 @@ public final class HostTestServer: @unchecked Sendable {
                 self.lock.lock()
                 self.outputLines.append(String(line))
                 self.lock.unlock()
+                if line.hasPrefix("server pid ") { self.serverPID = pid_t(line.dropFirst("server pid ".count)) ?? 0 }
                 if line.hasPrefix("ssh listening on ") { self.sshPort = Int(line.split(separator: ":").last ?? "") ?? 0 }
                 if line.hasPrefix("http listening on ") { self.httpPort = Int(line.split(separator: ":").last ?? "") ?? 0 }
                 if line == "ready" { ready.signal() }
@@ -90,7 +107,7 @@ public final class HostTestServer: @unchecked Sendable {
         }
         try process.run()
         self.process = process
-        guard ready.wait(timeout: .now() + 60) == .success, sshPort > 0, httpPort > 0 else {
+        guard ready.wait(timeout: .now() + 60) == .success, sshPort > 0, httpPort > 0, serverPID > 0 else {
             stop()
             throw HostTestError("dehub-host did not start: \(lines)")
         }
@@ -98,19 +115,25 @@ public final class HostTestServer: @unchecked Sendable {
 
     public var lines: [String] { lock.lock(); defer { lock.unlock() }; return outputLines }
 
-    /// SIGTERM, wait up to `grace` seconds, then SIGKILL.
+    /// SIGTERM to the server, wait up to `grace` seconds, then SIGKILL.
     public func stop(grace: TimeInterval = 20) {
         guard let process, process.isRunning else { return }
-        process.terminate()
+        if serverPID > 0 { kill(serverPID, SIGTERM) }
+        try? lifeline?.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(grace)
         while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if process.isRunning {
+            if serverPID > 0 { kill(serverPID, SIGKILL) }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
-    /// SIGKILL at once (crash tests).
+    /// SIGKILL to the server at once (crash tests).
     public func crash() {
         guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
+        if serverPID > 0 { kill(serverPID, SIGKILL) }
+        try? lifeline?.fileHandleForWriting.close()
         process.waitUntilExit()
     }
 

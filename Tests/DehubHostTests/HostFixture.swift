@@ -46,3 +46,8 @@ struct HostFixture {
         return path
     }
 }
+
+/// Every end-to-end suite nests here, so they run one at a time: a server started while another
+/// test spawns clients would inherit their pipes, and two servers compete for 2 cores.
+@Suite("End to end", .serialized)
+struct EndToEnd {}
