@@ -88,7 +88,7 @@ extension EndToEnd {
                                        extra: ["GIT_TRACE_PACKET": "1"])
             #expect(cloned.status == 0, "\(cloned.output)")
             #expect(cloned.stderr.contains("version 2"))
-            try server.commit(in: clone, message: "unsigned change")
+            try server.commit(in: clone, message: "change without a signature")
             let refused = try setup.git(["push", "origin", "main"], key: setup.stranger, in: clone)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("remote: \(HostHook.rejectionPrefix)"))
