@@ -22,11 +22,19 @@ let package = Package(
     products: [
         .executable(name: "dehub", targets: ["dehub"]),
         .library(name: "DehubCore", targets: ["DehubCore"]),
+        .executable(name: "dehub-host", targets: ["dehub-host"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -69,6 +77,25 @@ let package = Package(
             dependencies: ["DehubCore", .product(name: "Subprocess", package: "swift-subprocess")]
         ),
 
+        // The git host: embedded SSH and smart HTTP over bare repos guarded by the dehub hook.
+        .target(
+            name: "DehubHost",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "dehub-host", dependencies: ["DehubHost"]),
+
         .testTarget(name: "DehubCoreTests", dependencies: ["DehubCore"], linkerSettings: cLibraries),
         .testTarget(name: "DehubGitTests", dependencies: ["DehubGit", "DehubTestSupport"], linkerSettings: cLibraries),
         .testTarget(
@@ -81,6 +108,7 @@ let package = Package(
             dependencies: ["DehubCLI", "DehubTestSupport"],
             linkerSettings: cLibraries
         ),
+        .testTarget(name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"], linkerSettings: cLibraries),
     ],
     swiftLanguageModes: [.v5]
 )

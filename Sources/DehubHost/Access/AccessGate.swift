@@ -1,0 +1,59 @@
+/// Gathers the facts for one request (who is asking, what the repo is), then asks `AccessPolicy`.
+/// The same gate serves the embedded SSH server, smart HTTP and the OpenSSH mode.
+public struct AccessGate: Sendable {
+    public let data: DataDirectory
+    public let store: RepoStore
+    public let config: HostConfig
+
+    public init(data: DataDirectory, config: HostConfig) {
+        self.data = data
+        self.store = RepoStore(data: data)
+        self.config = config
+    }
+
+    public struct Grant: Sendable, Equatable {
+        public let name: RepoName
+        public let path: String
+    }
+
+    /// Decides whether `identity` may run `service` on the repository named `rawName` (as sent).
+    public func authorize(
+        _ identity: Identity, rawName: String, service: GitService, transport: Transport
+    ) async -> Result<Grant, AccessDenial> {
+        let anonymousDenial: AccessDenial = identity.isAuthenticated ? .notFound : .authenticationRequired
+        guard let name = RepoName.validated(rawName) else { return .failure(anonymousDenial) }
+        let repo = store.facts(name)
+        let requester = await requesterFacts(identity, name: name, repo: repo, needsMembership: service.isPush)
+        let decision = service.isPush
+            ? AccessPolicy.decidePush(requester, repo, transport: transport, policy: config.pushPolicy)
+            : AccessPolicy.decideRead(requester, repo)
+        switch decision {
+        case .allow: return .success(Grant(name: name, path: store.path(of: name)))
+        case .deny(let denial): return .failure(denial)
+        }
+    }
+
+    /// Whether `identity` may see `name` (for `repo list` and `GET /`).
+    public func canSee(_ identity: Identity, _ name: RepoName) async -> Bool {
+        let repo = store.facts(name)
+        return AccessPolicy.canSee(await requesterFacts(identity, name: name, repo: repo, needsMembership: false), repo)
+    }
+
+    public func isAdmin(_ identity: Identity) -> Bool {
+        guard let key = identity.key else { return false }
+        return data.admins().contains(key)
+    }
+
+    /// Membership costs a `git show`, so it is looked up only when a rule can depend on it.
+    func requesterFacts(_ identity: Identity, name: RepoName, repo: RepoFacts, needsMembership: Bool) async -> RequesterFacts {
+        guard let key = identity.key else { return .anonymous }
+        var facts = RequesterFacts(isAuthenticated: true, isAdmin: isAdmin(identity))
+        guard repo.exists, !facts.isAdmin else { return facts }
+        facts.isReader = store.readers(of: name).contains(key)
+        let membershipMatters = (repo.isPrivate && !facts.isReader) || (needsMembership && config.pushPolicy == .members)
+        if membershipMatters {
+            facts.isMember = await MemberKeys.load(repoPath: store.path(of: name)).contains(key)
+        }
+        return facts
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the repositories over SSH and smart HTTP.")
+
+    @OptionGroup var data: DataOption
+
+    @Option(help: "SSH listen address HOST:PORT (port 0: any free port); 'off' to disable.")
+    var ssh: String = "127.0.0.1:2222"
+
+    @Option(help: "HTTP listen address HOST:PORT (port 0: any free port); 'off' to disable.")
+    var http: String = "127.0.0.1:8080"
+
+    @Option(help: "The dehub hook binary to install (default: `dehub` next to dehub-host, else on PATH).")
+    var hook: String?
+
+    @Option(name: .customLong("admin-key"), help: "An OpenSSH public key file to add to the admins.")
+    var adminKey: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        let sshAddress = try address(ssh, flag: "--ssh")
+        let httpAddress = try address(http, flag: "--http")
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "dehub-host")
+        logger.logLevel = level
+        let server = HostServer(
+            options: .init(data: data.directory, ssh: sshAddress, http: httpAddress, hook: hook, adminKeyFile: adminKey),
+            logger: logger)
+        try await server.run()
+    }
+
+    private func address(_ text: String, flag: String) throws -> HostAddress? {
+        if text == "off" { return nil }
+        guard let address = HostAddress.parse(text) else { throw ValidationError("\(flag) must be HOST:PORT or off") }
+        return address
+    }
+}

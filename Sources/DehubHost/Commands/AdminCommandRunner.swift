@@ -1,0 +1,61 @@
+/// Runs an admin command for an identity and returns what to print, and the exit status.
+/// Shared by the embedded SSH server and the OpenSSH `shell` mode.
+public struct AdminCommandRunner: Sendable {
+    public let gate: AccessGate
+    public let urls: CloneURLs
+
+    public init(gate: AccessGate, urls: CloneURLs) {
+        self.gate = gate
+        self.urls = urls
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var stdout: String = ""
+        public var stderr: String = ""
+        public var status: Int32 = 0
+    }
+
+    public func run(_ words: [String], identity: Identity) async -> Outcome {
+        let command: AdminCommand
+        switch AdminCommand.parse(words) {
+        case .success(let parsed): command = parsed
+        case .failure(let error): return Outcome(stderr: "dehub-host: \(error)\n", status: 64)
+        }
+        let isAdmin = gate.isAdmin(identity)
+        if command.needsAdmin, case .deny(let denial) = AccessPolicy.decideAdministration(RequesterFacts(
+            isAuthenticated: identity.isAuthenticated, isAdmin: isAdmin))
+        {
+            return Outcome(stderr: "dehub-host: \(denial.message)\n", status: 1)
+        }
+        do {
+            switch command {
+            case .help:
+                return Outcome(stdout: AdminCommand.usage + "\n")
+            case .whoami:
+                switch identity {
+                case .anonymous:
+                    return Outcome(stdout: "anonymous (no key)\n")
+                case .key(let key):
+                    return Outcome(stdout: "\(key.openSSHLine)\n\(key.fingerprint)\(isAdmin ? " (admin)" : "")\n")
+                }
+            case .repoList:
+                var lines: [String] = []
+                for name in gate.store.list() where await gate.canSee(identity, name) {
+                    let flag = gate.store.isPrivate(name) ? " (private)" : ""
+                    lines.append("\(name)\(flag)\t\(urls.ssh(name))\t\(urls.http(name))")
+                }
+                return Outcome(stdout: lines.map { $0 + "\n" }.joined())
+            case .repoCreate(let name, let isPrivate):
+                try await gate.store.create(name, isPrivate: isPrivate, config: gate.config)
+                return Outcome(stdout: "created \(name)\(isPrivate ? " (private)" : "")\n  \(urls.ssh(name))\n  \(urls.http(name))\n")
+            case .repoDelete(let name):
+                try gate.store.delete(name)
+                return Outcome(stdout: "deleted \(name)\n")
+            }
+        } catch let error as HostError {
+            return Outcome(stderr: "dehub-host: \(error)\n", status: error.exitCode)
+        } catch {
+            return Outcome(stderr: "dehub-host: \(error)\n", status: 70)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import Subprocess
+
+/// Runs `git upload-pack|receive-pack|upload-archive` for one connection, streaming both ways.
+///
+/// Every process is tied to its caller: it runs in its own session (process group), and when the
+/// calling task is cancelled (the client went away), a write to the client fails, or the input
+/// fails, the whole group is killed with SIGKILL, so no `pack-objects` is left behind.
+public struct GitProcessRunner: Sendable {
+    public let limiter: ProcessLimiter
+
+    public init(limiter: ProcessLimiter) {
+        self.limiter = limiter
+        Self.ignoreSIGPIPE
+    }
+
+    private enum Stream: Sendable { case input, output, error }
+
+    /// A write to a pipe whose reader died must be an error, not a signal that kills the host.
+    private static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+    /// Runs the service and returns git's exit status.
+    /// - Parameters:
+    ///   - extraArguments: e.g. `--stateless-rpc`, `--advertise-refs`.
+    ///   - environment: e.g. `GIT_PROTOCOL`.
+    ///   - input: the client's bytes; nil when the service reads nothing.
+    ///   - stdout, stderr: called with each chunk, in order; a throw kills the process group.
+    public func run<Input: AsyncSequence & Sendable>(
+        _ service: GitService,
+        repoPath: String,
+        extraArguments: [String] = [],
+        environment: [String: String] = [:],
+        input: Input?,
+        stdout: @escaping @Sendable ([UInt8]) async throws -> Void,
+        stderr: @escaping @Sendable ([UInt8]) async throws -> Void
+    ) async throws -> Int32 where Input.Element == [UInt8] {
+        let permit = try limiter.acquire()
+        defer { permit.release() }
+        var options = PlatformOptions()
+        options.createSession = true
+        let arguments = [service.subcommand] + extraArguments + [repoPath]
+        let result = try await Subprocess.run(
+            .name("git"), arguments: Arguments(arguments), environment: GitCommand.environment(environment),
+            platformOptions: options, input: .inputWriter, output: .sequence, error: .sequence
+        ) { execution in
+            let killGroup: @Sendable () -> Void = { try? execution.send(signal: .kill, toProcessGroup: true) }
+            try await withTaskCancellationHandler {
+                try await withThrowingTaskGroup(of: Stream.self) { group in
+                    group.addTask {
+                        let writer = execution.standardInputWriter
+                        if let input {
+                            do {
+                                for try await chunk in input where !chunk.isEmpty {
+                                    _ = try await writer.write(chunk)
+                                }
+                            } catch is SubprocessError {
+                                // git closed its stdin (it may have finished early); its exit status tells.
+                            }
+                        }
+                        try? await writer.finish()
+                        return .input
+                    }
+                    group.addTask {
+                        for try await buffer in execution.standardError {
+                            try await stderr(buffer.withUnsafeBytes { Array($0) })
+                        }
+                        return .error
+                    }
+                    group.addTask {
+                        for try await buffer in execution.standardOutput {
+                            try await stdout(buffer.withUnsafeBytes { Array($0) })
+                        }
+                        return .output
+                    }
+                    do {
+                        // Once git closed stdout and stderr it needs no more input: stop waiting for a
+                        // client that keeps its side open until it has our answer.
+                        var open: Set<Stream> = [.output, .error]
+                        while !open.isEmpty, let done = try await group.next() { open.remove(done) }
+                        group.cancelAll()
+                    } catch {
+                        killGroup()
+                        group.cancelAll()
+                        throw error
+                    }
+                }
+            } onCancel: {
+                killGroup()
+            }
+        }
+        switch result.terminationStatus {
+        case .exited(let code): return code
+        case .signaled(let signal): return 128 + signal
+        }
+    }
+}

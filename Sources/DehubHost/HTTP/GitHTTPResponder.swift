@@ -1,0 +1,193 @@
+import AsyncAlgorithms
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Smart HTTP: `info/refs` advertisements, `git-upload-pack` and `git-receive-pack`, and `GET /`.
+/// Git runs with `--stateless-rpc`; its output reaches the client through an `AsyncChannel`, so git
+/// is paused while the client is slow, and a failed write cancels the task group, which kills git.
+public struct GitHTTPResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let services: HostServices
+
+    public init(services: HostServices) { self.services = services }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let started = ContinuousClock.now
+        let route = HTTPRoute.parse(method: request.method.rawValue, path: request.uri.path, query: request.uri.query)
+        let identity: Identity
+        switch BasicAuthorization.parse(request.headers[.authorization]) {
+        case .none:
+            identity = .anonymous
+        case .token(let token):
+            guard let key = services.tokens.identity(forToken: token) else {
+                return log(request, started, .anonymous, plain(.unauthorized, "invalid token", challenge: true))
+            }
+            identity = .key(key)
+        case .malformed:
+            return log(request, started, .anonymous, plain(.unauthorized, "malformed Authorization header", challenge: true))
+        }
+        switch route {
+        case .index:
+            return log(request, started, identity, await index(identity))
+        case .dumb:
+            return log(request, started, identity, plain(.forbidden, "dumb HTTP is not supported; use git 1.6.6 or later"))
+        case .notFound:
+            return log(request, started, identity, plain(.notFound, "repository not found"))
+        case .methodNotAllowed:
+            return log(request, started, identity, plain(.methodNotAllowed, "method not allowed"))
+        case .advertisement(let rawName, let service):
+            switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
+            case .failure(let denial): return log(request, started, identity, deny(denial))
+            case .success(let grant):
+                return advertise(grant, service, request: request, identity: identity, started: started)
+            }
+        case .rpc(let rawName, let service):
+            switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
+            case .failure(let denial): return log(request, started, identity, deny(denial))
+            case .success(let grant):
+                if let length = request.headers[.contentLength].flatMap(Int.init), length > services.config.maxRequestBodyBytes {
+                    return log(request, started, identity, plain(.contentTooLarge,
+                        "the request body is larger than the limit of \(services.config.maxRequestBodyBytes) bytes"))
+                }
+                return rpc(grant, service, request: request, identity: identity, started: started)
+            }
+        }
+    }
+
+    // MARK: - git
+
+    private func advertise(_ grant: AccessGate.Grant, _ service: GitService, request: Request, identity: Identity,
+                           started: ContinuousClock.Instant) -> Response {
+        let environment = services.gitEnvironment(
+            protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
+        let preamble = PktLine.encode("# service=\(service.rawValue)\n") + PktLine.flush
+        return stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: environment,
+                      input: nil as GitRequestBody?, preamble: preamble,
+                      contentType: "application/x-\(service.rawValue)-advertisement",
+                      request: request, identity: identity, started: started)
+    }
+
+    private func rpc(_ grant: AccessGate.Grant, _ service: GitService, request: Request, identity: Identity,
+                     started: ContinuousClock.Instant) -> Response {
+        let environment = services.gitEnvironment(
+            protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
+        let encoding = request.headers[.contentEncoding]?.lowercased()
+        let input = GitRequestBody(body: request.body, gzip: encoding == "gzip" || encoding == "x-gzip",
+                                   limit: services.config.maxRequestBodyBytes)
+        return stream(service, grant, extraArguments: ["--stateless-rpc"], environment: environment, input: input,
+                      preamble: [], contentType: "application/x-\(service.rawValue)-result",
+                      request: request, identity: identity, started: started)
+    }
+
+    private func stream(
+        _ service: GitService, _ grant: AccessGate.Grant, extraArguments: [String], environment: [String: String],
+        input: GitRequestBody?, preamble: [UInt8], contentType: String,
+        request: Request, identity: Identity, started: ContinuousClock.Instant
+    ) -> Response {
+        let runner = services.runner
+        let logger = services.logger
+        let method = request.method.rawValue
+        let path = request.uri.path
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        headers[.cacheControl] = "no-cache, max-age=0, must-revalidate"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let out = AsyncChannel<[UInt8]>()
+            var status: Int32 = -1
+            var failure: (any Error)?
+            do {
+                if !preamble.isEmpty { try await writer.write(ByteBuffer(bytes: preamble)) }
+                status = try await withThrowingTaskGroup(of: Int32.self) { group in
+                    group.addTask {
+                        defer { out.finish() }
+                        return try await runner.run(
+                            service, repoPath: grant.path, extraArguments: extraArguments, environment: environment,
+                            input: input, stdout: { await out.send($0) },
+                            stderr: { chunk in
+                                logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(decoding: chunk, as: UTF8.self))"])
+                            })
+                    }
+                    for await chunk in out { try await writer.write(ByteBuffer(bytes: chunk)) }
+                    return try await group.next() ?? -1
+                }
+                try await writer.finish(nil)
+            } catch {
+                failure = error
+            }
+            var metadata: Logger.Metadata = [
+                "method": "\(method)", "path": "\(path)", "identity": "\(identity)", "service": "\(service.rawValue)",
+                "git_status": "\(status)", "ms": "\(Self.milliseconds(since: started))",
+            ]
+            if let failure { metadata["error"] = "\(failure)" }
+            logger.info("http \(method) \(path)", metadata: metadata)
+            if let failure { throw failure }
+        })
+    }
+
+    // MARK: - answers
+
+    private func index(_ identity: Identity) async -> Response {
+        var rows: [String] = []
+        for name in services.gate.store.list() where await services.gate.canSee(identity, name) {
+            let ssh = Self.escape(services.urls.ssh(name))
+            let http = Self.escape(services.urls.http(name))
+            rows.append("<tr><td>\(Self.escape(name.path))</td><td><code>git clone \(http)</code></td><td><code>git clone \(ssh)</code></td></tr>")
+        }
+        let html = """
+            <!doctype html>
+            <html><head><meta charset="utf-8"><title>dehub-host</title></head>
+            <body><h1>Repositories</h1>
+            <table><tr><th>name</th><th>HTTP</th><th>SSH</th></tr>
+            \(rows.joined(separator: "\n"))
+            </table></body></html>
+
+            """
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    private func deny(_ denial: AccessDenial) -> Response {
+        switch denial {
+        case .authenticationRequired:
+            return plain(.unauthorized, "repository not found, or authentication required", challenge: true)
+        case .notFound:
+            return plain(.notFound, denial.message)
+        case .firstPushNeedsAdminOverSSH, .pushNeedsMembership, .adminOnly:
+            return plain(.forbidden, denial.message)
+        }
+    }
+
+    /// A text/plain answer: git prints its body to the user as `remote: ...`.
+    private func plain(_ status: HTTPResponse.Status, _ message: String, challenge: Bool = false) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        if challenge { headers[.wwwAuthenticate] = "Basic realm=\"dehub-host\"" }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+
+    private func log(_ request: Request, _ started: ContinuousClock.Instant, _ identity: Identity, _ response: Response) -> Response {
+        services.logger.info("http \(request.method.rawValue) \(request.uri.path)", metadata: [
+            "status": "\(response.status.code)", "identity": "\(identity)", "ms": "\(Self.milliseconds(since: started))",
+        ])
+        return response
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        let elapsed = ContinuousClock.now - start
+        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// A header by its lower-case name (avoids importing HTTPTypes for `HTTPField.Name`).
+    static func header(_ canonicalName: String, in request: Request) -> String? {
+        request.headers.first(where: { $0.name.canonicalName == canonicalName })?.value
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

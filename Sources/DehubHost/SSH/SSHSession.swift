@@ -1,0 +1,75 @@
+import Logging
+
+/// What one SSH session runs, apart from channel I/O: parse the command, ask the gate, run git or
+/// the admin command, and report. Shared messages keep attacker-visible answers uniform.
+struct SSHSession: Sendable {
+    let services: HostServices
+    let identity: Identity
+    let environment: [String: String]
+    let input: SSHInbound.Bytes
+    let output: SSHSessionOutput
+
+    static let rsaHint = """
+        dehub-host: you are not logged in with a key. The embedded SSH server accepts Ed25519 and ECDSA keys
+        (RSA keys are not supported by it): make one with `ssh-keygen -t ed25519`, or ask the operator for the
+        OpenSSH mode (dehub-host authorized-keys + dehub-host shell behind sshd), which takes RSA keys too.
+
+        """
+
+    func run(command: String?) async {
+        let started = ContinuousClock.now
+        guard let command else {
+            let greeting = await services.admin.run(["whoami"], identity: identity)
+            await output.finish(status: 0, stdout: "Hi! This is dehub-host; it gives no shell.\n" + greeting.stdout
+                + AdminCommand.usage + "\n")
+            log("shell", status: 0, started: started)
+            return
+        }
+        switch SSHCommandLine.parse(command) {
+        case .failure(let error):
+            await output.finish(status: 64, stderr: "dehub-host: \(error)\n")
+            log(command, status: 64, started: started)
+        case .success(.admin(let words)):
+            let outcome = await services.admin.run(words, identity: identity)
+            var stderr = outcome.stderr
+            if outcome.status != 0, !identity.isAuthenticated { stderr += Self.rsaHint }
+            await output.finish(status: outcome.status, stdout: outcome.stdout, stderr: stderr)
+            log(command, status: outcome.status, started: started)
+        case .success(.git(let service, let rawName)):
+            let status = await runGit(service, rawName: rawName)
+            log(command, status: status, started: started)
+        }
+    }
+
+    private func runGit(_ service: GitService, rawName: String) async -> Int32 {
+        switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .ssh) {
+        case .failure(let denial):
+            var message = "dehub-host: \(denial.message)\n"
+            if !identity.isAuthenticated, denial != .notFound { message += Self.rsaHint }
+            await output.finish(status: 1, stderr: message)
+            return 1
+        case .success(let grant):
+            let output = self.output
+            do {
+                let status = try await services.runner.run(
+                    service, repoPath: grant.path, environment: environment, input: input,
+                    stdout: { try await output.write($0) }, stderr: { try await output.write($0, stderr: true) })
+                await output.finish(status: status)
+                return status
+            } catch let error as HostError {
+                await output.finish(status: 1, stderr: "dehub-host: \(error.message)\n")
+                return 1
+            } catch {
+                // The client went away or a write failed: git's process group is already killed.
+                await output.finish(status: 1)
+                return -1
+            }
+        }
+    }
+
+    private func log(_ command: String, status: Int32, started: ContinuousClock.Instant) {
+        services.logger.info("ssh \(command.prefix(200))", metadata: [
+            "identity": "\(identity)", "status": "\(status)", "ms": "\(GitHTTPResponder.milliseconds(since: started))",
+        ])
+    }
+}

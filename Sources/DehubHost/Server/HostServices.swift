@@ -1,0 +1,46 @@
+import Logging
+
+/// What every transport needs: the data directory, settings, the access gate, the git runner.
+public struct HostServices: Sendable {
+    public let data: DataDirectory
+    public let config: HostConfig
+    public let gate: AccessGate
+    public let runner: GitProcessRunner
+    public let tokens: TokenStore
+    public let listening: ListenAddresses
+    public let logger: Logger
+
+    public init(data: DataDirectory, config: HostConfig, listening: ListenAddresses = ListenAddresses(), logger: Logger) {
+        self.data = data
+        self.config = config
+        self.gate = AccessGate(data: data, config: config)
+        self.runner = GitProcessRunner(limiter: ProcessLimiter(limit: config.maxGitProcesses))
+        self.tokens = TokenStore(path: data.tokensFile)
+        self.listening = listening
+        self.logger = logger
+    }
+
+    /// Clone URLs, from the config or the addresses actually bound.
+    public var urls: CloneURLs { CloneURLs(config: config, sshAddress: listening.ssh, httpAddress: listening.http) }
+
+    public var admin: AdminCommandRunner { AdminCommandRunner(gate: gate, urls: urls) }
+
+    /// Environment for the hook and git: the protocol version, and who pushes (for the hook's logs).
+    func gitEnvironment(protocolHeader: String?, identity: Identity, transport: Transport) -> [String: String] {
+        var environment = ["DEHUB_HOST_TRANSPORT": transport.rawValue]
+        if let protocolHeader, GitProtocolHeader.isValid(protocolHeader) { environment["GIT_PROTOCOL"] = protocolHeader }
+        if let key = identity.key { environment["DEHUB_HOST_PUSHER"] = key.fingerprint }
+        return environment
+    }
+}
+
+/// `GIT_PROTOCOL` values pass only when they look like git's: `version=2` and `:`-separated `key=value`.
+public enum GitProtocolHeader {
+    public static func isValid(_ value: String) -> Bool {
+        guard !value.isEmpty, value.utf8.count <= 256 else { return false }
+        return value.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "=:._-".utf8.contains(byte)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// Reads `authorized_keys`-format files (`DATA/admins`, a repo's `readers`): one key per line,
+/// `#` comments, optional options before the key type (ignored).
+public enum AuthorizedKeysFile {
+    public static func parse(_ text: String) -> [SSHKeyIdentity] {
+        var keys: [SSHKeyIdentity] = []
+        for line in text.split(separator: "\n") {
+            let trimmed = line.trimmingSpaces()
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            let words = trimmed.split(separator: " ", omittingEmptySubsequences: true)
+            // The key type is the first word that names a known algorithm; options come before it.
+            guard let start = words.firstIndex(where: { SSHKeyIdentity.knownAlgorithms.contains(String($0)) }),
+                let key = SSHKeyIdentity(openSSHLine: words[start...].joined(separator: " "))
+            else { continue }
+            keys.append(key)
+        }
+        return keys
+    }
+
+    /// Every key of the file, or none when it does not exist.
+    public static func load(_ path: String) -> [SSHKeyIdentity] {
+        guard let text = try? FileIO.readText(path) else { return [] }
+        return parse(text)
+    }
+}

@@ -1,0 +1,149 @@
+/// The host's settings, read from `DATA/host-config.yml`: a flat YAML mapping of `key: value` lines
+/// with `#` comments (no nesting, no anchors, no multi-line values). Unknown and duplicate keys are errors.
+public struct HostConfig: Equatable, Sendable {
+    /// Who may push: `open` (the dehub hook is the gate) or `members`.
+    public var pushPolicy: PushPolicy = .open
+    /// The largest pack a push may send (git's `receive.maxInputSize`, set in every repo).
+    public var maxPushBytes: Int = 512 * 1024 * 1024
+    /// The largest HTTP request body, after gzip decoding.
+    public var maxRequestBodyBytes: Int = 1024 * 1024 * 1024
+    /// How many git processes may run at once; further requests are refused with a clear error.
+    public var maxGitProcesses: Int = 32
+    /// A connection with no traffic for this long is closed (and its git processes killed).
+    public var idleTimeoutSeconds: Int = 300
+    /// On SIGTERM, running requests get this long to finish before they are cut.
+    public var shutdownGraceSeconds: Int = 30
+    /// The SSH user name that logs in without a key (anonymous reads of public repos).
+    public var anonymousSSHUser: String = "anonymous"
+    /// Base of the SSH clone URLs the host prints, e.g. `ssh://git@git.example.org:2222`; empty: from the listen address.
+    public var sshURLBase: String = ""
+    /// Base of the HTTP clone URLs the host prints, e.g. `https://git.example.org`; empty: from the listen address.
+    public var httpURLBase: String = ""
+
+    public init() {}
+
+    static let keys = [
+        "push_policy", "max_push_bytes", "max_request_body_bytes", "max_git_processes", "idle_timeout_seconds",
+        "shutdown_grace_seconds", "anonymous_ssh_user", "ssh_url_base", "http_url_base",
+    ]
+
+    /// The file written at first start: every key with its default and what it means.
+    public static var defaultFileText: String {
+        let d = HostConfig()
+        return """
+            # dehub-host configuration: a flat YAML mapping, one `key: value` per line.
+            # Restart dehub-host after a change. Unknown keys are an error.
+
+            # Who may push: `open` (anyone; the dehub hook in every repo is the gate) or `members`
+            # (admins, and keys listed as ssh_public_key signifiers in .dehub/config.yml on main;
+            # over HTTP with a token from `dehub-host token create`).
+            push_policy: \(d.pushPolicy.rawValue)
+
+            # Largest pack one push may send, in bytes (git's receive.maxInputSize in every repo).
+            max_push_bytes: \(d.maxPushBytes)
+
+            # Largest HTTP request body, in bytes, after gzip decoding.
+            max_request_body_bytes: \(d.maxRequestBodyBytes)
+
+            # Git processes that may run at once; more requests are refused until one ends.
+            max_git_processes: \(d.maxGitProcesses)
+
+            # Seconds without traffic after which a connection is closed and its git processes killed.
+            idle_timeout_seconds: \(d.idleTimeoutSeconds)
+
+            # Seconds that running requests get to finish after SIGTERM.
+            shutdown_grace_seconds: \(d.shutdownGraceSeconds)
+
+            # SSH user name that logs in without a key, for anonymous reads of public repos:
+            #   git clone ssh://anonymous@HOST:2222/NAME.git
+            anonymous_ssh_user: \(d.anonymousSSHUser)
+
+            # Bases of the clone URLs the host prints, e.g. ssh://git@git.example.org:2222 and
+            # https://git.example.org. Empty: made from the listen addresses.
+            ssh_url_base: ""
+            http_url_base: ""
+
+            """
+    }
+
+    /// Parses the file strictly; errors name the line.
+    public static func parse(_ text: String) -> Result<HostConfig, HostError> {
+        var config = HostConfig()
+        var seen: Set<String> = []
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNumber = index + 1
+            let line = rawLine.trimmingSpaces()
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            func fail(_ why: String) -> Result<HostConfig, HostError> {
+                .failure(HostError(.config, "host config line \(lineNumber): \(why)"))
+            }
+            guard let colon = line.firstIndex(of: ":") else { return fail("expected `key: value`") }
+            let key = String(line[..<colon]).trimmingSpaces()
+            guard let value = scalar(String(line[line.index(after: colon)...])) else {
+                return fail("the value of \(key) is not a plain scalar")
+            }
+            guard keys.contains(key) else { return fail("unknown key '\(key)'") }
+            guard seen.insert(key).inserted else { return fail("duplicate key '\(key)'") }
+            func positive(_ limit: Int = Int.max) -> Int? {
+                guard let n = Int(value), n > 0, n <= limit else { return nil }
+                return n
+            }
+            switch key {
+            case "push_policy":
+                guard let policy = PushPolicy(rawValue: value) else { return fail("push_policy must be open or members") }
+                config.pushPolicy = policy
+            case "max_push_bytes":
+                guard let n = positive() else { return fail("max_push_bytes must be a positive integer") }
+                config.maxPushBytes = n
+            case "max_request_body_bytes":
+                guard let n = positive() else { return fail("max_request_body_bytes must be a positive integer") }
+                config.maxRequestBodyBytes = n
+            case "max_git_processes":
+                guard let n = positive(100_000) else { return fail("max_git_processes must be a positive integer") }
+                config.maxGitProcesses = n
+            case "idle_timeout_seconds":
+                guard let n = positive(86_400 * 7) else { return fail("idle_timeout_seconds must be a positive integer") }
+                config.idleTimeoutSeconds = n
+            case "shutdown_grace_seconds":
+                guard let n = positive(86_400) else { return fail("shutdown_grace_seconds must be a positive integer") }
+                config.shutdownGraceSeconds = n
+            case "anonymous_ssh_user":
+                guard !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                    return fail("anonymous_ssh_user must be a plain user name")
+                }
+                config.anonymousSSHUser = value
+            case "ssh_url_base":
+                config.sshURLBase = value
+            case "http_url_base":
+                config.httpURLBase = value
+            default:
+                return fail("unknown key '\(key)'")
+            }
+        }
+        return .success(config)
+    }
+
+    /// `value`, `"value"`, `'value'`, or `value # comment`; nil for YAML syntax this format does not take.
+    static func scalar(_ raw: String) -> String? {
+        var text = raw.trimmingSpaces()
+        if let quote = text.first, quote == "\"" || quote == "'" {
+            guard let end = text.dropFirst().firstIndex(of: quote) else { return nil }
+            let inner = String(text[text.index(after: text.startIndex)..<end])
+            let rest = text[text.index(after: end)...].trimmingSpaces()
+            guard rest.isEmpty || rest.hasPrefix("#"), !inner.contains("\\") else { return nil }
+            return inner
+        }
+        if let hash = text.range(of: " #") { text = String(text[..<hash.lowerBound]).trimmingSpaces() }
+        if let first = text.first, "[{&*!|>%@`".contains(first) { return nil }
+        return text
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,3 @@
+import DehubHost
+
+await DehubHostCommand.runMain()
