@@ -29,8 +29,14 @@ test: deps
 	$(SWIFT) test --skip-build
 
 run: deps
-	$(SWIFT) build -c release --product dehub
-	bash scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/dehub"
+	$(SWIFT) build --product dehub
+	$(SWIFT) build --product dehub-host
+	bash scripts/run-host.sh "$$($(SWIFT) build --show-bin-path)"
+
+# A tour of the command line in a temporary directory (no server).
+demo: deps
+	$(SWIFT) build --product dehub
+	bash scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/dehub"
 
 bench:
 	$(MAKE) deps EXTRA_PACKAGES="$(BENCH_PACKAGES)"

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# `make run`: starts dehub-host on its defaults with a demo repository whose main holds a verified history.
+# Usage: scripts/run-host.sh BIN_DIR   (BIN_DIR holds dehub and dehub-host)
+# Everything lives in ./dehub-data (DEHUB_DATA to change it); delete it to start over.
+set -euo pipefail
+BIN=$(cd "${1:?usage: run-host.sh BIN_DIR}" && pwd)
+DATA=${DEHUB_DATA:-$PWD/dehub-data}
+SSH_ADDR=${DEHUB_SSH:-127.0.0.1:2222}
+HTTP_ADDR=${DEHUB_HTTP:-127.0.0.1:8080}
+KEYS="$DATA/demo-keys"
+mkdir -p "$DATA"
+
+if [ ! -d "$DATA/repos/demo.git" ]; then
+    echo "==> first start: making the demo repository (accounts alice and bob; main needs both)"
+    mkdir -p "$KEYS"; chmod 700 "$KEYS"
+    for who in admin alice bob; do
+        [ -f "$KEYS/$who" ] || ssh-keygen -q -t ed25519 -N '' -C "$who@demo" -f "$KEYS/$who"
+    done
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/dehub-run.XXXXXX")
+    trap 'rm -rf "$WORK"' EXIT
+    export GIT_CONFIG_GLOBAL="$WORK/gitconfig" GIT_CONFIG_NOSYSTEM=1
+    git config --global user.name "dehub demo"; git config --global user.email demo@example.com
+    "$BIN/dehub" init "$WORK/demo" >/dev/null
+    cd "$WORK/demo"
+    mkdir .dehub
+    cp "$KEYS/alice.pub" .dehub/alice.pub; cp "$KEYS/bob.pub" .dehub/bob.pub
+    cat > .dehub/config.yml <<'YAML'
+# Who may change main, and how: any change needs credentials from both alice and bob.
+accounts:
+- id: alice
+  signifiers:
+  - type: ssh_public_key_file
+    path: .dehub/alice.pub
+- id: bob
+  signifiers:
+  - type: ssh_public_key_file
+    path: .dehub/bob.pub
+access_controls:
+- action: allow
+  filters:
+  - type: branch
+    pattern: main
+  - type: payload_type
+    payload_type: change
+  - type: signature
+    account_ids: [alice, bob]
+    count: 2
+- action: deny
+  filters:
+  - type: branch
+    pattern: main
+YAML
+    printf '# demo\n\nA dehub project: every commit on main carries the credentials its rules ask for.\n' > README.md
+    git add -A
+    git symbolic-ref HEAD refs/heads/bootstrap
+    "$BIN/dehub" commit --as alice --sign-key "$KEYS/alice" change --descr "Initial config: alice and bob" >/dev/null
+    root=$(git rev-parse HEAD)
+    "$BIN/dehub" commit --as bob --sign-key "$KEYS/bob" credential --start "$root" >/dev/null
+    "$BIN/dehub" combine --start "$root" --end bootstrap --onto main >/dev/null
+    git switch -q main
+    git switch -q -c hello
+    echo "Hello from a verified history." > hello.txt; git add hello.txt
+    "$BIN/dehub" commit --as alice --sign-key "$KEYS/alice" change --descr "Add hello.txt" >/dev/null
+    start=$(git rev-parse HEAD)
+    "$BIN/dehub" commit --as bob --sign-key "$KEYS/bob" credential --start "$start" >/dev/null
+    "$BIN/dehub" combine --start "$start" --end hello --onto main >/dev/null
+    "$BIN/dehub" verify --rev "$(git rev-list --max-parents=0 main)" --branch main -q
+    "$BIN/dehub" verify --range "$(git rev-list --max-parents=0 main)..main" --branch main -q
+    cd - >/dev/null
+    "$BIN/dehub-host" repo create demo --data "$DATA" --hook "$BIN/dehub" >/dev/null
+    # Seed the verified history server-side (a fetch into the bare repository runs no hook).
+    git --git-dir "$DATA/repos/demo.git" fetch -q "$WORK/demo" main:main
+    rm -rf "$WORK"; trap - EXIT
+fi
+
+http_port=${HTTP_ADDR##*:}; ssh_port=${SSH_ADDR##*:}
+cat <<TXT
+
+==> dehub-host is starting on ssh://$SSH_ADDR and http://$HTTP_ADDR (data: $DATA)
+
+Try it from another terminal:
+  git clone http://$HTTP_ADDR/demo.git && cd demo
+  dehub verify --range \$(git rev-list --max-parents=0 main)..main --branch main     # every commit verifies
+
+A push the rules refuse (unsigned):
+  echo change >> README.md && git commit -qam "Unsigned change" && git push      # remote: dehub: push refused ...
+
+A push they allow (alice proposes on a thread; bob accredits; combine; push):
+  git switch -c idea && echo idea > idea.txt && git add idea.txt
+  dehub commit --as alice --sign-key $KEYS/alice change --descr "Add idea.txt"
+  dehub commit --as bob --sign-key $KEYS/bob credential --start HEAD
+  git switch main && git reset -q --hard origin/main
+  dehub combine --start idea~1 --end idea --onto main && git push origin main
+
+Over SSH (admin key $KEYS/admin):
+  GIT_SSH_COMMAND="ssh -p $ssh_port -i $KEYS/admin -o IdentitiesOnly=yes -o StrictHostKeyChecking=no" git clone git@${SSH_ADDR%:*}:demo.git
+  ssh -p $ssh_port -i $KEYS/admin -o IdentitiesOnly=yes git@${SSH_ADDR%:*} repo list
+
+TXT
+exec "$BIN/dehub-host" serve --data "$DATA" --ssh "$SSH_ADDR" --http "$HTTP_ADDR" --hook "$BIN/dehub" --admin-key "$KEYS/admin.pub"
