@@ -12,8 +12,14 @@ for tool in "$DEHUB" "$GENERATE"; do
   [ -x "$tool" ] || { echo "bench: $tool not found; run: swift build -c release --product dehub --product dehub-bench" >&2; exit 1; }
 done
 
-# Short path: gpg-agent's socket lives in GNUPGHOME and must fit in 108 bytes.
-WORK=$(mktemp -d /tmp/dehub-bench.XXXXXX)
+# On tmpfs when there is one: the generator writes one loose object per file (about 4 per commit), which costs
+# ~75 µs per file on this machine's virtual disk and ~2 µs on tmpfs. The path stays short: gpg-agent's socket
+# lives in GNUPGHOME and must fit in 108 bytes.
+if [ -z "${BENCH_TMPDIR:-}" ]; then
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then BENCH_TMPDIR=/dev/shm; else BENCH_TMPDIR=${TMPDIR:-/tmp}; fi
+fi
+WORK=$(mktemp -d "$BENCH_TMPDIR/dehub-bench.XXXXXX")
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 export HOME="$WORK/home" GIT_CONFIG_GLOBAL="$WORK/home/.gitconfig" GIT_CONFIG_NOSYSTEM=1 GNUPGHOME="$WORK/gnupg" LC_ALL=C
 mkdir -p "$HOME" "$GNUPGHOME"; chmod 700 "$GNUPGHOME"
 git config --global user.name Bench; git config --global user.email bench@bench.example
@@ -54,7 +60,9 @@ check_history() {
   [ "$counts" = "$n G" ] || die "git log --format=%G? over $dir: expected '$n G', got '$counts'"
 }
 
-# measure CSV NAME PREPARE COMMAND [hyperfine options]: appends "name,median_s,mean_s,stddev_s" to CSV.
+# measure CSV NAME PREPARE COMMAND [hyperfine options]: appends "name,median_s,mean_s,stddev_s,cpu_s" to CSV,
+# cpu_s being the mean user + system time of the command and its children (hyperfine only; the loop writes nan).
+# On a shared machine the CPU time is the steadier figure: wall time grows with other processes' load.
 # PREPARE runs before every timed run ('' for none). COMMAND runs through sh -c unless BENCH_NO_SHELL=1.
 measure() {
   local csv=$1 name=$2 prepare=$3 command=$4; shift 4
@@ -65,7 +73,7 @@ measure() {
     [ -n "$prepare" ] && prep=(--prepare "$prepare")
     hyperfine "${shell[@]}" --style basic --warmup "$WARMUP" --runs "$RUNS" "${prep[@]}" "$@" \
       --export-csv "$out" -n "$name" "$command" >&2
-    awk -F, -v name="$name" 'NR == 2 { printf "%s,%s,%s,%s\n", name, $4, $2, $3 }' "$out" >> "$csv"
+    awk -F, -v name="$name" 'NR == 2 { printf "%s,%s,%s,%s,%.6f\n", name, $4, $2, $3, $5 + $6 }' "$out" >> "$csv"
   else
     local times="$WORK/times" i start end
     : > "$times"
@@ -78,18 +86,19 @@ measure() {
       { t[NR] = $1 / 1e9; sum += t[NR]; sq += t[NR] * t[NR] }
       END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; mean = sum / NR
             sd = NR > 1 ? sqrt((sq - NR * mean * mean) / (NR - 1)) : 0
-            printf "%s,%.6f,%.6f,%.6f\n", name, m, mean, sd }' >> "$csv"
+            printf "%s,%.6f,%.6f,%.6f,nan\n", name, m, mean, sd }' >> "$csv"
     echo "$name: $(tail -1 "$csv")" >&2
   fi
 }
 
-# field CSV NAME COLUMN: one value (2 median, 3 mean, 4 stddev) of a measured row, in seconds.
+# field CSV NAME COLUMN: one value (2 median, 3 mean, 4 stddev, 5 CPU) of a measured row, in seconds.
 field() { awk -F, -v name="$2" -v c="$3" '$1 == name { print $c }' "$1"; }
 
 machine() {
   local cpu
   cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
-  echo "$(nproc) cores ($cpu), $(uname -sr), git $(git --version | awk '{print $3}'), $(gpg --version | head -1), $(ssh -V 2>&1 | cut -d, -f1), $(hyperfine --version 2>/dev/null || echo 'no hyperfine: date loop')"
+  echo "$(nproc) cores ($cpu), $(uname -sr), git $(git --version | awk '{print $3}'), $(gpg --version | head -1), $(ssh -V 2>&1 | cut -d, -f1), $(hyperfine --version 2>/dev/null || echo 'no hyperfine: date loop');"
+  echo "files on $(df -PT "$WORK" | awk 'NR == 2 { print $2 }'); load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) at the end"
 }
 
 # replace_section FILE NAME CONTENT_FILE: puts CONTENT_FILE between the markers of section NAME in FILE
