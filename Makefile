@@ -41,7 +41,9 @@ demo: deps
 bench:
 	$(MAKE) deps EXTRA_PACKAGES="$(BENCH_PACKAGES)"
 	$(SWIFT) build -c release --product dehub
+	$(SWIFT) build -c release --product dehub-bench
 	bash bench/verify-bench.sh "$$($(SWIFT) build -c release --show-bin-path)"
+	bash bench/hook-bench.sh "$$($(SWIFT) build -c release --show-bin-path)"
 
 fmt:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

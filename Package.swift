@@ -72,6 +72,14 @@ let package = Package(
             dependencies: ["DehubCLI"] + (linkMode == "static" ? ["CGSSStub"] : []),
             linkerSettings: cLibraries
         ),
+        // Generates signed histories for `make bench` (bench/); not part of the product.
+        .executableTarget(
+            name: "dehub-bench",
+            dependencies: [
+                "DehubCore", "DehubGit", "DehubSignatures", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            linkerSettings: cLibraries
+        ),
         .target(
             name: "DehubTestSupport",
             dependencies: ["DehubCore", .product(name: "Subprocess", package: "swift-subprocess")]
