@@ -6,7 +6,7 @@ DEB_PACKAGES := git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh
 BENCH_PACKAGES := hyperfine
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test run demo bench fmt lint clean
+.PHONY: all deps build test test-host run demo bench fmt lint clean
 
 all: build
 
@@ -27,6 +27,16 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) static
+	@echo "==> the hook suites again, against the static binary (dist/dehub)"
+	DEHUB_BINARY=$(CURDIR)/dist/dehub $(SWIFT) test --skip-build \
+	  --filter 'HookInstallTests|HookRefUpdateTests|HookCommitCheckTests|HookMessageTests'
+
+# The host's end-to-end suites (real servers, git, ssh, curl), kept out of `make test` for now (see the note in
+# Tests/DehubHostTests/HostFixture.swift).
+test-host: deps
+	$(SWIFT) build --build-tests
+	DEHUB_HOST_E2E=1 timeout 1200 $(SWIFT) test --skip-build --filter DehubHostTests
 
 run: deps
 	$(SWIFT) build --product dehub

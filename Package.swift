@@ -48,7 +48,8 @@ let package = Package(
             dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Adapter: git objects through libgit2.
-        .target(name: "DehubGit", dependencies: ["DehubCore", "CGit2"]),
+        .target(name: "CGit2Options", path: "Sources/CGit2Options"),
+        .target(name: "DehubGit", dependencies: ["DehubCore", "CGit2", "CGit2Options"]),
         // Adapter: in-process OpenPGP and SSHSIG verification; signing through gpgme and ssh-keygen.
         .target(
             name: "DehubSignatures",

@@ -78,7 +78,7 @@ cat <<TXT
 
 ==> dehub-host is starting on ssh://$SSH_ADDR and http://$HTTP_ADDR (data: $DATA)
 
-Try it from another terminal:
+Try it from another terminal (with dehub on PATH: export PATH="$BIN:\$PATH"):
   git clone http://$HTTP_ADDR/demo.git && cd demo
   dehub verify --range \$(git rev-list --max-parents=0 main)..main --branch main     # every commit verifies
 

@@ -37,6 +37,12 @@ public protocol RepositoryReading {
     func blob(at path: String, inTree tree: ObjectID, limit: Int) throws -> [UInt8]?
     /// True when `ancestor` is `descendant` or one of its ancestors.
     func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool
+    /// The tree of a commit, without decoding the rest of it.
+    func tree(ofCommit id: ObjectID) throws -> ObjectID
+}
+
+extension RepositoryReading {
+    public func tree(ofCommit id: ObjectID) throws -> ObjectID { try commit(id).tree }
 }
 
 /// Why a signature did not verify. The message is shown to users as is.

@@ -50,6 +50,8 @@ extension GitRepository {
     /// The tree id of a commit.
     func treeID(ofCommit id: ObjectID) throws -> ObjectID { try rawCommit(id).tree }
 
+    public func tree(ofCommit id: ObjectID) throws -> ObjectID { try treeID(ofCommit: id) }
+
     /// A commit object read from the object database and parsed strictly.
     func rawCommit(_ id: ObjectID) throws -> RawCommit {
         var oid = id.gitOID

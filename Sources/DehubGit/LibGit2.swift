@@ -1,4 +1,5 @@
 import CGit2
+import CGit2Options
 import DehubCore
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +11,11 @@ import Darwin
 
 /// libgit2 is initialised exactly once per process, lazily and thread-safely (Swift globals are
 /// initialised with `swift_once`). It is never shut down: the process owns it until exit.
-private let libgit2Runtime: Int32 = git_libgit2_init()
+private let libgit2Runtime: Int32 = {
+    let result = git_libgit2_init()
+    if result >= 0 { _ = dehub_git2_disable_strict_hash_verification() }
+    return result
+}()
 
 enum LibGit2 {
     static func ensureInitialized() throws {

@@ -16,5 +16,9 @@ case "pre-push":
     let remote = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "origin"
     exit(HookRunner.run(mode: .prePush(remote: remote)))
 default:
+    // `dehub hook pre-receive` (what install-hook writes) skips the argument parser: it runs on every push.
+    if CommandLine.arguments.dropFirst().elementsEqual(["hook", "pre-receive"]) {
+        exit(HookRunner.run(mode: .preReceive))
+    }
     await DehubMain.main()
 }

@@ -37,14 +37,7 @@ struct PushVerifier {
         let mainBefore = try currentTip(of: mainRef)
         let mainCreation = updates.first { $0.ref == mainRef && !$0.isDeletion && mainBefore == nil }
         // The root of trust: main's roots before the push. Only a push that creates main sets them.
-        let mainRoots: Set<ObjectID>?
-        if let mainBefore {
-            mainRoots = Set(try repo.rootCommits(of: mainBefore))
-        } else if let mainCreation {
-            mainRoots = Set(try repo.rootCommits(of: mainCreation.new))
-        } else {
-            mainRoots = nil
-        }
+        let rootAnchor = mainBefore ?? mainCreation?.new
 
         for update in updates {
             guard let branch = update.branch else {
@@ -59,14 +52,13 @@ struct PushVerifier {
                 }
                 continue
             }
-            guard let mainRoots else {
+            guard let rootAnchor else {
                 outcome.refusals.append(Refusal(
                     ref: update.ref, reason: "main does not exist yet, so '\(branch)' cannot be checked against it",
                     hint: "push main first: its root commit is the project's root of trust"))
                 continue
             }
-            let roots = Set(try repo.rootCommits(of: update.new))
-            guard roots == mainRoots else {
+            guard try AncestryCheck.sharesRoots(update.new, with: rootAnchor, in: repo) else {
                 outcome.refusals.append(Refusal(
                     ref: update.ref,
                     reason: branch == "main"

@@ -36,7 +36,7 @@ public final class CommitVerifier {
                 hint: "rebase or squash the work with `dehub combine` instead of merging")
         }
 
-        let parentTree = try commit.parents.first.map { try repository.commit($0).tree }
+        let parentTree = try commit.parents.first.map { try repository.tree(ofCommit: $0) }
         let governingTree = parentTree ?? commit.tree
         let governing: GoverningConfig
         switch try configs.load(tree: governingTree) {
