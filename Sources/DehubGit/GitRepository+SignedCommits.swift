@@ -76,14 +76,8 @@ extension GitRepository {
         defer { git_signature_free(committerHandle) }
         let treeHandle = try trees.tree(tree, in: handle)
         defer { git_tree_free(treeHandle) }
-        var parentHandles: [OpaquePointer?] = []
+        var parentHandles = try parentCommitHandles(parents)
         defer { for parent in parentHandles { git_commit_free(parent) } }
-        for parent in parents {
-            var oid = parent.gitOID
-            var commit: OpaquePointer?
-            try check(git_commit_lookup(&commit, handle, &oid), "cannot read parent commit \(parent)")
-            parentHandles.append(commit)
-        }
         var buffer = git_buf()
         let code = parentHandles.withUnsafeMutableBufferPointer { parents in
             git_commit_create_buffer(

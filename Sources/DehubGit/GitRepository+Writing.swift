@@ -31,14 +31,8 @@ extension GitRepository {
 
         let treeHandle = try trees.tree(tree, in: handle)
         defer { git_tree_free(treeHandle) }
-        var parentHandles: [OpaquePointer?] = []
+        var parentHandles = try parentCommitHandles(parents)
         defer { for parent in parentHandles { git_commit_free(parent) } }
-        for parent in parents {
-            var oid = parent.gitOID
-            var commit: OpaquePointer?
-            try check(git_commit_lookup(&commit, handle, &oid), "cannot read parent commit \(parent)")
-            parentHandles.append(commit)
-        }
 
         var oid = git_oid()
         let code = parentHandles.withUnsafeMutableBufferPointer { buffer in
@@ -140,5 +134,22 @@ extension GitRepository {
             "invalid identity '\(name) <\(email)>'")
         guard let signature else { throw GitError("invalid identity '\(name) <\(email)>'") }
         return signature
+    }
+
+    /// The parent commits for libgit2's commit constructors; the caller frees them.
+    func parentCommitHandles(_ parents: [ObjectID]) throws -> [OpaquePointer?] {
+        var handles: [OpaquePointer?] = []
+        do {
+            for parent in parents {
+                var oid = parent.gitOID
+                var commit: OpaquePointer?
+                try check(git_commit_lookup(&commit, handle, &oid), "cannot read parent commit \(parent)")
+                handles.append(commit)
+            }
+        } catch {
+            for commit in handles { git_commit_free(commit) }
+            throw error
+        }
+        return handles
     }
 }
