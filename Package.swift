@@ -15,6 +15,10 @@ let staticArchives = [
 let cLibraries: [LinkerSetting] = linkMode == "static"
     ? [.unsafeFlags(staticArchives.map { archiveDir + $0 })]
     : [.linkedLibrary("git2"), .linkedLibrary("gpgme"), .linkedLibrary("yaml")]
+/// The host reads configs with DehubCore, which needs only libyaml.
+let yamlLibrary: [LinkerSetting] = linkMode == "static"
+    ? [.unsafeFlags([archiveDir + "libyaml.a"])]
+    : [.linkedLibrary("yaml")]
 
 let package = Package(
     name: "dehub",
@@ -49,6 +53,8 @@ let package = Package(
         ),
         // Adapter: git objects through libgit2.
         .target(name: "CGit2Options", path: "Sources/CGit2Options"),
+        // posix_spawn with a clean signal mask, closed descriptors and a process group (test support only).
+        .target(name: "CChildSpawn", path: "Sources/CChildSpawn"),
         .target(name: "DehubGit", dependencies: ["DehubCore", "CGit2", "CGit2Options"]),
         // Adapter: in-process OpenPGP and SSHSIG verification; signing through gpgme and ssh-keygen.
         .target(
@@ -83,13 +89,14 @@ let package = Package(
         ),
         .target(
             name: "DehubTestSupport",
-            dependencies: ["DehubCore", .product(name: "Subprocess", package: "swift-subprocess")]
+            dependencies: ["DehubCore", "CChildSpawn"]
         ),
 
         // The git host: embedded SSH and smart HTTP over bare repos guarded by the dehub hook.
         .target(
             name: "DehubHost",
             dependencies: [
+                "DehubCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -103,7 +110,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "dehub-host", dependencies: ["DehubHost"]),
+        .executableTarget(name: "dehub-host", dependencies: ["DehubHost"], linkerSettings: yamlLibrary),
 
         .testTarget(name: "DehubCoreTests", dependencies: ["DehubCore"], linkerSettings: cLibraries),
         .testTarget(name: "DehubGitTests", dependencies: ["DehubGit", "DehubTestSupport"], linkerSettings: cLibraries),

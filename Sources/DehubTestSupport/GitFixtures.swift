@@ -210,53 +210,19 @@ public struct GitFixtureError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Runs git with an explicit environment, draining stdout and stderr concurrently.
+/// Runs git with an explicit environment (see `ProcessRunner`).
 private enum GitProcess {
     static func run(_ arguments: [String], in directory: String, environment: [String: String], input: [UInt8]?) throws
         -> GitFixture.Output
     {
-        _ = ignoreSIGPIPE
-        let process = Process()
-        process.executableURL = try executable(named: "git", path: environment["PATH"])
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        try process.run()
-
-        let errorData = Collected()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
-        if let input {
-            DispatchQueue.global().async(group: group) {
-                try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
-                try? stdin.fileHandleForWriting.close()
-            }
+        let outcome: ProcessRunner.Outcome
+        do {
+            outcome = try ProcessRunner.run(
+                "git", arguments, environment: environment, directory: directory, stdin: input ?? [],
+                timeout: CommandRunner.defaultTimeout)
+        } catch let error as ChildProcessError {
+            throw GitFixtureError(message: error.description)
         }
-        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return GitFixture.Output(status: process.terminationStatus, stdout: Array(outputData), stderr: Array(errorData.get()))
-    }
-
-    /// A child that exits before reading its stdin must not kill the test process.
-    private static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
-
-    private static func executable(named name: String, path: String?) throws -> URL {
-        for directory in (path ?? "/usr/bin:/bin").split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return URL(fileURLWithPath: candidate) }
-        }
-        throw GitFixtureError(message: "\(name) not found in PATH")
-    }
-
-    private final class Collected: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
-        func set(_ value: Data) { lock.withLock { data = value } }
-        func get() -> Data { lock.withLock { data } }
+        return GitFixture.Output(status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr)
     }
 }

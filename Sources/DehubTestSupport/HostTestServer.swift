@@ -11,10 +11,10 @@ public final class HostTestServer: @unchecked Sendable {
     public private(set) var sshPort = 0
     public private(set) var httpPort = 0
     /// The `sh` wrapper that runs the server (see `start`).
-    public private(set) var process: Process?
+    public private(set) var process: ChildProcess?
     /// The server itself.
     public private(set) var serverPID: pid_t = 0
-    private var lifeline: Pipe?
+    private var lifeline: Int32?
     private var outputLines: [String] = []
     private let lock = NSLock()
 
@@ -78,63 +78,79 @@ public final class HostTestServer: @unchecked Sendable {
             kill -TERM $pid 2>/dev/null
             wait $pid
             """#
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         var arguments = ["-c", wrapper, "sh", Self.binary(), "serve", "--data", data, "--ssh", "127.0.0.1:0", "--http", "127.0.0.1:0", "--hook", hook,
                          "--log-level", "warning"]
         if let adminKey { arguments += ["--admin-key", adminKey + ".pub"] }
-        process.arguments = arguments + extraArguments
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        let lifeline = Pipe()
-        process.standardInput = lifeline
-        self.lifeline = lifeline
+        let output = try Self.pipe(), lifeline = try Self.pipe()
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { close(output.write); close(lifeline.read); close(null) }
+        sshPort = 0
+        httpPort = 0
+        serverPID = 0
+        let process = try ChildProcess(
+            "/bin/sh", arguments + extraArguments, environment: environment, stdin: lifeline.read, stdout: output.write, stderr: null)
+        self.process = process
+        self.lifeline = lifeline.write
         let ready = DispatchSemaphore(value: 0)
-        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { handle.readabilityHandler = nil; return }
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-                self.lock.lock()
-                self.outputLines.append(String(line))
-                self.lock.unlock()
-                if line.hasPrefix("server pid ") { self.serverPID = pid_t(line.dropFirst("server pid ".count)) ?? 0 }
-                if line.hasPrefix("ssh listening on ") { self.sshPort = Int(line.split(separator: ":").last ?? "") ?? 0 }
-                if line.hasPrefix("http listening on ") { self.httpPort = Int(line.split(separator: ":").last ?? "") ?? 0 }
-                if line == "ready" { ready.signal() }
+        let reader = output.read
+        Thread.detachNewThread { [self] in
+            defer { close(reader) }
+            var pending = Data()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(reader, &buffer, buffer.count)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return }
+                pending.append(contentsOf: buffer[0..<count])
+                while let newline = pending.firstIndex(of: 10) {
+                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    pending = Data(pending[(newline + 1)...])
+                    self.record(line, ready: ready)
+                }
             }
         }
-        try process.run()
-        self.process = process
         guard ready.wait(timeout: .now() + 60) == .success, sshPort > 0, httpPort > 0, serverPID > 0 else {
             stop()
             throw HostTestError("dehub-host did not start: \(lines)")
         }
     }
 
+    private func record(_ line: String, ready: DispatchSemaphore) {
+        lock.withLock { outputLines.append(line) }
+        if line.hasPrefix("server pid ") { serverPID = pid_t(line.dropFirst("server pid ".count)) ?? 0 }
+        if line.hasPrefix("ssh listening on ") { sshPort = Int(line.split(separator: ":").last ?? "") ?? 0 }
+        if line.hasPrefix("http listening on ") { httpPort = Int(line.split(separator: ":").last ?? "") ?? 0 }
+        if line == "ready" { ready.signal() }
+    }
+
+    private static func pipe() throws -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        guard Glibc.pipe(&fds) == 0 else { throw HostTestError("pipe failed: errno \(errno)") }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return (fds[0], fds[1])
+    }
+
     public var lines: [String] { lock.lock(); defer { lock.unlock() }; return outputLines }
 
-    /// SIGTERM to the server, wait up to `grace` seconds, then SIGKILL.
+    /// SIGTERM to the server, wait up to `grace` seconds, then SIGKILL to the wrapper's whole group.
     public func stop(grace: TimeInterval = 20) {
         guard let process, process.isRunning else { return }
         if serverPID > 0 { kill(serverPID, SIGTERM) }
-        try? lifeline?.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            if serverPID > 0 { kill(serverPID, SIGKILL) }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        closeLifeline()
+        if process.wait(timeout: grace) == nil { process.killAndWait() }
     }
 
     /// SIGKILL to the server at once (crash tests).
     public func crash() {
         guard let process, process.isRunning else { return }
         if serverPID > 0 { kill(serverPID, SIGKILL) }
-        try? lifeline?.fileHandleForWriting.close()
-        process.waitUntilExit()
+        closeLifeline()
+        if process.wait(timeout: 20) == nil { process.killAndWait() }
+    }
+
+    private func closeLifeline() {
+        if let lifeline { close(lifeline) }
+        lifeline = nil
     }
 
     public func removeFiles() { try? FileManager.default.removeItem(atPath: root) }
