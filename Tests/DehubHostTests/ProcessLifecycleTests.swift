@@ -138,9 +138,25 @@ extension EndToEnd {
             #expect(host.server.lines.contains("stopped"))
         }
 
-        @Test("over the git process limit, a request is refused with a clear message")
-        func processLimit() throws {
+        @Test("over the git process limit, requests wait in the queue and are all served")
+        func processQueue() throws {
             let host = try HostFixture.start(config: "max_git_processes: 1\n")
+            defer { host.stop() }
+            let server = host.server
+            try Self.makeBigRepo(host, megabytes: 4)
+            let results = ResultBox()
+            DispatchQueue.concurrentPerform(iterations: 6) { i in
+                let url = i % 2 == 0 ? server.sshURL("demo") : server.httpURL("demo")
+                results.add(i, try? server.git(["clone", "-q", url, server.root + "/q\(i)"], key: host.admin))
+            }
+            for (i, outcome) in results.all {
+                #expect(outcome?.status == 0, "clone \(i): \(outcome?.output ?? "did not run")")
+            }
+        }
+
+        @Test("over the git process limit with a full queue, a request is refused with a clear message")
+        func processLimit() throws {
+            let host = try HostFixture.start(config: "max_git_processes: 1\nmax_queued_requests: 0\n")
             defer { host.stop() }
             let server = host.server
             try Self.makeBigRepo(host, megabytes: 8)

@@ -1,3 +1,4 @@
+import DehubCore
 import Foundation
 import Testing
 @testable import DehubHost
@@ -102,8 +103,8 @@ struct StorageParsingTests {
         #expect(store.identity(forToken: token) == nil)
     }
 
-    @Test func memberKeysFromConfig() {
-        let config = """
+    @Test func memberKeysFromConfig() throws {
+        let text = """
             accounts:
             - id: alice
               signifiers:
@@ -114,12 +115,13 @@ struct StorageParsingTests {
             - id: bob
               signifiers:
               - type: ssh_public_key_file
-                path: .dehub/bob.pub
+                path: .dehub/./bob.pub
               - type: ssh_public_key
-                body: "not a key"
+                body: not a key
             """
-        #expect(MemberKeys.parseInlineKeys(config).map(\.openSSHLine) == [Self.ed25519])
-        #expect(MemberKeys.keyFilePaths(config) == [".dehub/alice.asc", ".dehub/bob.pub"])
+        let config = try ConfigDecoder.decode(Array(text.utf8))
+        let references = MemberKeys.references(in: config)
+        #expect(references == [.inline(SSHKeyIdentity(openSSHLine: Self.ed25519)!), .file(".dehub/bob.pub")])
     }
 
     @Test("listen addresses", arguments: [

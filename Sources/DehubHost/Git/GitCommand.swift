@@ -31,7 +31,7 @@ enum GitCommand {
             case .exited(let code): status = code
             case .signaled(let signal): status = 128 + signal
             }
-            return Output(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+            return Output(status: status, stdout: result.standardOutput, stderr: result.standardError)
         } catch {
             throw HostError(.io, "cannot run git \(arguments.first ?? ""): \(error)")
         }

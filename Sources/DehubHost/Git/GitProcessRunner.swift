@@ -35,7 +35,7 @@ public struct GitProcessRunner: Sendable {
         stdout: @escaping @Sendable ([UInt8]) async throws -> Void,
         stderr: @escaping @Sendable ([UInt8]) async throws -> Void
     ) async throws -> Int32 where Input.Element == [UInt8] {
-        let permit = try limiter.acquire()
+        let permit = try await limiter.acquire()
         defer { permit.release() }
         var options = PlatformOptions()
         options.createSession = true

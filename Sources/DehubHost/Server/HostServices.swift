@@ -14,7 +14,8 @@ public struct HostServices: Sendable {
         self.data = data
         self.config = config
         self.gate = AccessGate(data: data, config: config)
-        self.runner = GitProcessRunner(limiter: ProcessLimiter(limit: config.maxGitProcesses))
+        self.runner = GitProcessRunner(limiter: ProcessLimiter(
+            limit: config.maxGitProcesses, maxQueued: config.maxQueuedRequests, maxWait: .seconds(config.queueWaitSeconds)))
         self.tokens = TokenStore(path: data.tokensFile)
         self.listening = listening
         self.logger = logger

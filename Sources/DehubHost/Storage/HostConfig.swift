@@ -7,8 +7,12 @@ public struct HostConfig: Equatable, Sendable {
     public var maxPushBytes: Int = 512 * 1024 * 1024
     /// The largest HTTP request body, after gzip decoding.
     public var maxRequestBodyBytes: Int = 1024 * 1024 * 1024
-    /// How many git processes may run at once; further requests are refused with a clear error.
+    /// How many git processes may run at once; further requests wait in a queue.
     public var maxGitProcesses: Int = 32
+    /// How many requests may wait for a git process; further ones are refused with a clear error.
+    public var maxQueuedRequests: Int = 256
+    /// How long a request waits in the queue before it is refused.
+    public var queueWaitSeconds: Int = 60
     /// A connection with no traffic for this long is closed (and its git processes killed).
     public var idleTimeoutSeconds: Int = 300
     /// On SIGTERM, running requests get this long to finish before they are cut.
@@ -23,7 +27,8 @@ public struct HostConfig: Equatable, Sendable {
     public init() {}
 
     static let keys = [
-        "push_policy", "max_push_bytes", "max_request_body_bytes", "max_git_processes", "idle_timeout_seconds",
+        "push_policy", "max_push_bytes", "max_request_body_bytes", "max_git_processes", "max_queued_requests",
+        "queue_wait_seconds", "idle_timeout_seconds",
         "shutdown_grace_seconds", "anonymous_ssh_user", "ssh_url_base", "http_url_base",
     ]
 
@@ -45,8 +50,13 @@ public struct HostConfig: Equatable, Sendable {
             # Largest HTTP request body, in bytes, after gzip decoding.
             max_request_body_bytes: \(d.maxRequestBodyBytes)
 
-            # Git processes that may run at once; more requests are refused until one ends.
+            # Git processes that may run at once; more requests wait in a queue until one ends.
             max_git_processes: \(d.maxGitProcesses)
+
+            # Requests that may wait for a git process (0: none wait), and for how many seconds at most;
+            # past either, a request is refused with "the host is busy".
+            max_queued_requests: \(d.maxQueuedRequests)
+            queue_wait_seconds: \(d.queueWaitSeconds)
 
             # Seconds without traffic after which a connection is closed and its git processes killed.
             idle_timeout_seconds: \(d.idleTimeoutSeconds)
@@ -101,6 +111,14 @@ public struct HostConfig: Equatable, Sendable {
             case "max_git_processes":
                 guard let n = positive(100_000) else { return fail("max_git_processes must be a positive integer") }
                 config.maxGitProcesses = n
+            case "max_queued_requests":
+                guard let n = Int(value), n >= 0, n <= 1_000_000 else {
+                    return fail("max_queued_requests must be a non-negative integer")
+                }
+                config.maxQueuedRequests = n
+            case "queue_wait_seconds":
+                guard let n = positive(3_600) else { return fail("queue_wait_seconds must be a positive integer (at most 3600)") }
+                config.queueWaitSeconds = n
             case "idle_timeout_seconds":
                 guard let n = positive(86_400 * 7) else { return fail("idle_timeout_seconds must be a positive integer") }
                 config.idleTimeoutSeconds = n

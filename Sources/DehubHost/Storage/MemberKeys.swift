@@ -1,52 +1,50 @@
-/// The keys of a repository's members: `ssh_public_key` signifiers in `.dehub/config.yml` on `main`.
-///
-/// This is a deliberately small reader kept behind one function (`MemberKeys.load`), to be replaced
-/// by the real config decoder: it takes every `body:` value that is an OpenSSH public key, and every
-/// `path:` value whose file on `main` holds one. `main` only ever holds configs the hook accepted.
+import DehubCore
+
+/// The keys of a repository's members: the SSH keys of the accounts in `.dehub/config.yml` on `main`
+/// (`ssh_public_key` bodies, and `ssh_public_key_file` files under `.dehub/`), read with the same decoder
+/// the hook uses. `main` only ever holds configs the hook accepted; a config that does not decode has no
+/// members (fail closed: only admins may push).
 public enum MemberKeys {
-    public static let maxConfigBytes = 1024 * 1024
+    public static let maxFileBytes = ConfigDecoder.maxBytes
 
     public static func load(repoPath: String) async -> Set<SSHKeyIdentity> {
-        guard let config = await show(repoPath: repoPath, path: ".dehub/config.yml") else { return [] }
-        var keys = Set(parseInlineKeys(config))
-        for path in keyFilePaths(config) {
-            if let text = await show(repoPath: repoPath, path: path) {
-                keys.formUnion(AuthorizedKeysFile.parse(text))
+        guard let text = await show(repoPath: repoPath, path: Config.path),
+            let config = try? ConfigDecoder.decode(Array(text.utf8))
+        else { return [] }
+        var keys: Set<SSHKeyIdentity> = []
+        for reference in references(in: config) {
+            switch reference {
+            case .inline(let key): keys.insert(key)
+            case .file(let path):
+                if let file = await show(repoPath: repoPath, path: path) { keys.formUnion(AuthorizedKeysFile.parse(file)) }
             }
         }
         return keys
     }
 
-    /// `body: ssh-ed25519 AAAA...` (optionally quoted) lines.
-    static func parseInlineKeys(_ config: String) -> [SSHKeyIdentity] {
-        values(of: "body", in: config).compactMap { SSHKeyIdentity(openSSHLine: $0) }
+    /// Where a member's SSH key comes from.
+    enum Reference: Equatable {
+        case inline(SSHKeyIdentity)
+        case file(String)
     }
 
-    /// `path: .dehub/alice.pub` values that sit next to a `type: ssh_public_key_file`.
-    static func keyFilePaths(_ config: String) -> [String] {
-        guard config.contains("ssh_public_key_file") else { return [] }
-        return values(of: "path", in: config).filter { path in
-            !path.isEmpty && !path.hasPrefix("/") && !path.contains("..") && !path.contains(":")
-                && path.allSatisfy { !$0.isWhitespace }
-        }
-    }
-
-    static func values(of key: String, in config: String) -> [String] {
-        config.split(separator: "\n").compactMap { rawLine in
-            var line = rawLine.trimmingSpaces()
-            if line.hasPrefix("- ") { line = String(line.dropFirst(2)).trimmingSpaces() }
-            guard line.hasPrefix(key + ":") else { return nil }
-            var value = String(line.dropFirst(key.count + 1)).trimmingSpaces()
-            if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
-                value = String(value.dropFirst().dropLast())
+    /// The SSH keys a config names, in order: inline keys that parse, and key files under `.dehub/`
+    /// (the only place the format lets key files live).
+    static func references(in config: Config) -> [Reference] {
+        config.accounts.flatMap(\.signifiers).compactMap { signifier -> Reference? in
+            switch signifier {
+            case .sshPublicKey(let body): return SSHKeyIdentity(openSSHLine: body).map(Reference.inline)
+            case .sshPublicKeyFile(let path):
+                guard let normalized = RepoPath.normalize(path), normalized.hasPrefix(".dehub/") else { return nil }
+                return .file(normalized)
+            case .pgpPublicKey, .pgpPublicKeyFile: return nil
             }
-            return value
         }
     }
 
     private static func show(repoPath: String, path: String) async -> String? {
         guard let output = try? await GitCommand.run(
-            ["--git-dir", repoPath, "show", "refs/heads/main:" + path], limit: maxConfigBytes),
+            ["--git-dir", repoPath, "show", "refs/heads/main:" + path], limit: maxFileBytes),
             output.succeeded
         else { return nil }
         return output.stdout
