@@ -28,9 +28,9 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) static
-	@echo "==> the hook suites again, against the static binary (dist/dehub)"
+	@echo "==> the hook suites again, against the static binary (dist/dehub), alone and behind dehub-host"
 	DEHUB_BINARY=$(CURDIR)/dist/dehub $(SWIFT) test --skip-build \
-	  --filter 'HookInstallTests|HookRefUpdateTests|HookCommitCheckTests|HookMessageTests'
+	  --filter 'HookInstallTests|HookRefUpdateTests|HookCommitCheckTests|HookMessageTests|RealHookTests'
 
 # Only the host's suites (their end-to-end part runs in `make test` too).
 test-host: deps

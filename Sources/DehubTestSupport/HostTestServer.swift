@@ -82,13 +82,12 @@ public final class HostTestServer: @unchecked Sendable {
                          "--log-level", "warning"]
         if let adminKey { arguments += ["--admin-key", adminKey + ".pub"] }
         let output = try Self.pipe(), lifeline = try Self.pipe()
-        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
-        defer { close(output.write); close(lifeline.read); close(null) }
+        defer { close(output.write); close(lifeline.read) }
         sshPort = 0
         httpPort = 0
         serverPID = 0
         let process = try ChildProcess(
-            "/bin/sh", arguments + extraArguments, environment: environment, stdin: lifeline.read, stdout: output.write, stderr: null)
+            "/bin/sh", arguments + extraArguments, environment: environment, stdin: lifeline.read, stdout: output.write, stderr: output.write)
         self.process = process
         self.lifeline = lifeline.write
         let ready = DispatchSemaphore(value: 0)

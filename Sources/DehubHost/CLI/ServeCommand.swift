@@ -19,12 +19,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-key"), help: "An OpenSSH public key file to add to the admins.")
     var adminKey: String?
 
+    @Option(help: "Who may push: open (anyone; the dehub hook is the gate) or members (admins and the SSH keys of the accounts in .dehub/config.yml on main). Default: push_policy in host-config.yml.")
+    var push: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        let pushPolicy = try push.map { text -> PushPolicy in
+            guard let policy = PushPolicy(rawValue: text) else { throw ValidationError("--push must be open or members") }
+            return policy
         }
         let sshAddress = try address(ssh, flag: "--ssh")
         let httpAddress = try address(http, flag: "--http")
@@ -36,7 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "dehub-host")
         logger.logLevel = level
         let server = HostServer(
-            options: .init(data: data.directory, ssh: sshAddress, http: httpAddress, hook: hook, adminKeyFile: adminKey),
+            options: .init(data: data.directory, ssh: sshAddress, http: httpAddress, hook: hook, adminKeyFile: adminKey,
+                pushPolicy: pushPolicy),
             logger: logger)
         try await server.run()
     }

@@ -13,13 +13,19 @@ public struct HostServer {
         public var http: HostAddress?
         public var hook: String?
         public var adminKeyFile: String?
+        /// Overrides `push_policy` of the host config when given.
+        public var pushPolicy: PushPolicy?
 
-        public init(data: DataDirectory, ssh: HostAddress?, http: HostAddress?, hook: String?, adminKeyFile: String?) {
+        public init(
+            data: DataDirectory, ssh: HostAddress?, http: HostAddress?, hook: String?, adminKeyFile: String?,
+            pushPolicy: PushPolicy? = nil
+        ) {
             self.data = data
             self.ssh = ssh
             self.http = http
             self.hook = hook
             self.adminKeyFile = adminKeyFile
+            self.pushPolicy = pushPolicy
         }
     }
 
@@ -35,7 +41,8 @@ public struct HostServer {
         let data = options.data
         let adminKey = try options.adminKeyFile.map(AdminKeyFile.read)
         for line in try data.prepare(adminKey: adminKey?.key, adminComment: adminKey?.comment ?? "") { say(line) }
-        let config = try data.loadConfig()
+        var config = try data.loadConfig()
+        if let pushPolicy = options.pushPolicy { config.pushPolicy = pushPolicy }
         try HookInstaller(data: data).installBinary(explicitSource: options.hook)
         let hostKey = try HostKey.loadOrCreate(at: data.hostKeyFile)
         let store = RepoStore(data: data)
