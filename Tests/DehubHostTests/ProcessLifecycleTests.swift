@@ -124,9 +124,16 @@ extension EndToEnd {
             #expect(fsck.status == 0, "\(fsck.output)")
             let now = try host.expectOK(server.git(["--git-dir", repo, "rev-parse", "main"])).stdout
             #expect(now == old || now == new)
+            // A ref lock a crash left behind (planted, old) is swept at the next start, so main takes pushes again.
+            let lock = repo + "/refs/heads/main.lock"
+            try Data("stale\n".utf8).write(to: URL(fileURLWithPath: lock))
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: lock)
             // It starts again on the same data and serves.
             try server.start()
+            #expect(server.lines.contains { $0.contains("removed stale") && $0.contains("main.lock") })
             try host.expectOK(server.git(["ls-remote", server.sshURL("demo")], key: host.admin))
+            try server.commit(in: work, message: "after the crash: signed")
+            try host.expectOK(server.git(["push", "-q", "origin", "main"], key: host.admin, in: work, timeout: 60))
         }
 
         @Test("SIGTERM stops the host cleanly")

@@ -47,6 +47,9 @@ public struct HostServer {
         let hostKey = try HostKey.loadOrCreate(at: data.hostKeyFile)
         let store = RepoStore(data: data)
         let guarded = try await store.guardAll(config: config)
+        let swept = StaleFileSweeper().sweep(
+            reposDirectory: data.reposDirectory, repoPaths: store.list().map { store.path(of: $0) })
+        for path in swept { say("removed stale \(path) (left by a crash)") }
         if data.admins().isEmpty {
             say("warning: no admin keys in \(data.adminsFile): start once with --admin-key FILE.pub to add one")
         }
