@@ -131,6 +131,16 @@ public final class HostTestServer: @unchecked Sendable {
 
     public var lines: [String] { lock.lock(); defer { lock.unlock() }; return outputLines }
 
+    /// Waits until the server printed `line`; false after `timeout` seconds.
+    public func waitForLine(_ line: String, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !lines.contains(line) {
+            guard Date() < deadline else { return false }
+            usleep(20_000)
+        }
+        return true
+    }
+
     /// SIGTERM to the server, wait up to `grace` seconds, then SIGKILL to the wrapper's whole group.
     public func stop(grace: TimeInterval = 20) {
         guard let process, process.isRunning else { return }

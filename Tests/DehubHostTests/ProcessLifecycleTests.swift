@@ -136,6 +136,37 @@ extension EndToEnd {
             try host.expectOK(server.git(["push", "-q", "origin", "main"], key: host.admin, in: work, timeout: 60))
         }
 
+        @Test("SIGTERM during a push lets the push finish, then the host stops (SSH and HTTP)", arguments: ["ssh", "http"])
+        func gracefulStopDuringPush(transport: String) throws {
+            let host = try HostFixture.start()
+            let server = host.server
+            defer { server.stop(); server.removeFiles() }
+            let work = try host.clone(server.sshURL("demo"), to: "work", key: host.admin)
+            try randomData(megabytes: 16).write(to: URL(fileURLWithPath: work + "/big.bin"))
+            _ = try server.git(["add", "-A"], in: work)
+            _ = try server.git(["commit", "-q", "-m", "big: signed"], in: work)
+            let new = try host.expectOK(server.git(["rev-parse", "HEAD"], in: work)).stdout
+            let url = transport == "ssh" ? server.sshURL("demo") : server.httpURL("demo")
+            let pushed = ResultBox()
+            let pushing = DispatchGroup()
+            pushing.enter()
+            DispatchQueue.global().async {
+                pushed.add(0, try? server.git(["push", "-q", url, "main"], key: host.admin, in: work, timeout: 60))
+                pushing.leave()
+            }
+            // SIGTERM once the push is under way (its receive-pack is running).
+            let deadline = Date().addingTimeInterval(20)
+            while Self.gitProcesses(under: server.data).isEmpty, Date() < deadline { usleep(5_000) }
+            #expect(server.serverPID > 0)
+            kill(server.serverPID, SIGTERM)
+            pushing.wait()
+            let outcome = pushed.all.first?.1
+            #expect(outcome?.status == 0, "\(outcome?.output ?? "did not run")")
+            let repo = server.data + "/repos/demo.git"
+            #expect(try server.git(["--git-dir", repo, "rev-parse", "main"]).stdout == new)
+            #expect(server.waitForLine("stopped", timeout: 40), "the host did not stop after the push: \(server.lines)")
+        }
+
         @Test("SIGTERM stops the host cleanly")
         func gracefulStop() throws {
             let host = try HostFixture.start(createDemo: false)
