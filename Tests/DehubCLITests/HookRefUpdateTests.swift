@@ -217,6 +217,26 @@ struct HookRefUpdateTests {
         #expect(try s.serverRef("refs/heads/feature") == nil)
     }
 
+    @Test("behind a host that names the pusher's role, only admins and members delete threads", arguments: [
+        ("other", false), ("", false), ("nonsense", false), ("member", true), ("admin", true),
+    ])
+    func deletionsByRole(role: String, allowed: Bool) throws {
+        let (s, team, _) = try world()
+        try s.git("switch", "-q", "-c", "feature")
+        try s.change("Short-lived", by: team.a, files: ["k.txt": "k\n"])
+        expectAccepted(try s.push("origin", "feature"))
+        let tip = try s.serverRef("refs/heads/feature")
+        // Scenario.push drops a variable whose value is empty; an empty role is sent as a lone space.
+        let result = try s.push("origin", ":feature", environment: ["DEHUB_PUSHER_ROLE": role.isEmpty ? " " : role])
+        if allowed {
+            expectAccepted(result)
+            #expect(try s.serverRef("refs/heads/feature") == nil)
+        } else {
+            expectRefused(result, "deleting 'feature' is refused: on this host only admins and the repository's members")
+            #expect(try s.serverRef("refs/heads/feature") == tip)
+        }
+    }
+
     @Test func refusesTags() throws {
         let (s, _, _) = try world()
         try s.git("tag", "v1")

@@ -99,6 +99,30 @@ extension EndToEnd {
             #expect(verify.succeeded, "\(verify.stderrText)")
         }
 
+        @Test("thread branches: anyone may push signed work, only members and admins may delete it")
+        func deletions() throws {
+            let world = try World.start()
+            defer { world.stop() }
+            let s = world.scenario, team = world.team, server = world.server
+            try s.git("switch", "-q", "-c", "idea")
+            try s.change("An idea", by: team.c, files: ["idea.txt": "idea\n"])
+            try world.expectOK(world.push(["idea"], over: server.httpURL("project")))
+            let tip = try world.hostRef("idea")
+            #expect(!tip.isEmpty)
+            for (url, key) in [(server.httpURL("project"), nil), (server.sshURL("project"), world.stranger)] {
+                let refused = try world.push([":idea"], over: url, key: key)
+                #expect(refused.status != 0)
+                #expect(refused.stderr.contains("deleting 'idea' is refused"), "\(refused.output)")
+                #expect(try world.hostRef("idea") == tip)
+            }
+            // bob is a member (an account's key in the config on main), not an admin.
+            try world.expectOK(world.push([":idea"], over: server.sshURL("project"), key: team.bob.privateKeyPath))
+            #expect(try world.hostRef("idea").isEmpty)
+            try world.expectOK(world.push(["idea"], over: server.sshURL("project"), key: world.stranger))
+            try world.expectOK(world.push([":idea"], over: server.sshURL("project"), key: world.admin))
+            #expect(try world.hostRef("idea").isEmpty)
+        }
+
         @Test("--push members: the accounts' keys in the config on main may push, a stranger may not")
         func membersOnly() throws {
             let world = try World.start(extraArguments: ["--push", "members"])

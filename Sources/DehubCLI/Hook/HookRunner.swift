@@ -43,7 +43,11 @@ public enum HookRunner {
             case .preReceive: open = { try GitRepository.openFromEnvironment() }
             case .prePush: open = { try GitRepository.open(path: gitDir) }
             }
-            let outcome = try PushVerifier(repo: repo, open: open, limits: limits, side: side).verify(updates)
+            var verifier = PushVerifier(repo: repo, open: open, limits: limits, side: side)
+            if case .preReceive = mode {
+                verifier.deletions = .from(pusherRole: getenv(BranchDeletionPolicy.environmentVariable).map { String(cString: $0) })
+            }
+            let outcome = try verifier.verify(updates)
             if outcome.isAccepted {
                 if case .preReceive = mode {
                     Output.err("dehub: \(outcome.checkedCommits) commit(s) verified")

@@ -27,6 +27,7 @@ struct PushVerifier {
 
     let repo: GitRepository
     let open: @Sendable () throws -> GitRepository
+    var deletions: BranchDeletionPolicy = .anyone
     let limits: HookLimits
     let side: Side
 
@@ -49,6 +50,8 @@ struct PushVerifier {
             if update.isDeletion {
                 if branch == "main" {
                     outcome.refusals.append(Refusal(ref: update.ref, reason: "deleting main is never allowed", hint: nil))
+                } else if let refusal = deletions.refusal(deleting: branch, ref: update.ref) {
+                    outcome.refusals.append(refusal)
                 }
                 continue
             }

@@ -14,6 +14,20 @@ public struct AccessGate: Sendable {
     public struct Grant: Sendable, Equatable {
         public let name: RepoName
         public let path: String
+        /// For pushes: who pushes, as the hook reads it (`DEHUB_PUSHER_ROLE`) to decide who may delete branches.
+        public var pusherRole: PusherRole? = nil
+
+        /// `base` plus what the hook must know of this grant.
+        public func gitEnvironment(_ base: [String: String]) -> [String: String] {
+            var environment = base
+            if let pusherRole { environment["DEHUB_PUSHER_ROLE"] = pusherRole.rawValue }
+            return environment
+        }
+    }
+
+    /// The pusher's standing in a repository, as far as the hook cares.
+    public enum PusherRole: String, Sendable {
+        case admin, member, other
     }
 
     /// Decides whether `identity` may run `service` on the repository named `rawName` (as sent).
@@ -28,7 +42,10 @@ public struct AccessGate: Sendable {
             ? AccessPolicy.decidePush(requester, repo, transport: transport, policy: config.pushPolicy)
             : AccessPolicy.decideRead(requester, repo)
         switch decision {
-        case .allow: return .success(Grant(name: name, path: store.path(of: name)))
+        case .allow:
+            var grant = Grant(name: name, path: store.path(of: name))
+            if service.isPush { grant.pusherRole = requester.isAdmin ? .admin : requester.isMember ? .member : .other }
+            return .success(grant)
         case .deny(let denial): return .failure(denial)
         }
     }
@@ -44,13 +61,15 @@ public struct AccessGate: Sendable {
         return data.admins().contains(key)
     }
 
-    /// Membership costs a `git show`, so it is looked up only when a rule can depend on it.
+    /// Membership costs a `git show`, so it is looked up only when something depends on it.
     func requesterFacts(_ identity: Identity, name: RepoName, repo: RepoFacts, needsMembership: Bool) async -> RequesterFacts {
         guard let key = identity.key else { return .anonymous }
         var facts = RequesterFacts(isAuthenticated: true, isAdmin: isAdmin(identity))
         guard repo.exists, !facts.isAdmin else { return facts }
         facts.isReader = store.readers(of: name).contains(key)
-        let membershipMatters = (repo.isPrivate && !facts.isReader) || (needsMembership && config.pushPolicy == .members)
+        // Pushers' membership also decides who may delete branches (the hook's DEHUB_PUSHER_ROLE), so it is
+        // looked up for every push.
+        let membershipMatters = (repo.isPrivate && !facts.isReader) || needsMembership
         if membershipMatters {
             facts.isMember = await MemberKeys.load(repoPath: store.path(of: name)).contains(key)
         }

@@ -64,7 +64,7 @@ public struct GitHTTPResponder: HTTPResponder {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let preamble = PktLine.encode("# service=\(service.rawValue)\n") + PktLine.flush
-        return stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: environment,
+        return stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: grant.gitEnvironment(environment),
                       input: nil as GitRequestBody?, preamble: preamble,
                       contentType: "application/x-\(service.rawValue)-advertisement",
                       request: request, identity: identity, started: started)
@@ -77,7 +77,7 @@ public struct GitHTTPResponder: HTTPResponder {
         let encoding = request.headers[.contentEncoding]?.lowercased()
         let input = GitRequestBody(body: request.body, gzip: encoding == "gzip" || encoding == "x-gzip",
                                    limit: services.config.maxRequestBodyBytes)
-        return stream(service, grant, extraArguments: ["--stateless-rpc"], environment: environment, input: input,
+        return stream(service, grant, extraArguments: ["--stateless-rpc"], environment: grant.gitEnvironment(environment), input: input,
                       preamble: [], contentType: "application/x-\(service.rawValue)-result",
                       request: request, identity: identity, started: started)
     }

@@ -52,7 +52,7 @@ struct SSHSession: Sendable {
             let output = self.output
             do {
                 let status = try await services.runner.run(
-                    service, repoPath: grant.path, environment: environment, input: input,
+                    service, repoPath: grant.path, environment: grant.gitEnvironment(environment), input: input,
                     stdout: { try await output.write($0) }, stderr: { try await output.write($0, stderr: true) })
                 await output.finish(status: status)
                 return status
