@@ -34,8 +34,10 @@ struct StorageParsingTests {
         ("max_push_bytes: 0x10", "host config line 1: max_push_bytes must be a positive integer"),
         ("max_git_processes: lots", "host config line 1: max_git_processes must be a positive integer"),
         ("limits:\n  a: 1", "host config line 1: unknown key 'limits'"),
-        ("push_policy: &a open", "host config line 1: the value of push_policy is not a plain scalar"),
-        ("just words", "host config line 1: expected `key: value`"),
+        ("push_policy: &a open", "host config line 1: anchors (&name) are not allowed"),
+        ("push_policy: [open]", "host config line 1: the value of push_policy is not a plain scalar"),
+        ("just words", "host config line 1: expected `key: value` lines"),
+        ("max_git_processes: \"8\"", "host config line 1: max_git_processes must be a positive integer"),
         ("anonymous_ssh_user: a b", "host config line 1: anonymous_ssh_user must be a plain user name"),
     ])
     func configErrors(text: String, message: String) {

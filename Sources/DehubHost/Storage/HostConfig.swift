@@ -1,5 +1,7 @@
+import DehubCore
+
 /// The host's settings, read from `DATA/host-config.yml`: a flat YAML mapping of `key: value` lines
-/// with `#` comments (no nesting, no anchors, no multi-line values). Unknown and duplicate keys are errors.
+/// with `#` comments, read by DehubCore's strict YAML reader. Unknown and duplicate keys are errors.
 public struct HostConfig: Equatable, Sendable {
     /// Who may push: `open` (the dehub hook is the gate) or `members`.
     public var pushPolicy: PushPolicy = .open
@@ -76,26 +78,33 @@ public struct HostConfig: Equatable, Sendable {
             """
     }
 
-    /// Parses the file strictly; errors name the line.
+    /// Parses the file strictly with the same YAML reader as the hook (no anchors, aliases, tags or duplicate
+    /// keys; a bounded size): a mapping of known keys to scalars. Errors name the line.
     public static func parse(_ text: String) -> Result<HostConfig, HostError> {
+        let root: YAMLNode?
+        do {
+            root = try StrictYAMLReader.read(Array(text.utf8), limits: YAMLLimits(maxBytes: 64 * 1024, maxDepth: 4, maxNodes: 200))
+        } catch let error as YAMLError {
+            let place = error.mark.map { "host config line \($0.line)" } ?? "host config"
+            return .failure(HostError(.config, "\(place): \(error.message)"))
+        } catch {
+            return .failure(HostError(.config, "host config: \(error)"))
+        }
+        guard let root else { return .success(HostConfig()) }
+        guard case .mapping(let pairs, _) = root else {
+            return .failure(HostError(.config, "host config line \(root.mark.line): expected `key: value` lines"))
+        }
         var config = HostConfig()
-        var seen: Set<String> = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let lineNumber = index + 1
-            let line = rawLine.trimmingSpaces()
-            if line.isEmpty || line.hasPrefix("#") { continue }
+        for (keyScalar, node) in pairs {
+            let key = keyScalar.value
             func fail(_ why: String) -> Result<HostConfig, HostError> {
-                .failure(HostError(.config, "host config line \(lineNumber): \(why)"))
-            }
-            guard let colon = line.firstIndex(of: ":") else { return fail("expected `key: value`") }
-            let key = String(line[..<colon]).trimmingSpaces()
-            guard let value = scalar(String(line[line.index(after: colon)...])) else {
-                return fail("the value of \(key) is not a plain scalar")
+                .failure(HostError(.config, "host config line \(keyScalar.mark.line): \(why)"))
             }
             guard keys.contains(key) else { return fail("unknown key '\(key)'") }
-            guard seen.insert(key).inserted else { return fail("duplicate key '\(key)'") }
+            guard case .scalar(let scalar) = node else { return fail("the value of \(key) is not a plain scalar") }
+            let value = scalar.value
             func positive(_ limit: Int = Int.max) -> Int? {
-                guard let n = Int(value), n > 0, n <= limit else { return nil }
+                guard scalar.isPlain, let n = Int(value), n > 0, n <= limit else { return nil }
                 return n
             }
             switch key {
@@ -139,29 +148,5 @@ public struct HostConfig: Equatable, Sendable {
             }
         }
         return .success(config)
-    }
-
-    /// `value`, `"value"`, `'value'`, or `value # comment`; nil for YAML syntax this format does not take.
-    static func scalar(_ raw: String) -> String? {
-        var text = raw.trimmingSpaces()
-        if let quote = text.first, quote == "\"" || quote == "'" {
-            guard let end = text.dropFirst().firstIndex(of: quote) else { return nil }
-            let inner = String(text[text.index(after: text.startIndex)..<end])
-            let rest = text[text.index(after: end)...].trimmingSpaces()
-            guard rest.isEmpty || rest.hasPrefix("#"), !inner.contains("\\") else { return nil }
-            return inner
-        }
-        if let hash = text.range(of: " #") { text = String(text[..<hash.lowerBound]).trimmingSpaces() }
-        if let first = text.first, "[{&*!|>%@`".contains(first) { return nil }
-        return text
-    }
-}
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return String(s)
     }
 }
