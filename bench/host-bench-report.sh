@@ -11,6 +11,8 @@ server() { # server NAME: "own + git" seconds per run, or — for no server
   awk -F, -v n="$1" '$1 == n { if ($2 == "nan") print "—"; else printf "%.3f + %.3f", $2, $3 }' "$SERVER_CSV"
 }
 met() { if awk "BEGIN { exit !($1) }"; then echo met; else echo "**missed**"; fi; }
+per_mib() { awk -F, -v n="$1" -v m="$PACK_MIB" '$1 == n { printf "%.1f", $2 * 1000 / m }' "$SERVER_CSV"; }
+has() { grep -q "^$1," "$CSV"; }
 get() { sed -n "s/^$2=//p" "$1"; }
 mib() { awk -v k="$1" 'BEGIN { if (k == "") print "?"; else printf "%.1f", k / 1024 }'; }
 
@@ -37,7 +39,7 @@ conc_row() { # conc_row FILE LABEL TARGETED
   if [ "$3" = yes ]; then
     target="none fail: $(met "$failed == 0"); < 100 MiB: $(met "$(get "$f" hwm_kib) < 102400")"
   fi
-  echo "| $2 | $ok ($(get "$f" ok_ssh) + $(get "$f" ok_http)) | $failed ($(get "$f" failed_ssh) + $(get "$f" failed_http)), $(get "$f" busy) busy | $(get "$f" wall_s) | $(mib "$(get "$f" peak_rss_kib)") / $(mib "$(get "$f" hwm_kib)") | $(get "$f" server_own_cpu_s) + $(get "$f" server_git_cpu_s) | $(get "$f" client_cpu_s) | $target |"
+  echo "| $2 | $ok ($(get "$f" ok_ssh) + $(get "$f" ok_http)) | $failed ($(get "$f" failed_ssh) + $(get "$f" failed_http)), $(get "$f" busy) | $(get "$f" wall_s) | $(mib "$(get "$f" peak_rss_kib)") / $(mib "$(get "$f" hwm_kib)") | $(get "$f" server_own_cpu_s) + $(get "$f" server_git_cpu_s) | $(get "$f" client_cpu_s) | $target |"
 }
 
 SECTION="$WORK/section.md"
@@ -55,10 +57,13 @@ SECTION="$WORK/section.md"
   echo
   echo "### Clone of big.git ($PACK_MIB MiB)"
   echo
-  echo "\`git clone -q --no-checkout URL\`, \`hyperfine --warmup $WARMUP --runs $RUNS --prepare 'rm -rf CLONE'\`; mean ± standard deviation."
+  echo "\`git clone -q --no-checkout URL\` timed by \`hyperfine -N --prepare 'rm -rf CLONE'\`, $RUNS runs each after $WARMUP warm-up run(s); the servers"
+  echo "take turns, one run each per round, so that the load of other processes on this shared machine spreads over all."
+  echo "Mean ± standard deviation."
   echo "Client CPU: hyperfine's user + system of \`git clone\` and its children (ssh, index-pack; for file:// also"
   echo "upload-pack and pack-objects). Server CPU per clone: the server process's own user + system time, and that of the"
-  echo "git processes it reaped (from /proc/PID/stat, warm-up run included)."
+  echo "git processes it reaped (from /proc/PID/stat, warm-up run included; for sshd and lighttpd that includes their"
+  echo "per-connection sshd and CGI processes; git daemon forks one per connection too, so its own time is ~0)."
   echo
   echo "| server | transport | wall (s) | vs plain, same transport | vs file:// | client CPU (s) | server CPU own + git (s) | target |"
   echo "|---|---|---:|---:|---:|---:|---:|---|"
@@ -67,13 +72,24 @@ SECTION="$WORK/section.md"
   clone_row clone-host-ssh "**dehub-host**" "SSH" clone-daemon
   clone_row clone-backend "git http-backend + lighttpd" "HTTP" clone-backend
   clone_row clone-host-http "**dehub-host**" "HTTP" clone-backend
+  has clone-sshd && clone_row clone-sshd "OpenSSH sshd + git-upload-pack (reference)" "SSH" ""
   echo
-  echo "dehub-host over SSH is compared with git daemon: no sshd runs here, and git:// is the fastest plain server; SSH"
-  echo "adds the encryption of the whole pack (AES-GCM on both sides) that git:// does not do."
+  echo "dehub-host over SSH is held to git daemon, the fastest plain server, although SSH encrypts the whole pack"
+  echo "(AES-GCM with the host) and git:// does not."
+  if has clone-sshd; then
+    echo "Against plain git over SSH (OpenSSH's sshd, same client and key; it negotiates sntrup761x25519 and"
+    echo "chacha20-poly1305, the host curve25519 and AES-GCM), dehub-host takes $(ratio "$(mean clone-host-ssh)" "$(mean clone-sshd)")× the time of a clone"
+    echo "and $(ratio "$(mean ls-host-ssh)" "$(mean ls-sshd)")× that of an \`ls-remote\`."
+  fi
+  echo
+  echo "Where the time goes: a clone is CPU-bound on this machine (2 cores for git clone's index-pack, the server's"
+  echo "pack-objects and the server itself), so what the host spends itself shows in the wall time. Per MiB of pack, the"
+  echo "host's own CPU time is $(per_mib clone-host-http) ms over HTTP and $(per_mib clone-host-ssh) ms over SSH (encryption included),"
+  echo "against $(per_mib clone-backend) ms for lighttpd; the git processes cost about the same under every server."
   echo
   echo "### \`git ls-remote\` latency"
   echo
-  echo "\`hyperfine -N --warmup 3 --runs $LS_RUNS 'git ls-remote URL'\` (protocol v2); mean ± standard deviation. CPU as above, in ms."
+  echo "\`hyperfine -N 'git ls-remote URL'\` (protocol v2), $LS_ROUNDS rounds of $(( (LS_RUNS + LS_ROUNDS - 1) / LS_ROUNDS )) runs (3 warm-up runs first); mean ± standard deviation. CPU as above, in ms."
   echo
   echo "| server | transport | wall (ms) | vs file:// | client CPU (ms) | server CPU own + git (ms) | target |"
   echo "|---|---|---:|---:|---:|---:|---|"
@@ -83,26 +99,39 @@ SECTION="$WORK/section.md"
   ls_row ls-backend "git http-backend + lighttpd" HTTP no
   ls_row ls-host-http "**dehub-host**" HTTP yes
   ls_row ssh-whoami "dehub-host \`whoami\` (an SSH session, no git)" SSH no
+  if has ls-sshd; then
+    ls_row ls-sshd "OpenSSH sshd + git-upload-pack (reference)" SSH no
+    ls_row ssh-sshd "OpenSSH sshd \`true\` (an SSH session, no git)" SSH no
+  fi
   echo
   echo "### $CONCURRENT clones at once"
   echo
   echo "$CONCURRENT \`git clone -q --no-checkout\` of $CONC_REPO.git ($CONC_MIB MiB of random blobs) started together, even ones over"
   echo "SSH (git:// for plain git), odd ones over HTTP; a clone counts as good when git exits 0 and main is at the served commit."
-  echo "The host is started afresh for each run, so VmHWM (peak resident memory from /proc/PID/status) covers start-up and"
-  echo "the burst only; VmRSS is also sampled every 50 ms. For plain git the memory is lighttpd's, the CPU that of lighttpd"
+  echo "The host is started afresh for each run, without \`--hook\` (the hook binary is in DATA/bin since the first start),"
+  echo "so VmHWM (peak resident memory from /proc/PID/status) covers the burst; VmRSS is also sampled every 50 ms."
+  echo "(The first start, with \`--hook\`, peaked at $(mib "$HWM_FIRST_START") MiB before any request: the host reads the whole"
+  echo "$(( $(stat -c %s "$DEHUB") / 1048576 )) MiB dehub binary into memory to copy it.) For plain git the memory is lighttpd's, the CPU that of lighttpd"
   echo "and git daemon with their children."
   echo
-  echo "| server | good (SSH + HTTP) | failed (SSH + HTTP) | wall (s) | peak VmRSS sampled / VmHWM (MiB) | server CPU own + git (s) | clients CPU (s) | target |"
+  echo "| server | good (SSH + HTTP) | failed (SSH + HTTP), of which said \"busy\" | wall (s) | peak VmRSS sampled / VmHWM (MiB) | server CPU own + git (s) | clients CPU (s) | target |"
   echo "|---|---:|---:|---:|---:|---:|---:|---|"
   conc_row "$CONC_HOST" "**dehub-host**, defaults (\`max_git_processes: 32\`)" yes
   conc_row "$CONC_PLAIN" "git daemon (\`--max-connections=0\`) + http-backend/lighttpd" no
   conc_row "$CONC_WIDE" "dehub-host with \`max_git_processes: $CONCURRENT\` (not the default)" yes
+  conc_row "$CONC_MALLOC" "the same with \`MALLOC_MMAP_THRESHOLD_=32768\` (diagnostic)" no
   echo
-  for f in "$CONC_HOST" "$CONC_PLAIN" "$CONC_WIDE"; do
-    e=$(get "$f" first_error)
-    [ -n "$e" ] && echo "First failure in $(basename "$f" .txt): \`$e\`" && echo
+  for f in "$CONC_HOST" "$CONC_PLAIN" "$CONC_WIDE" "$CONC_MALLOC"; do
+    for t in ssh http; do
+      e=$(get "$f" "error_$t")
+      if [ -n "$e" ]; then echo "What the first failed $t clone printed ($(basename "$f" .txt)): \`$e\`"; echo; fi
+    done
   done
-  echo "After the sequential runs above (both transports, $((WARMUP + RUNS)) clones each, $((3 + LS_RUNS)) ls-remote each), the host's VmHWM was $(mib "$HWM_SEQUENTIAL") MiB."
+  echo "In the diagnostic run glibc hands every allocation of 32 KiB or more back to the system when it is freed (git's"
+  echo "output is read in 64 KiB buffers): the host then peaks at $(mib "$(get "$CONC_MALLOC" hwm_kib)") MiB and ends at $(mib "$(get "$CONC_MALLOC" rss_end_kib)") MiB, against"
+  echo "$(mib "$(get "$CONC_WIDE" hwm_kib)") and $(mib "$(get "$CONC_WIDE" rss_end_kib)") MiB with the default allocator settings."
+  echo
+  echo "After the sequential runs above (both transports, $((WARMUP + RUNS)) clones each, $((3 + LS_RUNS)) ls-remote each), the first host's VmHWM was $(mib "$HWM_SEQUENTIAL") MiB (its start-up included)."
   echo
   echo "Commands:"
   echo
@@ -111,8 +140,9 @@ SECTION="$WORK/section.md"
   echo "dehub-host serve --data DATA --ssh 127.0.0.1:0 --http 127.0.0.1:0 --hook dehub --admin-key KEY.pub"
   echo "git daemon --reuseaddr --listen=127.0.0.1 --port=P --export-all --base-path=DATA/repos --max-connections=0"
   echo "lighttpd -D -f CONF              # alias /git => git-http-backend, cgi.assign, GIT_PROJECT_ROOT=DATA/repos, GIT_HTTP_EXPORT_ALL"
-  echo "hyperfine --warmup $WARMUP --runs $RUNS --prepare 'rm -rf CLONE' 'git clone -q --no-checkout URL/big.git CLONE'"
-  echo "hyperfine -N --warmup 3 --runs $LS_RUNS 'git ls-remote URL/big.git'"
+  echo "sshd -D -f CONF                 # when installed: 127.0.0.1, the bench key only; URL ssh://USER@127.0.0.1:P/DATA/repos"
+  echo "hyperfine -N --runs 1 --prepare 'rm -rf CLONE' 'git clone -q --no-checkout URL/big.git CLONE'   # per server, $RUNS rounds"
+  echo "hyperfine -N --runs $(( (LS_RUNS + LS_ROUNDS - 1) / LS_ROUNDS )) 'git ls-remote URL/big.git'                                   # per server, $LS_ROUNDS rounds"
   echo '```'
   echo
   echo "Targets (issue 4): a clone through the host ≤ 1.05× the plain server on the same transport; \`ls-remote\` through"

@@ -5,7 +5,7 @@
 
 CLK_TCK=$(getconf CLK_TCK)
 STARTED=()
-HOST_PID="" DAEMON_PID="" LIGHTTPD_PID=""
+HOST_PID="" DAEMON_PID="" LIGHTTPD_PID="" SSHD_PID="" MADE_RUN_SSHD=""
 
 stop_started() {
   local pid
@@ -13,6 +13,7 @@ stop_started() {
     if kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
   done
   for pid in "${STARTED[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -z "$MADE_RUN_SSHD" ] || rmdir /run/sshd 2>/dev/null || true
   return 0
 }
 host_bench_cleanup() { stop_started; cleanup; }
@@ -60,9 +61,12 @@ make_client_key() {
 }
 
 # start_host LABEL: dehub-host on port 0 for both listeners; sets HOST_PID, HOST_SSH_PORT, HOST_HTTP_PORT.
+# HOST_ENV: NAME=VALUE words added to its environment. Only the first start (LABEL first) passes --hook: it copies the
+# dehub binary into DATA/bin, which later starts use, so that their peak memory is that of serving.
 start_host() {
-  local out="$WORK/host-$1.out"
-  "$HOST_BIN" serve --data "$DATA" --ssh 127.0.0.1:0 --http 127.0.0.1:0 --hook "$DEHUB" \
+  local out="$WORK/host-$1.out" hook=()
+  [ "$1" = first ] && hook=(--hook "$DEHUB")
+  env ${HOST_ENV:-} "$HOST_BIN" serve --data "$DATA" --ssh 127.0.0.1:0 --http 127.0.0.1:0 "${hook[@]}" \
     --admin-key "$WORK/keys/admin.pub" > "$out" 2> "$WORK/host-$1.log" &
   HOST_PID=$!
   STARTED+=("$HOST_PID")
@@ -125,6 +129,44 @@ CONF
   wait_until 10 git ls-remote "http://127.0.0.1:$LIGHTTPD_PORT/git/big.git" || { cat "$WORK/lighttpd.log" >&2; die "lighttpd did not start"; }
 }
 
+# OpenSSH's sshd running git-upload-pack, as plain git over SSH is served: only when sshd is installed (the script
+# does not install it: on a machine with an init system the package would start sshd on port 22). It runs as the
+# current user, listens on 127.0.0.1 only, and takes only the bench key. Sets SSHD_PID, SSHD_PORT, SSHD_USER, SSHD.
+start_sshd() {
+  local sshd
+  sshd=$(command -v sshd || echo /usr/sbin/sshd)
+  [ -x "$sshd" ] && [ "${BENCH_SSHD:-1}" != 0 ] || { say "no sshd: the SSH comparison is with git daemon only"; return 0; }
+  SSHD_PORT=$(free_port) SSHD_USER=$(id -un)
+  mkdir -p "$WORK/sshd"
+  ssh-keygen -q -t ed25519 -N '' -f "$WORK/sshd/host_key"
+  cp "$WORK/keys/admin.pub" "$WORK/sshd/authorized_keys"
+  cat > "$WORK/sshd/config" <<CONF
+ListenAddress 127.0.0.1
+Port $SSHD_PORT
+HostKey $WORK/sshd/host_key
+PidFile $WORK/sshd/pid
+AuthorizedKeysFile $WORK/sshd/authorized_keys
+AllowUsers $SSHD_USER
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PermitRootLogin prohibit-password
+PrintMotd no
+SetEnv GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+CONF
+  # As root, sshd needs its privilege separation directory (made by its init script, which does not run here).
+  if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then mkdir -m 755 /run/sshd && MADE_RUN_SSHD=1; fi
+  "$sshd" -t -f "$WORK/sshd/config" 2> "$WORK/sshd/log" || { say "sshd rejects its config: skipped"; return 0; }
+  "$sshd" -D -e -f "$WORK/sshd/config" 2>> "$WORK/sshd/log" &
+  SSHD_PID=$!
+  STARTED+=("$SSHD_PID")
+  SSHD="ssh://$SSHD_USER@127.0.0.1:$SSHD_PORT$DATA/repos"
+  if ! wait_until 10 git ls-remote "$SSHD/big.git"; then
+    cat "$WORK/sshd/log" >&2; say "sshd did not answer: skipped"; kill "$SSHD_PID" 2>/dev/null || true; SSHD_PID=""
+  fi
+}
+
 # concurrent SSH_URL HTTP_URL "PIDS" MAIN: CONCURRENT clones at once, even ones over SSH_URL, odd ones over HTTP_URL;
 # the first of PIDS has its VmRSS sampled every 50 ms. Prints key=value lines: counts, wall time, peak memory,
 # CPU time of the servers (PIDS and the children they reaped) and of the clients.
@@ -142,27 +184,32 @@ concurrent() {
   start=$(date +%s%N)
   for ((i = 0; i < CONCURRENT; i++)); do
     if (( i % 2 )); then url=$http_url; else url=$ssh_url; fi
-    ( git clone -q --no-checkout "$url" "$dir/c$i" 2> "$dir/c$i.err"; echo $? > "$dir/c$i.rc" ) &
+    ( rc=0; git clone -q --no-checkout "$url" "$dir/c$i" 2> "$dir/c$i.err" || rc=$?; echo "$rc" > "$dir/c$i.rc" ) &
     clones+=($!)
   done
-  wait "${clones[@]}"
+  wait "${clones[@]}" || true
   end=$(date +%s%N)
   rm -f "$dir/sampling"; wait "$sampler"
   client_after=$(server_cpu $$)
   for p in $pids; do cpu_after+=("$(server_cpu "$p")"); done
-  local ok_ssh=0 ok_http=0 failed_ssh=0 failed_http=0 busy=0 first_error=""
+  local ok_ssh=0 ok_http=0 failed_ssh=0 failed_http=0 busy=0 error_ssh="" error_http=""
   for ((i = 0; i < CONCURRENT; i++)); do
-    if [ "$(cat "$dir/c$i.rc")" = 0 ] && [ "$(git -C "$dir/c$i" rev-parse -q --verify main 2>/dev/null)" = "$main" ]; then
+    if [ "$(cat "$dir/c$i.rc" 2>/dev/null)" = 0 ] && [ "$(git -C "$dir/c$i" rev-parse -q --verify main 2>/dev/null)" = "$main" ]; then
       if (( i % 2 )); then ((++ok_http)); else ((++ok_ssh)); fi
     else
-      if (( i % 2 )); then ((++failed_http)); else ((++failed_ssh)); fi
-      grep -qi busy "$dir/c$i.err" && ((++busy))
-      [ -n "$first_error" ] || first_error=$(tr '\n' ' ' < "$dir/c$i.err" | cut -c1-200)
+      if grep -qi busy "$dir/c$i.err"; then ((++busy)); fi
+      if (( i % 2 )); then
+        ((++failed_http))
+        [ -n "$error_http" ] || error_http=$(tr '\n' ' ' < "$dir/c$i.err" | cut -c1-200)
+      else
+        ((++failed_ssh))
+        [ -n "$error_ssh" ] || error_ssh=$(tr '\n' ' ' < "$dir/c$i.err" | cut -c1-200)
+      fi
     fi
   done
   echo "ok_ssh=$ok_ssh"; echo "ok_http=$ok_http"; echo "failed_ssh=$failed_ssh"; echo "failed_http=$failed_http"
   echo "busy=$busy"
-  echo "first_error=$first_error"
+  echo "error_ssh=$error_ssh"; echo "error_http=$error_http"
   echo "wall_s=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", (e - s) / 1e9 }')"
   echo "peak_rss_kib=$(sort -n "$dir/rss" | tail -1)"
   echo "samples=$(wc -l < "$dir/rss")"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times dehub-host against plain git serving the same bare repository, in the same run (issue 4, part 8):
 #   - `git clone` of a repo of incompressible blobs (56 MiB packed) through the host over SSH and over HTTP,
-#     against `git daemon` (git://) and `git http-backend` behind lighttpd (mod_cgi), with a file:// clone as the floor;
+#     against `git daemon` (git://) and `git http-backend` behind lighttpd (mod_cgi), with a file:// clone as the floor
+#     (and OpenSSH's sshd running git-upload-pack, when sshd is installed: the script does not install it);
 #   - `git ls-remote` latency through the host (SSH, HTTP) against file:// (and the two plain servers);
 #   - 64 clones at once (half over SSH, half over HTTP): failures, wall time, the host's peak RSS.
 # All servers listen on 127.0.0.1 only; every process the script starts is stopped on exit.
@@ -9,7 +10,7 @@
 # Usage: bench/host-bench.sh BIN_DIR   (BIN_DIR holds release builds of dehub, dehub-host and dehub-bench)
 # Environment: BENCH_REPO_MIB (56), BENCH_RUNS (5), BENCH_WARMUP (1), BENCH_LS_RUNS (30), BENCH_CONCURRENT (64),
 #              BENCH_CONCURRENT_MIB (the size of the repo the concurrent clones fetch: the big repo unless the
-#              clones would not fit in the free space), BENCH_KEEP=1.
+#              clones would not fit in the free space), BENCH_SSHD=0 (skip sshd), BENCH_KEEP=1.
 BIN=$(cd "${1:?usage: bench/host-bench.sh BIN_DIR}" && pwd)
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$REPO_ROOT/bench/lib.sh"
@@ -20,6 +21,7 @@ source "$REPO_ROOT/bench/host-bench-servers.sh"
 
 REPO_MIB=${BENCH_REPO_MIB:-56}
 LS_RUNS=${BENCH_LS_RUNS:-30}
+LS_ROUNDS=5
 CONCURRENT=${BENCH_CONCURRENT:-64}
 CSV="$WORK/results.csv"      # name,median_s,mean_s,stddev_s,client_cpu_s (lib.sh's measure)
 SERVER_CSV="$WORK/server.csv" # name,server_own_cpu_s,server_children_cpu_s per timed command
@@ -51,21 +53,42 @@ serve_repo() {
   git --git-dir "$DATA/repos/$1.git" repack -adq --write-bitmap-index
 }
 
-# timed NAME PID COMMAND [PREPARE]: measure (hyperfine) plus the CPU time the server PID and the children it reaped
-# spent meanwhile, per run (warm-up runs included in the count); PID - for no server (file://).
-timed() {
-  local name=$1 pid=$2 command=$3 prepare=${4:-} before after runs=$((WARMUP + RUNS))
-  if [ "$pid" = - ]; then
-    measure "$CSV" "$name" "$prepare" "$command"
-    echo "$name,nan,nan" >> "$SERVER_CSV"
-    return
-  fi
-  before=$(server_cpu "$pid")
-  measure "$CSV" "$name" "$prepare" "$command"
-  after=$(server_cpu "$pid")
-  awk -v n="$name" -v b="$before" -v a="$after" -v r="$runs" -v hz="$CLK_TCK" 'BEGIN {
-    split(b, x, " "); split(a, y, " ")
-    printf "%s,%.6f,%.6f\n", n, (y[1] - x[1]) / hz / r, (y[2] - x[2]) / hz / r }' >> "$SERVER_CSV"
+# interleaved ROUNDS RUNS WARMUP PREPARE NAME=PID=COMMAND...: times each COMMAND with hyperfine, RUNS runs at a time,
+# the commands taking turns for ROUNDS rounds (so that load from other processes on this shared machine spreads
+# over all of them), WARMUP warm-up runs in the first round. Appends lib.sh's row (name,median,mean,stddev,cpu)
+# to CSV, and to SERVER_CSV the CPU time the server PID and the children it reaped spent per run (warm-ups counted);
+# PID - for no server (file://). PREPARE runs before every run ('' for none). COMMAND runs without a shell.
+interleaved() {
+  local rounds=$1 runs=$2 warmup=$3 prepare=$4; shift 4
+  local spec name pid command r w before after prep=() json="$WORK/hf.json"
+  [ -n "$prepare" ] && prep=(--prepare "$prepare")
+  for spec in "$@"; do name=${spec%%=*}; : > "$WORK/times-$name"; : > "$WORK/cpu-$name"; : > "$WORK/srv-$name"; done
+  for ((r = 0; r < rounds; r++)); do
+    w=0; [ "$r" = 0 ] && w=$warmup
+    for spec in "$@"; do
+      name=${spec%%=*}; pid=${spec#*=}; command=${pid#*=}; pid=${pid%%=*}
+      [ "$pid" = - ] || before=$(server_cpu "$pid")
+      hyperfine -N --style none --warmup "$w" --runs "$runs" "${prep[@]}" --export-json "$json" -n "$name" "$command" >/dev/null
+      [ "$pid" = - ] || { after=$(server_cpu "$pid"); echo "$before $after $((runs + w))" >> "$WORK/srv-$name"; }
+      awk '/"times": \[/ { t = 1; next } t && /\]/ { t = 0 } t { gsub(/[ ,]/, ""); print }' "$json" >> "$WORK/times-$name"
+      awk -F': ' '/"user":/ { u = $2 + 0 } /"system":/ { s = $2 + 0 } END { print u + s }' "$json" >> "$WORK/cpu-$name"
+    done
+  done
+  for spec in "$@"; do
+    name=${spec%%=*}
+    sort -g "$WORK/times-$name" | awk -v name="$name" -v cpu="$(awk '{ s += $1 } END { print s / NR }' "$WORK/cpu-$name")" '
+      { t[NR] = $1; sum += $1; sq += $1 * $1 }
+      END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; mean = sum / NR
+            sd = NR > 1 ? sqrt((sq - NR * mean * mean) / (NR - 1)) : 0
+            printf "%s,%.6f,%.6f,%.6f,%.6f\n", name, m, mean, sd, cpu }' >> "$CSV"
+    if [ -s "$WORK/srv-$name" ]; then
+      awk -v name="$name" -v hz="$CLK_TCK" '{ own += $3 - $1; kids += $4 - $2; n += $5 }
+        END { printf "%s,%.6f,%.6f\n", name, own / hz / n, kids / hz / n }' "$WORK/srv-$name" >> "$SERVER_CSV"
+    else
+      echo "$name,nan,nan" >> "$SERVER_CSV"
+    fi
+    echo "$name: $(grep "^$name," "$CSV")" >&2
+  done
 }
 
 say "making a repo of $REPO_MIB MiB of random blobs"
@@ -93,44 +116,54 @@ CONC_MAIN=$(git --git-dir "$DATA/repos/$CONC_REPO.git" rev-parse main)
 say "starting the servers"
 make_client_key
 start_host first
+HWM_FIRST_START=$(proc_status_kib "$HOST_PID" VmHWM)
 start_git_daemon
 start_lighttpd
+start_sshd
 HOST_SSH="ssh://git@127.0.0.1:$HOST_SSH_PORT"
 HOST_HTTP="http://127.0.0.1:$HOST_HTTP_PORT"
 DAEMON="git://127.0.0.1:$DAEMON_PORT"
 BACKEND="http://127.0.0.1:$LIGHTTPD_PORT/git"
 FLOOR="file://$DATA/repos"
-for url in "$FLOOR" "$DAEMON" "$BACKEND" "$HOST_SSH" "$HOST_HTTP"; do
+URLS=("$FLOOR" "$DAEMON" "$BACKEND" "$HOST_SSH" "$HOST_HTTP")
+[ -n "$SSHD_PID" ] && URLS+=("$SSHD")
+for url in "${URLS[@]}"; do
   got=$(git ls-remote "$url/big.git" refs/heads/main | cut -f1)
   [ "$got" = "$MAIN" ] || die "ls-remote $url/big.git: expected main at $MAIN, got '$got'"
 done
 
 say "timing clones of big.git ($PACK_MIB MiB packed)"
 CLONE_CMD="git clone -q --no-checkout"
-PREP="rm -rf '$CLONE'"
-timed clone-file - "$CLONE_CMD '$FLOOR/big.git' '$CLONE'" "$PREP"
-timed clone-daemon "$DAEMON_PID" "$CLONE_CMD '$DAEMON/big.git' '$CLONE'" "$PREP"
-timed clone-host-ssh "$HOST_PID" "$CLONE_CMD '$HOST_SSH/big.git' '$CLONE'" "$PREP"
-timed clone-backend "$LIGHTTPD_PID" "$CLONE_CMD '$BACKEND/big.git' '$CLONE'" "$PREP"
-timed clone-host-http "$HOST_PID" "$CLONE_CMD '$HOST_HTTP/big.git' '$CLONE'" "$PREP"
+CLONES=(
+  "clone-file=-=$CLONE_CMD $FLOOR/big.git $CLONE"
+  "clone-daemon=$DAEMON_PID=$CLONE_CMD $DAEMON/big.git $CLONE"
+  "clone-host-ssh=$HOST_PID=$CLONE_CMD $HOST_SSH/big.git $CLONE"
+  "clone-backend=$LIGHTTPD_PID=$CLONE_CMD $BACKEND/big.git $CLONE"
+  "clone-host-http=$HOST_PID=$CLONE_CMD $HOST_HTTP/big.git $CLONE"
+)
+[ -n "$SSHD_PID" ] && CLONES+=("clone-sshd=$SSHD_PID=$CLONE_CMD $SSHD/big.git $CLONE")
+interleaved "$RUNS" 1 "$WARMUP" "rm -rf '$CLONE'" "${CLONES[@]}"
 [ "$(git -C "$CLONE" rev-parse main)" = "$MAIN" ] || die "the last clone does not hold main"
 rm -rf "$CLONE"
 
 say "timing git ls-remote"
-export BENCH_NO_SHELL=1
-RUNS=$LS_RUNS WARMUP=3 timed ls-file - "git ls-remote $FLOOR/big.git"
-RUNS=$LS_RUNS WARMUP=3 timed ls-daemon "$DAEMON_PID" "git ls-remote $DAEMON/big.git"
-RUNS=$LS_RUNS WARMUP=3 timed ls-host-ssh "$HOST_PID" "git ls-remote $HOST_SSH/big.git"
-RUNS=$LS_RUNS WARMUP=3 timed ls-backend "$LIGHTTPD_PID" "git ls-remote $BACKEND/big.git"
-RUNS=$LS_RUNS WARMUP=3 timed ls-host-http "$HOST_PID" "git ls-remote $HOST_HTTP/big.git"
-# What an SSH session costs without git: the host's `whoami` admin command.
-RUNS=$LS_RUNS WARMUP=3 timed ssh-whoami "$HOST_PID" "$SSH_CLIENT -p $HOST_SSH_PORT git@127.0.0.1 whoami"
-unset BENCH_NO_SHELL
+LS=(
+  "ls-file=-=git ls-remote $FLOOR/big.git"
+  "ls-daemon=$DAEMON_PID=git ls-remote $DAEMON/big.git"
+  "ls-host-ssh=$HOST_PID=git ls-remote $HOST_SSH/big.git"
+  "ls-backend=$LIGHTTPD_PID=git ls-remote $BACKEND/big.git"
+  "ls-host-http=$HOST_PID=git ls-remote $HOST_HTTP/big.git"
+  # What an SSH session costs without git: the host's `whoami` admin command (and `true` through sshd).
+  "ssh-whoami=$HOST_PID=$SSH_CLIENT -p $HOST_SSH_PORT git@127.0.0.1 whoami"
+)
+[ -n "$SSHD_PID" ] && LS+=("ls-sshd=$SSHD_PID=git ls-remote $SSHD/big.git" "ssh-sshd=$SSHD_PID=$SSH_CLIENT -p $SSHD_PORT $SSHD_USER@127.0.0.1 true")
+interleaved "$LS_ROUNDS" $(( (LS_RUNS + LS_ROUNDS - 1) / LS_ROUNDS )) 3 "" "${LS[@]}"
 HWM_SEQUENTIAL=$(proc_status_kib "$HOST_PID" VmHWM)
 stop_host
 
 say "$CONCURRENT clones of $CONC_REPO.git at once"
 CONC_HOST="$WORK/conc-host.txt" CONC_PLAIN="$WORK/conc-plain.txt" CONC_WIDE="$WORK/conc-wide.txt"
+CONC_MALLOC="$WORK/conc-malloc.txt"
 start_host concurrent
 concurrent "$HOST_SSH_URL_BASE/$CONC_REPO.git" "http://127.0.0.1:$HOST_HTTP_PORT/$CONC_REPO.git" "$HOST_PID" "$CONC_MAIN" > "$CONC_HOST"
 stop_host
@@ -138,6 +171,11 @@ concurrent "$DAEMON/$CONC_REPO.git" "$BACKEND/$CONC_REPO.git" "$LIGHTTPD_PID $DA
 set_host_config max_git_processes "$CONCURRENT"
 start_host wide
 concurrent "$HOST_SSH_URL_BASE/$CONC_REPO.git" "http://127.0.0.1:$HOST_HTTP_PORT/$CONC_REPO.git" "$HOST_PID" "$CONC_MAIN" > "$CONC_WIDE"
+stop_host
+# Diagnostic: the same with glibc serving allocations of 32 KiB and more by mmap, so that freed 64 KiB pipe buffers
+# go back to the system at once: how much of the peak is memory glibc keeps, not memory the host holds.
+HOST_ENV="MALLOC_MMAP_THRESHOLD_=32768" start_host malloc
+concurrent "$HOST_SSH_URL_BASE/$CONC_REPO.git" "http://127.0.0.1:$HOST_HTTP_PORT/$CONC_REPO.git" "$HOST_PID" "$CONC_MAIN" > "$CONC_MALLOC"
 stop_host
 set_host_config max_git_processes 32
 
