@@ -129,7 +129,9 @@ SECTION="$WORK/section.md"
   done
   echo "In the diagnostic run glibc hands every allocation of 32 KiB or more back to the system when it is freed (git's"
   echo "output is read in 64 KiB buffers): the host then peaks at $(mib "$(get "$CONC_MALLOC" hwm_kib)") MiB and ends at $(mib "$(get "$CONC_MALLOC" rss_end_kib)") MiB, against"
-  echo "$(mib "$(get "$CONC_WIDE" hwm_kib)") and $(mib "$(get "$CONC_WIDE" rss_end_kib)") MiB with the default allocator settings."
+  echo "$(mib "$(get "$CONC_WIDE" hwm_kib)") and $(mib "$(get "$CONC_WIDE" rss_end_kib)") MiB with the default allocator settings: most of the peak is freed memory that glibc keeps,"
+  echo "not data the host holds. It is a diagnosis, not a fix: the host then spends $(get "$CONC_MALLOC" server_own_cpu_s) s of CPU instead of $(get "$CONC_WIDE" server_own_cpu_s) s (a fresh"
+  echo "mapping, and its page faults, for every buffer)."
   echo
   echo "After the sequential runs above (both transports, $((WARMUP + RUNS)) clones each, $((3 + LS_RUNS)) ls-remote each), the first host's VmHWM was $(mib "$HWM_SEQUENTIAL") MiB (its start-up included)."
   echo
