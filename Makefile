@@ -3,10 +3,10 @@
 
 SWIFT ?= swift
 DEB_PACKAGES := git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev
-BENCH_PACKAGES := hyperfine
+BENCH_PACKAGES := hyperfine lighttpd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test test-host run demo bench fmt lint clean
+.PHONY: all deps build test test-host run demo bench bench-deps fmt lint clean
 
 all: build
 
@@ -47,12 +47,17 @@ demo: deps
 	$(SWIFT) build --product dehub
 	bash scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/dehub"
 
-bench:
+# What the benchmarks need besides the build: hyperfine, and lighttpd to run git http-backend (bench/host-bench.sh).
+bench-deps:
 	$(MAKE) deps EXTRA_PACKAGES="$(BENCH_PACKAGES)"
+
+bench: bench-deps
 	$(SWIFT) build -c release --product dehub
 	$(SWIFT) build -c release --product dehub-bench
+	$(SWIFT) build -c release --product dehub-host
 	bash bench/verify-bench.sh "$$($(SWIFT) build -c release --show-bin-path)"
 	bash bench/hook-bench.sh "$$($(SWIFT) build -c release --show-bin-path)"
+	bash bench/host-bench.sh "$$($(SWIFT) build -c release --show-bin-path)"
 
 fmt:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
