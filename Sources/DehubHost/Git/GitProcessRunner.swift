@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import Subprocess
 
 /// Runs `git upload-pack|receive-pack|upload-archive` for one connection, streaming both ways.
@@ -25,6 +26,8 @@ public struct GitProcessRunner: Sendable {
     ///   - extraArguments: e.g. `--stateless-rpc`, `--advertise-refs`.
     ///   - environment: e.g. `GIT_PROTOCOL`.
     ///   - input: the client's bytes; nil when the service reads nothing.
+    ///   - permit: a slot taken beforehand (HTTP takes it before answering 200, so that "busy" can be a 503);
+    ///     nil: the runner takes one, waiting in the limiter's queue.
     ///   - stdout, stderr: called with each chunk, in order; a throw kills the process group.
     public func run<Input: AsyncSequence & Sendable>(
         _ service: GitService,
@@ -32,10 +35,13 @@ public struct GitProcessRunner: Sendable {
         extraArguments: [String] = [],
         environment: [String: String] = [:],
         input: Input?,
-        stdout: @escaping @Sendable ([UInt8]) async throws -> Void,
-        stderr: @escaping @Sendable ([UInt8]) async throws -> Void
+        permit: ProcessLimiter.Permit? = nil,
+        stdout: @escaping @Sendable (ByteBuffer) async throws -> Void,
+        stderr: @escaping @Sendable (ByteBuffer) async throws -> Void
     ) async throws -> Int32 where Input.Element == [UInt8] {
-        let permit = try await limiter.acquire()
+        let slot: ProcessLimiter.Permit
+        if let permit { slot = permit } else { slot = try await limiter.acquire() }
+        let permit = slot
         defer { permit.release() }
         var options = PlatformOptions()
         options.createSession = true
@@ -63,13 +69,14 @@ public struct GitProcessRunner: Sendable {
                     }
                     group.addTask {
                         for try await buffer in execution.standardError {
-                            try await stderr(buffer.withUnsafeBytes { Array($0) })
+                            try await stderr(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
                         }
                         return .error
                     }
                     group.addTask {
                         for try await buffer in execution.standardOutput {
-                            try await stdout(buffer.withUnsafeBytes { Array($0) })
+                            // One copy, straight into the buffer the transport writes.
+                            try await stdout(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
                         }
                         return .output
                     }

@@ -42,7 +42,7 @@ public struct GitHTTPResponder: HTTPResponder {
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
             case .failure(let denial): return log(request, started, identity, deny(denial))
             case .success(let grant):
-                return advertise(grant, service, request: request, identity: identity, started: started)
+                return await advertise(grant, service, request: request, identity: identity, started: started)
             }
         case .rpc(let rawName, let service):
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
@@ -52,7 +52,7 @@ public struct GitHTTPResponder: HTTPResponder {
                     return log(request, started, identity, plain(.contentTooLarge,
                         "the request body is larger than the limit of \(services.config.maxRequestBodyBytes) bytes"))
                 }
-                return rpc(grant, service, request: request, identity: identity, started: started)
+                return await rpc(grant, service, request: request, identity: identity, started: started)
             }
         }
     }
@@ -60,24 +60,24 @@ public struct GitHTTPResponder: HTTPResponder {
     // MARK: - git
 
     private func advertise(_ grant: AccessGate.Grant, _ service: GitService, request: Request, identity: Identity,
-                           started: ContinuousClock.Instant) -> Response {
+                           started: ContinuousClock.Instant) async -> Response {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let preamble = PktLine.encode("# service=\(service.rawValue)\n") + PktLine.flush
-        return stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: grant.gitEnvironment(environment),
+        return await stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: grant.gitEnvironment(environment),
                       input: nil as GitRequestBody?, preamble: preamble,
                       contentType: "application/x-\(service.rawValue)-advertisement",
                       request: request, identity: identity, started: started)
     }
 
     private func rpc(_ grant: AccessGate.Grant, _ service: GitService, request: Request, identity: Identity,
-                     started: ContinuousClock.Instant) -> Response {
+                     started: ContinuousClock.Instant) async -> Response {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let encoding = request.headers[.contentEncoding]?.lowercased()
         let input = GitRequestBody(body: request.body, gzip: encoding == "gzip" || encoding == "x-gzip",
                                    limit: services.config.maxRequestBodyBytes)
-        return stream(service, grant, extraArguments: ["--stateless-rpc"], environment: grant.gitEnvironment(environment), input: input,
+        return await stream(service, grant, extraArguments: ["--stateless-rpc"], environment: grant.gitEnvironment(environment), input: input,
                       preamble: [], contentType: "application/x-\(service.rawValue)-result",
                       request: request, identity: identity, started: started)
     }
@@ -86,8 +86,20 @@ public struct GitHTTPResponder: HTTPResponder {
         _ service: GitService, _ grant: AccessGate.Grant, extraArguments: [String], environment: [String: String],
         input: GitRequestBody?, preamble: [UInt8], contentType: String,
         request: Request, identity: Identity, started: ContinuousClock.Instant
-    ) -> Response {
+    ) async -> Response {
         let runner = services.runner
+        // The git slot is taken before the 200 goes out: "busy" (queue full, or waited too long) is a 503
+        // that git shows to the user, not a response cut short.
+        let permit: ProcessLimiter.Permit
+        do {
+            permit = try await runner.limiter.acquire()
+        } catch let error as HostError {
+            var response = plain(.serviceUnavailable, error.message)
+            response.headers[.retryAfter] = "5"
+            return log(request, started, identity, response)
+        } catch {
+            return log(request, started, identity, plain(.serviceUnavailable, "the request was cancelled"))
+        }
         let logger = services.logger
         let method = request.method.rawValue
         let path = request.uri.path
@@ -95,7 +107,7 @@ public struct GitHTTPResponder: HTTPResponder {
         headers[.contentType] = contentType
         headers[.cacheControl] = "no-cache, max-age=0, must-revalidate"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let out = AsyncChannel<[UInt8]>()
+            let out = AsyncChannel<ByteBuffer>()
             var status: Int32 = -1
             var failure: (any Error)?
             do {
@@ -105,12 +117,12 @@ public struct GitHTTPResponder: HTTPResponder {
                         defer { out.finish() }
                         return try await runner.run(
                             service, repoPath: grant.path, extraArguments: extraArguments, environment: environment,
-                            input: input, stdout: { await out.send($0) },
+                            input: input, permit: permit, stdout: { await out.send($0) },
                             stderr: { chunk in
-                                logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(decoding: chunk, as: UTF8.self))"])
+                                logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(buffer: chunk))"])
                             })
                     }
-                    for await chunk in out { try await writer.write(ByteBuffer(bytes: chunk)) }
+                    for await chunk in out { try await writer.write(chunk) }
                     return try await group.next() ?? -1
                 }
                 try await writer.finish(nil)

@@ -51,6 +51,7 @@ public struct SSHGitServer: Service {
                 let connection = SSHConnectionIdentity()
                 let delegate = SSHAuthDelegate(connection: connection, anonymousUser: services.config.anonymousSSHUser)
                 return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(QuickAckHandler())
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idle))
                     try channel.pipeline.syncOperations.addHandler(IdleCloseHandler())
                     try channel.pipeline.syncOperations.addHandler(NIOSSHHandler(

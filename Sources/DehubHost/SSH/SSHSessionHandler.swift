@@ -104,8 +104,12 @@ struct SSHSessionOutput: Sendable {
     let channel: any Channel
 
     func write(_ bytes: [UInt8], stderr: Bool = false) async throws {
-        guard !bytes.isEmpty else { return }
-        let data = SSHChannelData(type: stderr ? .stdErr : .channel, data: .byteBuffer(ByteBuffer(bytes: bytes)))
+        try await write(ByteBuffer(bytes: bytes), stderr: stderr)
+    }
+
+    func write(_ buffer: ByteBuffer, stderr: Bool = false) async throws {
+        guard buffer.readableBytes > 0 else { return }
+        let data = SSHChannelData(type: stderr ? .stdErr : .channel, data: .byteBuffer(buffer))
         try await channel.writeAndFlush(data)
     }
 

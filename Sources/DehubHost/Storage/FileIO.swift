@@ -20,6 +20,24 @@ enum FileIO {
         }
     }
 
+    /// Copies `source` to `path` through a temporary file in the same directory and a rename, streaming
+    /// (a 27 MiB hook binary is never held in memory).
+    static func copyAtomically(_ source: String, to path: String, mode: Int) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temp = directory + "/.tmp-" + UUID().uuidString
+        do {
+            try FileManager.default.copyItem(atPath: source, toPath: temp)
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: temp)
+            guard rename(temp, path) == 0 else { throw HostError(.io, "cannot rename \(temp) to \(path)") }
+        } catch let error as HostError {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw HostError(.io, "cannot copy \(source) to \(path): \(error.localizedDescription)")
+        }
+    }
+
     static func writeAtomically(_ text: String, to path: String, mode: Int) throws {
         try writeAtomically(Data(text.utf8), to: path, mode: mode)
     }

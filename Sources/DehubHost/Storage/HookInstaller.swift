@@ -40,7 +40,7 @@ public struct HookInstaller: Sendable {
             throw HostError(.usage, "the hook \(source) is not an executable file")
         }
         try FileIO.makeDirectory(data.binDirectory)
-        try FileIO.writeAtomically(try FileIO.read(source), to: destination, mode: 0o755)
+        try FileIO.copyAtomically(source, to: destination, mode: 0o755)
     }
 
     /// The `pre-receive` script of every repo.
