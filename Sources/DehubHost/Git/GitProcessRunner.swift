@@ -16,7 +16,7 @@ public struct GitProcessRunner: Sendable {
         Self.ignoreSIGPIPE
     }
 
-    private enum Stream: Sendable { case input, output, error }
+    private enum Stream: Sendable { case input, error }
 
     /// A write to a pipe whose reader died must be an error, not a signal that kills the host.
     private static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
@@ -36,7 +36,7 @@ public struct GitProcessRunner: Sendable {
         environment: [String: String] = [:],
         input: Input?,
         permit: ProcessLimiter.Permit? = nil,
-        stdout: @escaping @Sendable (ByteBuffer) async throws -> Void,
+        stdout: (ByteBuffer) async throws -> Void,
         stderr: @escaping @Sendable (ByteBuffer) async throws -> Void
     ) async throws -> Int32 where Input.Element == [UInt8] {
         let slot: ProcessLimiter.Permit
@@ -73,18 +73,16 @@ public struct GitProcessRunner: Sendable {
                         }
                         return .error
                     }
-                    group.addTask {
+                    do {
+                        // stdout is read here, in the caller's task, and handed to `stdout` directly: no hop
+                        // between tasks per chunk, and the caller may write to what it holds (HTTP's body writer).
                         for try await buffer in execution.standardOutput {
                             // One copy, straight into the buffer the transport writes.
                             try await stdout(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
                         }
-                        return .output
-                    }
-                    do {
                         // Once git closed stdout and stderr it needs no more input: stop waiting for a
                         // client that keeps its side open until it has our answer.
-                        var open: Set<Stream> = [.output, .error]
-                        while !open.isEmpty, let done = try await group.next() { open.remove(done) }
+                        while let done = try await group.next(), done != .error {}
                         group.cancelAll()
                     } catch {
                         killGroup()

@@ -1,12 +1,11 @@
-import AsyncAlgorithms
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 
 /// Smart HTTP: `info/refs` advertisements, `git-upload-pack` and `git-receive-pack`, and `GET /`.
-/// Git runs with `--stateless-rpc`; its output reaches the client through an `AsyncChannel`, so git
-/// is paused while the client is slow, and a failed write cancels the task group, which kills git.
+/// Git runs with `--stateless-rpc`; the response body's task reads git's output and writes it to the
+/// client itself, so git is paused while the client is slow, and a failed write kills git's process group.
 public struct GitHTTPResponder: HTTPResponder {
     public typealias Context = BasicRequestContext
 
@@ -107,24 +106,16 @@ public struct GitHTTPResponder: HTTPResponder {
         headers[.contentType] = contentType
         headers[.cacheControl] = "no-cache, max-age=0, must-revalidate"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let out = AsyncChannel<ByteBuffer>()
             var status: Int32 = -1
             var failure: (any Error)?
             do {
                 if !preamble.isEmpty { try await writer.write(ByteBuffer(bytes: preamble)) }
-                status = try await withThrowingTaskGroup(of: Int32.self) { group in
-                    group.addTask {
-                        defer { out.finish() }
-                        return try await runner.run(
-                            service, repoPath: grant.path, extraArguments: extraArguments, environment: environment,
-                            input: input, permit: permit, stdout: { await out.send($0) },
-                            stderr: { chunk in
-                                logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(buffer: chunk))"])
-                            })
-                    }
-                    for await chunk in out { try await writer.write(chunk) }
-                    return try await group.next() ?? -1
-                }
+                status = try await runner.run(
+                    service, repoPath: grant.path, extraArguments: extraArguments, environment: environment,
+                    input: input, permit: permit, stdout: { try await writer.write($0) },
+                    stderr: { chunk in
+                        logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(buffer: chunk))"])
+                    })
                 try await writer.finish(nil)
             } catch {
                 failure = error
