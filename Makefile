@@ -56,7 +56,7 @@ bench: bench-deps
 	$(SWIFT) build -c release --product dehub-bench
 	$(SWIFT) build -c release --product dehub-host
 	bash bench/verify-bench.sh "$$($(SWIFT) build -c release --show-bin-path)"
-	bash bench/hook-bench.sh "$$($(SWIFT) build -c release --show-bin-path)"
+	DEHUB_STATIC=$$([ -x dist/dehub ] && echo $(CURDIR)/dist/dehub) bash bench/hook-bench.sh "$$($(SWIFT) build -c release --show-bin-path)"
 	bash bench/host-bench.sh "$$($(SWIFT) build -c release --show-bin-path)"
 
 fmt:

@@ -8,7 +8,7 @@
 # Every timed push goes to a fresh copy of a bare repo (hyperfine --prepare). Writes BENCHMARKS.md (section hook-bench).
 # Usage: bench/hook-bench.sh BIN_DIR   (BIN_DIR holds release builds of dehub and dehub-bench)
 # Environment: BENCH_PUSH_COMMITS (300), BENCH_RUNS (5), BENCH_WARMUP (1), BENCH_SMALL_RUNS (30),
-#              DEHUB_STATIC (path of a static dehub, also timed at start-up), BENCH_KEEP=1.
+#              DEHUB_STATIC (path of a static dehub: also timed as hooks/pre-receive, and at start-up), BENCH_KEEP=1.
 BIN=$(cd "${1:?usage: bench/hook-bench.sh BIN_DIR}" && pwd)
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$REPO_ROOT/bench/lib.sh"
@@ -18,6 +18,9 @@ SMALL_RUNS=${BENCH_SMALL_RUNS:-30}
 CSV="$WORK/results.csv"
 : > "$CSV"
 ZERO=0000000000000000000000000000000000000000
+# The hooked variants timed: the dynamic build as a script and as a copy, the naive hook, and the static binary as a copy.
+HOOKED="hook copy naive"
+[ -n "${DEHUB_STATIC:-}" ] && HOOKED="$HOOKED static"
 
 # A pre-receive hook that accepts only commits whose git signature is good (G): the naive alternative.
 NAIVE_HOOK='#!/bin/sh
@@ -40,6 +43,10 @@ templates() {
   "$DEHUB" install-hook --copy --repo "$t-copy.git" >/dev/null
   cp -a "$t-plain.git" "$t-naive.git"
   printf '%s\n' "$NAIVE_HOOK" > "$t-naive.git/hooks/pre-receive"; chmod +x "$t-naive.git/hooks/pre-receive"
+  if [ -n "${DEHUB_STATIC:-}" ]; then
+    cp -a "$t-plain.git" "$t-static.git"
+    "$DEHUB_STATIC" install-hook --copy --repo "$t-static.git" >/dev/null
+  fi
   [ "$kind" = ssh ] && git -C "$t-naive.git" config gpg.ssh.allowedSignersFile "$src/.git/allowed_signers"
   return 0
 }
@@ -47,12 +54,12 @@ templates() {
 # sanity KIND SRC NAME: the hook accepts main, and refuses an unsigned commit on top of it.
 sanity() {
   local kind=$1 src=$2 t="$WORK/t-$1-$3" probe="$WORK/probe.git" unsigned
-  for variant in plain hook copy naive; do
+  for variant in plain $HOOKED; do
     rm -rf "$probe"; cp -a "$t-$variant.git" "$probe"
     git -C "$src" push -q "$probe" main 2>/dev/null || die "$variant: push of $kind main refused"
   done
   unsigned=$(git -C "$src" commit-tree "main^{tree}" -p main -m "Unsigned change")
-  for variant in hook copy naive; do
+  for variant in $HOOKED; do
     rm -rf "$probe"; cp -a "$t-$variant.git" "$probe"
     if git -C "$src" push -q "$probe" "$unsigned:refs/heads/main" 2>/dev/null; then die "$variant hook accepted an unsigned commit"; fi
   done
@@ -62,7 +69,7 @@ sanity() {
 # time_pushes KIND SRC NAME RUNS: times the push of main into fresh copies of each template.
 time_pushes() {
   local kind=$1 src=$2 name=$3 t="$WORK/t-$1-$3" b="$WORK/b.git"
-  for variant in plain hook copy naive; do
+  for variant in plain $HOOKED; do
     RUNS=$4 measure "$CSV" "$kind-$name-$variant" "rm -rf '$b' && cp -a '$t-$variant.git' '$b'" "git -C '$src' push -q '$b' main"
   done
 }
@@ -129,6 +136,27 @@ SECTION="$WORK/section.md"
       echo "| $what | $(ms "$p") ± $(sd "$kind-$name-plain") | $(ms "$h") ± $(sd "$kind-$name-hook") | $r | $target | $(ms "$c") ± $(sd "$kind-$name-copy") | $rc | $(ms "$v") | $(ratio "$v" "$p")× |"
     done
   done
+  if [ -n "${DEHUB_STATIC:-}" ]; then
+    echo
+    echo "The static binary ($DEHUB_STATIC, \`make static\`) as hooks/pre-receive (\`install-hook --copy\`), the way a server installs it:"
+    echo
+    echo "| push | no hook | static dehub as hooks/pre-receive | / none | target |"
+    echo "|---|---:|---:|---:|---|"
+    for kind in ssh pgp; do
+      if [ "$kind" = ssh ]; then label="SSH-signed"; else label="OpenPGP-signed"; fi
+      for name in all one; do
+        p=$(field "$CSV" "$kind-$name-plain" 2); st=$(field "$CSV" "$kind-$name-static" 2)
+        if [ "$name" = all ]; then
+          what="$N $label commits"; r="$(ratio "$st" "$p")×"
+          target="≤ 1.5×: $(awk -v h="$st" -v p="$p" 'BEGIN { print (h / p <= 1.5) ? "met" : "**missed**" }')"
+        else
+          what="1 $label commit"; added=$(awk -v h="$st" -v p="$p" 'BEGIN { printf "%.1f", (h - p) * 1000 }')
+          r="+$added ms"; target="≤ +10 ms: $(awk -v a="$added" 'BEGIN { print (a <= 10) ? "met" : "**missed**" }')"
+        fi
+        echo "| $what | $(ms "$p") ± $(sd "$kind-$name-plain") | $(ms "$st") ± $(sd "$kind-$name-static") | $r | $target |"
+      done
+    done
+  fi
   echo
   echo "CPU time (mean user + system of git and everything it starts), no hook / dehub hook / binary as hook / naive hook:"
   echo
