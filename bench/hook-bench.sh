@@ -107,6 +107,20 @@ ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 sd() { awk -v s="$(field "$CSV" "$1" 4)" 'BEGIN { printf "%.1f", s * 1000 }'; }
 
+# versus NAME PLAIN HOOKED: "RATIO|TARGET" cells for a hooked push against the plain one: a ratio and the 1.5×
+# target for the N-commit push (NAME all), the milliseconds added and the 10 ms target for one commit.
+versus() {
+  local added
+  if [ "$1" = all ]; then
+    printf '%s×|≤ 1.5×: %s' "$(ratio "$3" "$2")" "$(awk -v h="$3" -v p="$2" 'BEGIN { print (h / p <= 1.5) ? "met" : "**missed**" }')"
+  else
+    added=$(awk -v h="$3" -v p="$2" 'BEGIN { printf "%.1f", (h - p) * 1000 }')
+    printf '+%s ms|≤ +10 ms: %s' "$added" "$(awk -v a="$added" 'BEGIN { print (a <= 10) ? "met" : "**missed**" }')"
+  fi
+}
+label_of() { if [ "$1" = ssh ]; then echo "SSH-signed"; else echo "OpenPGP-signed"; fi; }
+what_of() { if [ "$2" = all ]; then echo "$N $(label_of "$1") commits"; else echo "1 $(label_of "$1") commit"; fi; }
+
 SECTION="$WORK/section.md"
 {
   echo "## The pre-receive hook: what it adds to a push"
@@ -121,19 +135,11 @@ SECTION="$WORK/section.md"
   echo "| push | no hook | dehub hook | dehub / none | target | dehub binary as hooks/pre-receive | / none | naive %G? hook | / none |"
   echo "|---|---:|---:|---:|---|---:|---:|---:|---:|"
   for kind in ssh pgp; do
-    if [ "$kind" = ssh ]; then label="SSH-signed"; else label="OpenPGP-signed"; fi
     for name in all one; do
       p=$(field "$CSV" "$kind-$name-plain" 2); h=$(field "$CSV" "$kind-$name-hook" 2)
       c=$(field "$CSV" "$kind-$name-copy" 2); v=$(field "$CSV" "$kind-$name-naive" 2)
-      if [ "$name" = all ]; then
-        what="$N $label commits"; r="$(ratio "$h" "$p")×"; rc="$(ratio "$c" "$p")×"
-        target="≤ 1.5×: $(awk -v h="$h" -v p="$p" 'BEGIN { print (h / p <= 1.5) ? "met" : "**missed**" }')"
-      else
-        what="1 $label commit"; added=$(awk -v h="$h" -v p="$p" 'BEGIN { printf "%.1f", (h - p) * 1000 }')
-        r="+$added ms"; rc="+$(awk -v h="$c" -v p="$p" 'BEGIN { printf "%.1f", (h - p) * 1000 }') ms"
-        target="≤ +10 ms: $(awk -v a="$added" 'BEGIN { print (a <= 10) ? "met" : "**missed**" }')"
-      fi
-      echo "| $what | $(ms "$p") ± $(sd "$kind-$name-plain") | $(ms "$h") ± $(sd "$kind-$name-hook") | $r | $target | $(ms "$c") ± $(sd "$kind-$name-copy") | $rc | $(ms "$v") | $(ratio "$v" "$p")× |"
+      hooked=$(versus "$name" "$p" "$h"); copied=$(versus "$name" "$p" "$c")
+      echo "| $(what_of "$kind" "$name") | $(ms "$p") ± $(sd "$kind-$name-plain") | $(ms "$h") ± $(sd "$kind-$name-hook") | ${hooked%%|*} | ${hooked#*|} | $(ms "$c") ± $(sd "$kind-$name-copy") | ${copied%%|*} | $(ms "$v") | $(ratio "$v" "$p")× |"
     done
   done
   if [ -n "${DEHUB_STATIC:-}" ]; then
@@ -143,17 +149,9 @@ SECTION="$WORK/section.md"
     echo "| push | no hook | static dehub as hooks/pre-receive | / none | target |"
     echo "|---|---:|---:|---:|---|"
     for kind in ssh pgp; do
-      if [ "$kind" = ssh ]; then label="SSH-signed"; else label="OpenPGP-signed"; fi
       for name in all one; do
-        p=$(field "$CSV" "$kind-$name-plain" 2); st=$(field "$CSV" "$kind-$name-static" 2)
-        if [ "$name" = all ]; then
-          what="$N $label commits"; r="$(ratio "$st" "$p")×"
-          target="≤ 1.5×: $(awk -v h="$st" -v p="$p" 'BEGIN { print (h / p <= 1.5) ? "met" : "**missed**" }')"
-        else
-          what="1 $label commit"; added=$(awk -v h="$st" -v p="$p" 'BEGIN { printf "%.1f", (h - p) * 1000 }')
-          r="+$added ms"; target="≤ +10 ms: $(awk -v a="$added" 'BEGIN { print (a <= 10) ? "met" : "**missed**" }')"
-        fi
-        echo "| $what | $(ms "$p") ± $(sd "$kind-$name-plain") | $(ms "$st") ± $(sd "$kind-$name-static") | $r | $target |"
+        p=$(field "$CSV" "$kind-$name-plain" 2); st=$(field "$CSV" "$kind-$name-static" 2); static=$(versus "$name" "$p" "$st")
+        echo "| $(what_of "$kind" "$name") | $(ms "$p") ± $(sd "$kind-$name-plain") | $(ms "$st") ± $(sd "$kind-$name-static") | ${static%%|*} | ${static#*|} |"
       done
     done
   fi

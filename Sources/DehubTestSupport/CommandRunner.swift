@@ -35,14 +35,8 @@ public enum CommandRunner {
     ) throws -> CommandResult {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        let outcome: ProcessRunner.Outcome
-        do {
-            outcome = try ProcessRunner.run(
-                executable, arguments, environment: env, directory: workingDirectory, stdin: stdin, timeout: defaultTimeout)
-        } catch let error as ChildProcessError {
-            throw CommandFailure(
-                command: [executable] + arguments, result: CommandResult(exitCode: 127, stdout: [], stderr: Array(error.description.utf8)))
-        }
+        let outcome = try outcome(
+            executable, arguments, environment: env, directory: workingDirectory, stdin: stdin, timeout: defaultTimeout)
         var stderr = outcome.stderr
         if outcome.timedOut { stderr += Array("\n(killed after \(Int(defaultTimeout)) s)\n".utf8) }
         return CommandResult(exitCode: outcome.status, stdout: outcome.stdout, stderr: stderr)
@@ -58,5 +52,19 @@ public enum CommandRunner {
             executable, arguments, environment: environment, stdin: stdin, workingDirectory: workingDirectory)
         guard result.succeeded else { throw CommandFailure(command: [executable] + arguments, result: result) }
         return result
+    }
+
+    /// `ProcessRunner.run`, with a child that could not start reported as `CommandFailure` (exit 127).
+    static func outcome(
+        _ executable: String, _ arguments: [String], environment: [String: String], directory: String?, stdin: [UInt8],
+        timeout: TimeInterval
+    ) throws -> ProcessRunner.Outcome {
+        do {
+            return try ProcessRunner.run(
+                executable, arguments, environment: environment, directory: directory, stdin: stdin, timeout: timeout)
+        } catch let error as ChildProcessError {
+            throw CommandFailure(
+                command: [executable] + arguments, result: CommandResult(exitCode: 127, stdout: [], stderr: Array(error.description.utf8)))
+        }
     }
 }

@@ -11,14 +11,8 @@ public enum ScenarioProcess {
         _ executable: String, _ arguments: [String], environment: [String: String], stdin: [UInt8] = [],
         workingDirectory: String, timeout: TimeInterval = defaultTimeout
     ) throws -> CommandResult {
-        let outcome: ProcessRunner.Outcome
-        do {
-            outcome = try ProcessRunner.run(
-                executable, arguments, environment: environment, directory: workingDirectory, stdin: stdin, timeout: timeout)
-        } catch let error as ChildProcessError {
-            throw CommandFailure(
-                command: [executable] + arguments, result: CommandResult(exitCode: 127, stdout: [], stderr: Array(error.description.utf8)))
-        }
+        let outcome = try CommandRunner.outcome(
+            executable, arguments, environment: environment, directory: workingDirectory, stdin: stdin, timeout: timeout)
         if outcome.timedOut { throw ScenarioTimeout(command: [executable] + arguments, seconds: timeout) }
         return CommandResult(exitCode: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr)
     }

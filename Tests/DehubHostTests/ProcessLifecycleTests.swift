@@ -45,6 +45,17 @@ extension EndToEnd {
             try host.expectOK(server.git(["push", "-q", "origin", "main"], key: host.admin, in: work, timeout: 300))
         }
 
+        /// `count` clones of `demo` by the admin at once, even ones over SSH and odd ones over HTTP, into `root/PREFIXi`.
+        static func concurrentClones(_ host: HostFixture, count: Int, prefix: String) -> [(Int, HostCommandResult?)] {
+            let server = host.server
+            let results = ResultBox()
+            DispatchQueue.concurrentPerform(iterations: count) { i in
+                let url = i % 2 == 0 ? server.sshURL("demo") : server.httpURL("demo")
+                results.add(i, try? server.git(["clone", "-q", url, server.root + "/\(prefix)\(i)"], key: host.admin))
+            }
+            return results.all
+        }
+
         @Test("a client killed mid-clone leaves no git process behind (SSH and HTTP)", arguments: ["ssh", "http"])
         func droppedClone(transport: String) throws {
             let host = try HostFixture.start()
@@ -189,12 +200,7 @@ extension EndToEnd {
             defer { host.stop() }
             let server = host.server
             try Self.makeBigRepo(host, megabytes: 4)
-            let results = ResultBox()
-            DispatchQueue.concurrentPerform(iterations: 6) { i in
-                let url = i % 2 == 0 ? server.sshURL("demo") : server.httpURL("demo")
-                results.add(i, try? server.git(["clone", "-q", url, server.root + "/q\(i)"], key: host.admin))
-            }
-            for (i, outcome) in results.all {
+            for (i, outcome) in Self.concurrentClones(host, count: 6, prefix: "q") {
                 #expect(outcome?.status == 0, "clone \(i): \(outcome?.output ?? "did not run")")
             }
         }
@@ -205,12 +211,7 @@ extension EndToEnd {
             defer { host.stop() }
             let server = host.server
             try Self.makeBigRepo(host, megabytes: 8)
-            let results = ResultBox()
-            DispatchQueue.concurrentPerform(iterations: 8) { i in
-                let url = i % 2 == 0 ? server.sshURL("demo") : server.httpURL("demo")
-                results.add(i, try? server.git(["clone", "-q", url, server.root + "/c\(i)"], key: host.admin))
-            }
-            let outputs = results.all.map { $0.1?.output ?? "" }
+            let outputs = Self.concurrentClones(host, count: 8, prefix: "c").map { $0.1?.output ?? "" }
             #expect(outputs.contains { $0.contains("the host is busy") })
             // Over HTTP "busy" is a 503 with the message, never a response cut short.
             for output in outputs {

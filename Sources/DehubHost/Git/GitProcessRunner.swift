@@ -39,9 +39,7 @@ public struct GitProcessRunner: Sendable {
         stdout: (ByteBuffer) async throws -> Void,
         stderr: @escaping @Sendable (ByteBuffer) async throws -> Void
     ) async throws -> Int32 where Input.Element == [UInt8] {
-        let slot: ProcessLimiter.Permit
-        if let permit { slot = permit } else { slot = try await limiter.acquire() }
-        let permit = slot
+        let permit = if let permit { permit } else { try await limiter.acquire() }
         defer { permit.release() }
         var options = PlatformOptions()
         options.createSession = true
