@@ -2,7 +2,7 @@ import DehubCore
 import DehubGit
 import DehubSignatures
 
-/// Decides a whole push (format §6): every update of a branch is verified commit by commit under that branch's
+/// Decides a whole push (format §10): every update of a branch is verified commit by commit under that branch's
 /// rules; refs outside refs/heads/ and the deletion of main are refused; one refused update refuses the push.
 struct PushVerifier {
     struct Refusal: Equatable {

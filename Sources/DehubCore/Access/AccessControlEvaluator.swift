@@ -1,4 +1,4 @@
-/// The pure function from a commit's facts and the governing config to an access decision (format §5).
+/// The pure function from a commit's facts and the governing config to an access decision (format §8).
 public enum AccessControlEvaluator {
     public static func evaluate(_ facts: CommitFacts, config: Config) -> AccessDecision {
         var unmet: [SignatureOutcome] = []

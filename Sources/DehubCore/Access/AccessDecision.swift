@@ -21,7 +21,7 @@ public struct CommitFacts: Equatable, Sendable {
 public enum AccessControlSource: Equatable, Sendable, CustomStringConvertible {
     /// `access_controls[index]` of the config.
     case config(index: Int)
-    /// The index-th default entry (format §5).
+    /// The index-th default entry (format §8.2).
     case defaults(index: Int)
 
     public var description: String {

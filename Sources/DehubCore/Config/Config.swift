@@ -1,4 +1,4 @@
-/// `.dehub/config.yml` (format §5): accounts with their keys, and ordered access controls.
+/// `.dehub/config.yml` (format §7): accounts with their keys, and ordered access controls.
 public struct Config: Equatable, Sendable {
     public var accounts: [Account]
     public var accessControls: [AccessControl]

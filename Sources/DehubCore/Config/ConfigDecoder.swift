@@ -1,4 +1,4 @@
-/// Reads and validates `.dehub/config.yml` strictly (format §5).
+/// Reads and validates `.dehub/config.yml` strictly (format §7).
 public enum ConfigDecoder {
     public static let maxBytes = 1 << 20
 

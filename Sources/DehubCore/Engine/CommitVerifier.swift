@@ -1,4 +1,4 @@
-/// Verifies single commits against the config of their parent (format §6). Gathers the facts through the ports,
+/// Verifies single commits against the config of their parent (format §9). Gathers the facts through the ports,
 /// then decides with pure functions. Not thread-safe: use one per thread.
 public final class CommitVerifier {
     public let repository: RepositoryReading

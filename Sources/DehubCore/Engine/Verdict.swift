@@ -1,4 +1,4 @@
-/// The checks of format §6, in the order they run (ancestry is checked per branch update, not per commit).
+/// The checks of format §9.2, in the order they run (ancestry is checked per branch update, not per commit).
 public enum VerificationCheck: String, Sendable, CaseIterable {
     case commitShape = "commit shape"
     case config = "config"
