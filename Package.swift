@@ -48,7 +48,8 @@ let package = Package(
         // Pure core: models, strict YAML, fingerprints, access control, the verification engine over ports.
         .target(
             name: "DehubCore",
-            dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Adapter: git objects through libgit2.
         .target(name: "CGit2Options", path: "Sources/CGit2Options"),
