@@ -4,8 +4,9 @@ import Testing
 
 /// Issue 9's flood: an anonymous push of 2,000 commits, each carrying 256 copies of a real credential made for
 /// another fingerprint, cost the hook 45.9 CPU-seconds before it was refused (every credential of every commit was
-/// checked). Now a commit carries at most 32 credentials (format §2.4), verification stops at the first refused
-/// commit, and a credential is checked once per push: the push is refused at its first commit. The time is
+/// checked). Now a stranger's push is bounded by `dehub.strangerMaxCommits`, a commit carries at most 32
+/// credentials (format §2.4), verification stops at the first refused commit, and a credential is checked once per
+/// push: the push is refused at its first commit. The time is
 /// measured with the release build (BENCHMARKS.md, threat model); this test asserts only what is refused and how.
 @Suite("pre-receive hook: bounded work per push")
 struct HookBoundedWorkTests {
@@ -43,7 +44,11 @@ struct HookBoundedWorkTests {
         let message = Scenario.replacingCredentials(in: base, with: "credentials:\n" + String(repeating: String(item), count: 256))
         try s.git("reset", "-q", "--hard", "main")
         let tip = try Self.flood(s, message: message, count: 2_000)
-        let result = try s.push("origin", "flood", environment: ["DEHUB_PUSHER_ROLE": "other"])
+        // Behind the host, an anonymous pusher is a stranger: refused by the count of new commits, before any walk.
+        let stranger = try s.push("origin", "flood", environment: ["DEHUB_PUSHER_ROLE": "other"])
+        expectRefused(stranger, "the push brings more than 1000 commits to verify (git config dehub.strangerMaxCommits)")
+        // On a plain git server (no role), refused at its first commit by the credential limit.
+        let result = try s.push("origin", "flood")
         expectRefused(result, "check:  payload", "credentials: has 256 entries, more than the limit of 32",
                       "1 of 1 commit(s) not verifiable; 1999 later commit(s) not checked")
         #expect(try s.serverRef("refs/heads/flood") == nil)
