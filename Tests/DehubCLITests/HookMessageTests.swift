@@ -18,7 +18,7 @@ struct HookMessageTests {
             "dehub: commit \(short(change)) \"Alice alone on main\" is not verifiable on branch 'main'",
             "dehub:   check:  access controls",
             "dehub:   reason: access_controls[2] of .dehub/config.yml denies this change commit on branch 'main'; "
-                + "access_controls[1] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice",
+                + "access_controls[1] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol",
             "dehub:   verified credentials: alice",
             "dehub: 1 of 1 commit(s) not verifiable; nothing was updated",
         ]
@@ -40,7 +40,9 @@ struct HookMessageTests {
                       "check:  credentials", "credentials[0] (ssh, account bob): key ", "verified credentials: none")
     }
 
-    @Test func summarisesMoreThanTenRefusedCommits() throws {
+    /// Verification stops at the first refused commit (oldest first): it is explained, and the rest are counted as
+    /// not checked.
+    @Test func stopsAtTheFirstRefusedCommitAndCountsTheRest() throws {
         let s = try Scenario()
         _ = try s.guardedRepository()
         for i in 1...12 {
@@ -49,10 +51,10 @@ struct HookMessageTests {
             try s.git("commit", "-q", "-m", "Plain commit \(i)")
         }
         let result = try s.push("origin", "main")
-        expectRefused(result, "... and 2 more commits not verifiable (2 × payload)",
-                      "12 of 12 commit(s) not verifiable; nothing was updated")
+        expectRefused(result, "1 of 1 commit(s) not verifiable; 11 later commit(s) not checked "
+                      + "(the hook stops at the first refused commit); nothing was updated")
         let details = result.remoteLines.filter { $0.contains("is not verifiable on branch 'main'") }
-        #expect(details.count == 10, "\(result.transcript)")
+        #expect(details.count == 1, "\(result.transcript)")
         #expect(details.first?.contains("\"Plain commit 1\"") == true, "oldest first: \(details)")
     }
 
