@@ -18,9 +18,12 @@ enum ParallelVerification {
         limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: ProgressLine? = nil
     ) throws -> [CommitVerdict] {
         defer { progress?.finish() }
+        // One verification is one history (the hook checks every update's roots against main's first): its project
+        // id, for bound credentials, is worked out at most once and shared by the workers.
+        let project = items.last.map { ProjectScope(anchor: $0.commit) }
         let count = max(1, min(workers, items.count / 64 + 1))
         if count == 1 {
-            let verifier = CommitVerifier(repository: try open(), signatures: signatures, limits: limits)
+            let verifier = CommitVerifier(repository: try open(), signatures: signatures, limits: limits, project: project)
             return items.map {
                 progress?.advance()
                 return verifier.verify($0.commit, branch: $0.branch, nonFastForward: $0.nonFastForward)
@@ -29,7 +32,7 @@ enum ParallelVerification {
         let box = ResultBox(count: items.count)
         let repositories = try (0..<count).map { _ in try open() }
         DispatchQueue.concurrentPerform(iterations: count) { worker in
-            let verifier = CommitVerifier(repository: repositories[worker], signatures: signatures, limits: limits)
+            let verifier = CommitVerifier(repository: repositories[worker], signatures: signatures, limits: limits, project: project)
             var i = worker
             while i < items.count {
                 box.set(i, verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward))
