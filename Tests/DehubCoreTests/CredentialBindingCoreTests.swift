@@ -58,13 +58,13 @@ import Testing
     }
 
     @Test func boundIsPrefixProjectFingerprint() {
-        let root = ObjectID(hex: "3f786850e387550fdab836ed7e6dc881de23001b")!
+        let root = ObjectID(hex: "7a1f3c5e9b2d4f6081a3c5e7092b4d6f8a0c2e41")!  // the example of format §6.7
         let m = SignedMessage(fingerprint: Self.fingerprint, binding: .project(ProjectID(root: root)))
         #expect(SignedMessage.boundPrefix.count == 26)
         #expect(Hex.encode(SignedMessage.boundPrefix) == "646568756220626f756e642063726564656e7469616c20763100")
         #expect(m.bytes.count == 79)
         #expect(Hex.encode(m.bytes) == "646568756220626f756e642063726564656e7469616c20763100"
-            + "3f786850e387550fdab836ed7e6dc881de23001b"
+            + "7a1f3c5e9b2d4f6081a3c5e7092b4d6f8a0c2e41"
             + "00845be4f5d36d5ceb9d5cc1106101d2aca5195daf67fb76350cf296ab1bc5e15f")
         let root0 = SignedMessage(fingerprint: Self.fingerprint, binding: .project(.rootCommit))
         #expect(Array(root0.bytes[26..<46]) == [UInt8](repeating: 0, count: 20))
