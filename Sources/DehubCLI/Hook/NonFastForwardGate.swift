@@ -19,8 +19,11 @@ struct NonFastForwardGate {
         guard let payload = try? CommitMessage.parse(new.message).payload else {
             return .init(ref: update.ref, reason: "the new tip \(new.id.short) of '\(branch)' is not a dehub commit", hint: nil)
         }
+        let signed = try SignedMessage.governed(by: governing.config, fingerprint: payload.fingerprint) {
+            try ProjectID.of(parents: new.parents, in: repo)
+        }
         let results = CredentialChecker(signatures: signatures)
-            .check(payload.credentials, fingerprint: payload.fingerprint, governing: governing)
+            .check(payload.credentials, message: signed, governing: governing)
         var verified = Set<String>()
         for r in results where r.isVerified { if let a = r.account { verified.insert(a) } }
         let files = try repo.changedFiles(from: old.tree, to: new.tree)

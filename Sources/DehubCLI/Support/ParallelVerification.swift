@@ -22,9 +22,12 @@ enum ParallelVerification {
         stopAtFirstRejection: Bool = false
     ) throws -> [CommitVerdict] {
         defer { progress?.finish() }
+        // One verification is one history (the hook checks every update's roots against main's first): its project
+        // id, for bound credentials, is worked out at most once and shared by the workers.
+        let project = items.last.map { ProjectScope(anchor: $0.commit) }
         let count = max(1, min(workers, items.count / 64 + 1))
         if count == 1 {
-            let verifier = CommitVerifier(repository: try open(), signatures: signatures, limits: limits)
+            let verifier = CommitVerifier(repository: try open(), signatures: signatures, limits: limits, project: project)
             var verdicts: [CommitVerdict] = []
             for item in items {
                 progress?.advance()
@@ -37,7 +40,7 @@ enum ParallelVerification {
         let firstRejected = Atomic<Int>(Int.max)
         let repositories = try (0..<count).map { _ in try open() }
         DispatchQueue.concurrentPerform(iterations: count) { worker in
-            let verifier = CommitVerifier(repository: repositories[worker], signatures: signatures, limits: limits)
+            let verifier = CommitVerifier(repository: repositories[worker], signatures: signatures, limits: limits, project: project)
             var i = worker
             while i < items.count, i < firstRejected.load(ordering: .acquiring) {
                 let verdict = verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward)
