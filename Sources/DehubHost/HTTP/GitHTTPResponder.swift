@@ -17,7 +17,7 @@ public struct GitHTTPResponder: HTTPResponder {
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
-        let route = HTTPRoute.parse(method: request.method.rawValue, path: request.uri.path, query: request.uri.query)
+        let target = HTTPTarget.parse(method: request.method.rawValue, path: request.uri.path, query: request.uri.query)
         let identity: Identity
         switch BasicAuthorization.parse(request.headers[.authorization]) {
         case .none:
@@ -30,7 +30,12 @@ public struct GitHTTPResponder: HTTPResponder {
         case .malformed:
             return log(request, started, .anonymous, plain(.unauthorized, "malformed Authorization header", challenge: true))
         }
-        switch route {
+        if target.credentialsRequired, !identity.isAuthenticated {
+            return log(request, started, identity, plain(.unauthorized,
+                "authentication required: give a token as the password, e.g. http://x:TOKEN@HOST\(HTTPTarget.authenticatedPrefix)/NAME.git",
+                challenge: true))
+        }
+        switch target.route {
         case .index:
             return log(request, started, identity, await index(identity))
         case .dumb:
