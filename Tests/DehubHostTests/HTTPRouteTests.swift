@@ -28,6 +28,25 @@ struct HTTPRouteTests {
         #expect(HTTPRoute.parse(method: method, path: path, query: query) == expected)
     }
 
+    @Test("the /auth/ prefix: the same routes, with credentials required", arguments: [
+        ("GET", "/auth/demo.git/info/refs", "service=git-receive-pack",
+         HTTPTarget(route: .advertisement(rawName: "demo.git", .receivePack), credentialsRequired: true)),
+        ("POST", "/auth/team/x.git/git-receive-pack", nil, HTTPTarget(route: .rpc(rawName: "team/x.git", .receivePack), credentialsRequired: true)),
+        ("GET", "/auth", nil, HTTPTarget(route: .index, credentialsRequired: true)),
+        ("GET", "/auth/", nil, HTTPTarget(route: .index, credentialsRequired: true)),
+        ("GET", "/auth/auth/x.git/info/refs", "service=git-upload-pack",
+         HTTPTarget(route: .advertisement(rawName: "auth/x.git", .uploadPack), credentialsRequired: true)),
+        ("GET", "/authors.git/info/refs", "service=git-upload-pack",
+         HTTPTarget(route: .advertisement(rawName: "authors.git", .uploadPack), credentialsRequired: false)),
+        ("GET", "/demo.git/info/refs", "service=git-upload-pack",
+         HTTPTarget(route: .advertisement(rawName: "demo.git", .uploadPack), credentialsRequired: false)),
+        ("GET", "/auth/../demo.git/info/refs", "service=git-upload-pack",
+         HTTPTarget(route: .advertisement(rawName: "../demo.git", .uploadPack), credentialsRequired: true)),
+    ])
+    func target(method: String, path: String, query: String?, expected: HTTPTarget) {
+        #expect(HTTPTarget.parse(method: method, path: path, query: query) == expected)
+    }
+
     @Test("Basic authorization", arguments: [
         (nil as String?, BasicAuthorization.Parsed.none),
         (basic("Basic", "alice:tok"), .token("tok")),

@@ -84,7 +84,7 @@ struct ShellCommand: AsyncParsableCommand {
             case .success(let grant):
                 let gitEnvironment = services.gitEnvironment(
                     protocolHeader: environment["GIT_PROTOCOL"], identity: identity, transport: .ssh)
-                execGit([service.subcommand, grant.path], environment: grant.gitEnvironment(gitEnvironment))
+                execGit(service.serverConfiguration + [service.subcommand, grant.path], environment: grant.gitEnvironment(gitEnvironment))
             }
         }
     }

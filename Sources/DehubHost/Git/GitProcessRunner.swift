@@ -5,9 +5,12 @@ import Subprocess
 
 /// Runs `git upload-pack|receive-pack|upload-archive` for one connection, streaming both ways.
 ///
-/// Every process is tied to its caller: it runs in its own session (process group), and when the
-/// calling task is cancelled (the client went away), a write to the client fails, or the input
-/// fails, the whole group is killed with SIGKILL, so no `pack-objects` is left behind.
+/// Every process is tied to its request: it runs in its own session (process group), and the first of these
+/// ends it at once: the calling task is cancelled (the client went away), a write to the client fails, the
+/// input fails (a reset, a body cut short, over its limit, corrupt gzip, a read timeout), or no byte moves for
+/// `idleTimeout`. Then `GitRunControl` kills the whole group with SIGKILL (so no `pack-objects` is left behind),
+/// tells the transport to drop the connection, removes a killed push's quarantine, and the run throws; the slot
+/// is freed as soon as git is reaped.
 public struct GitProcessRunner: Sendable {
     public let limiter: ProcessLimiter
 
@@ -16,7 +19,7 @@ public struct GitProcessRunner: Sendable {
         Self.ignoreSIGPIPE
     }
 
-    private enum Stream: Sendable { case input, error }
+    private enum Part: Sendable { case input, error, watchdog }
 
     /// A write to a pipe whose reader died must be an error, not a signal that kills the host.
     private static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
@@ -25,10 +28,13 @@ public struct GitProcessRunner: Sendable {
     /// - Parameters:
     ///   - extraArguments: e.g. `--stateless-rpc`, `--advertise-refs`.
     ///   - environment: e.g. `GIT_PROTOCOL`.
-    ///   - input: the client's bytes; nil when the service reads nothing.
+    ///   - input: the client's bytes; nil when the service reads nothing. Its end closes git's stdin; its error
+    ///     aborts the run.
     ///   - permit: a slot taken beforehand (HTTP takes it before answering 200, so that "busy" can be a 503);
     ///     nil: the runner takes one, waiting in the limiter's queue.
-    ///   - stdout, stderr: called with each chunk, in order; a throw kills the process group.
+    ///   - idleTimeout: abort when no byte moved (to git's stdin, from its stdout or stderr) for this long; nil: never.
+    ///   - onAbort: called once, with the failure, when the run is aborted (after git's group was killed).
+    ///   - stdout, stderr: called with each chunk, in order; a throw aborts the run.
     public func run<Input: AsyncSequence & Sendable>(
         _ service: GitService,
         repoPath: String,
@@ -36,6 +42,8 @@ public struct GitProcessRunner: Sendable {
         environment: [String: String] = [:],
         input: Input?,
         permit: ProcessLimiter.Permit? = nil,
+        idleTimeout: Duration? = nil,
+        onAbort: @escaping @Sendable (any Error) -> Void = { _ in },
         stdout: (ByteBuffer) async throws -> Void,
         stderr: @escaping @Sendable (ByteBuffer) async throws -> Void
     ) async throws -> Int32 where Input.Element == [UInt8] {
@@ -43,58 +51,101 @@ public struct GitProcessRunner: Sendable {
         defer { permit.release() }
         var options = PlatformOptions()
         options.createSession = true
-        let arguments = [service.subcommand] + extraArguments + [repoPath]
+        let arguments = service.serverConfiguration + [service.subcommand] + extraArguments + [repoPath]
         let result = try await Subprocess.run(
             .name("git"), arguments: Arguments(arguments), environment: GitCommand.environment(environment),
             platformOptions: options, input: .inputWriter, output: .sequence, error: .sequence
-        ) { execution in
-            let killGroup: @Sendable () -> Void = { try? execution.send(signal: .kill, toProcessGroup: true) }
-            try await withTaskCancellationHandler {
-                try await withThrowingTaskGroup(of: Stream.self) { group in
+        ) { execution -> GitRunControl in
+            let control = GitRunControl(
+                group: execution.processIdentifier.value, pushRepoPath: service.isPush ? repoPath : nil,
+                kill: { try? execution.send(signal: .kill, toProcessGroup: true) }, onAbort: onAbort)
+            await withTaskCancellationHandler {
+                await withTaskGroup(of: Part.self) { group in
                     group.addTask {
-                        let writer = execution.standardInputWriter
-                        if let input {
-                            do {
-                                for try await chunk in input where !chunk.isEmpty {
-                                    _ = try await writer.write(chunk)
-                                }
-                            } catch is SubprocessError {
-                                // git closed its stdin (it may have finished early); its exit status tells.
-                            }
-                        }
-                        try? await writer.finish()
+                        await Self.pump(input, to: execution.standardInputWriter, control: control)
                         return .input
                     }
                     group.addTask {
-                        for try await buffer in execution.standardError {
-                            try await stderr(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
+                        do {
+                            for try await buffer in execution.standardError {
+                                control.touch()
+                                try await stderr(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
+                            }
+                        } catch {
+                            control.abort(error)
                         }
                         return .error
+                    }
+                    if let idleTimeout {
+                        group.addTask {
+                            await Self.watch(control, idleTimeout: idleTimeout)
+                            return .watchdog
+                        }
                     }
                     do {
                         // stdout is read here, in the caller's task, and handed to `stdout` directly: no hop
                         // between tasks per chunk, and the caller may write to what it holds (HTTP's body writer).
                         for try await buffer in execution.standardOutput {
+                            control.touch()
                             // One copy, straight into the buffer the transport writes.
                             try await stdout(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
                         }
-                        // Once git closed stdout and stderr it needs no more input: stop waiting for a
-                        // client that keeps its side open until it has our answer.
-                        while let done = try await group.next(), done != .error {}
-                        group.cancelAll()
                     } catch {
-                        killGroup()
-                        group.cancelAll()
-                        throw error
+                        control.abort(error)
                     }
+                    // git's stdout ended: it exited, or an abort killed it. Read the rest of its stderr, then stop
+                    // the input (a client that keeps its side open until it has our answer) and the watchdog.
+                    while let part = await group.next(), part != .error {}
+                    group.cancelAll()
                 }
             } onCancel: {
-                killGroup()
+                control.abort(CancellationError())
             }
+            return control
+        }
+        let control = result.closureResult
+        if let failure = control.failure {
+            await PushQuarantine.remove(control.quarantines, afterGroupEnds: result.processIdentifier.value)
+            throw failure
         }
         switch result.terminationStatus {
         case .exited(let code): return code
         case .signaled(let signal): return 128 + signal
+        }
+    }
+
+    /// Copies the client's bytes to git's stdin, then closes it. An error of the input aborts the run; a failed
+    /// write only means that git closed its stdin (it may have finished early; its exit status tells).
+    private static func pump<Input: AsyncSequence & Sendable>(
+        _ input: Input?, to writer: StandardInputWriter, control: GitRunControl
+    ) async where Input.Element == [UInt8] {
+        if let input {
+            do {
+                writing: for try await chunk in input where !chunk.isEmpty {
+                    control.touch()
+                    do {
+                        _ = try await writer.write(chunk)
+                    } catch {
+                        break writing
+                    }
+                }
+            } catch {
+                // Cancelled: git had already finished and the run stops reading the client; not a failure.
+                if !Task.isCancelled { control.abort(error) }
+            }
+        }
+        try? await writer.finish()
+    }
+
+    /// Aborts the run once no byte moved for `idleTimeout`.
+    private static func watch(_ control: GitRunControl, idleTimeout: Duration) async {
+        while !Task.isCancelled {
+            let deadline = control.lastActivity + idleTimeout
+            if ContinuousClock.now >= deadline {
+                control.abort(GitIdleTimeout(seconds: idleTimeout.components.seconds))
+                return
+            }
+            do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
         }
     }
 }

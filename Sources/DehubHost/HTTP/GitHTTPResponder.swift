@@ -5,9 +5,11 @@ import NIOCore
 
 /// Smart HTTP: `info/refs` advertisements, `git-upload-pack` and `git-receive-pack`, and `GET /`.
 /// Git runs with `--stateless-rpc`; the response body's task reads git's output and writes it to the
-/// client itself, so git is paused while the client is slow, and a failed write kills git's process group.
+/// client itself, so git is paused while the client is slow. Whatever ends a run early (a failed write, the
+/// request body failing, cut short, over its limit or stalled, git idle too long) kills git's process group
+/// and closes the connection, so the client never waits on a response that cannot complete.
 public struct GitHTTPResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = GitRequestContext
 
     let services: HostServices
 
@@ -15,7 +17,7 @@ public struct GitHTTPResponder: HTTPResponder {
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
-        let route = HTTPRoute.parse(method: request.method.rawValue, path: request.uri.path, query: request.uri.query)
+        let target = HTTPTarget.parse(method: request.method.rawValue, path: request.uri.path, query: request.uri.query)
         let identity: Identity
         switch BasicAuthorization.parse(request.headers[.authorization]) {
         case .none:
@@ -28,7 +30,12 @@ public struct GitHTTPResponder: HTTPResponder {
         case .malformed:
             return log(request, started, .anonymous, plain(.unauthorized, "malformed Authorization header", challenge: true))
         }
-        switch route {
+        if target.credentialsRequired, !identity.isAuthenticated {
+            return log(request, started, identity, plain(.unauthorized,
+                "authentication required: give a token as the password, e.g. http://x:TOKEN@HOST\(HTTPTarget.authenticatedPrefix)/NAME.git",
+                challenge: true))
+        }
+        switch target.route {
         case .index:
             return log(request, started, identity, await index(identity))
         case .dumb:
@@ -41,7 +48,7 @@ public struct GitHTTPResponder: HTTPResponder {
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
             case .failure(let denial): return log(request, started, identity, deny(denial))
             case .success(let grant):
-                return await advertise(grant, service, request: request, identity: identity, started: started)
+                return await advertise(grant, service, request: request, context: context, identity: identity, started: started)
             }
         case .rpc(let rawName, let service):
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
@@ -51,40 +58,43 @@ public struct GitHTTPResponder: HTTPResponder {
                     return log(request, started, identity, plain(.contentTooLarge,
                         "the request body is larger than the limit of \(services.config.maxRequestBodyBytes) bytes"))
                 }
-                return await rpc(grant, service, request: request, identity: identity, started: started)
+                return await rpc(grant, service, request: request, context: context, identity: identity, started: started)
             }
         }
     }
 
     // MARK: - git
 
-    private func advertise(_ grant: AccessGate.Grant, _ service: GitService, request: Request, identity: Identity,
-                           started: ContinuousClock.Instant) async -> Response {
+    private func advertise(_ grant: AccessGate.Grant, _ service: GitService, request: Request, context: Context,
+                           identity: Identity, started: ContinuousClock.Instant) async -> Response {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let preamble = PktLine.encode("# service=\(service.rawValue)\n") + PktLine.flush
         return await stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: grant.gitEnvironment(environment),
                       input: nil as GitRequestBody?, preamble: preamble,
                       contentType: "application/x-\(service.rawValue)-advertisement",
-                      request: request, identity: identity, started: started)
+                      request: request, context: context, identity: identity, started: started)
     }
 
-    private func rpc(_ grant: AccessGate.Grant, _ service: GitService, request: Request, identity: Identity,
-                     started: ContinuousClock.Instant) async -> Response {
+    private func rpc(_ grant: AccessGate.Grant, _ service: GitService, request: Request, context: Context,
+                     identity: Identity, started: ContinuousClock.Instant) async -> Response {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let encoding = request.headers[.contentEncoding]?.lowercased()
+        let channel = context.channel
         let input = GitRequestBody(body: request.body, gzip: encoding == "gzip" || encoding == "x-gzip",
-                                   limit: services.config.maxRequestBodyBytes)
+                                   limit: services.config.maxRequestBodyBytes,
+                                   announcedLength: request.headers[.contentLength].flatMap(Int.init),
+                                   connectionIsOpen: { channel.isActive })
         return await stream(service, grant, extraArguments: ["--stateless-rpc"], environment: grant.gitEnvironment(environment), input: input,
                       preamble: [], contentType: "application/x-\(service.rawValue)-result",
-                      request: request, identity: identity, started: started)
+                      request: request, context: context, identity: identity, started: started)
     }
 
     private func stream(
         _ service: GitService, _ grant: AccessGate.Grant, extraArguments: [String], environment: [String: String],
         input: GitRequestBody?, preamble: [UInt8], contentType: String,
-        request: Request, identity: Identity, started: ContinuousClock.Instant
+        request: Request, context: Context, identity: Identity, started: ContinuousClock.Instant
     ) async -> Response {
         let runner = services.runner
         // The git slot is taken before the 200 goes out: "busy" (queue full, or waited too long) is a 503
@@ -102,6 +112,8 @@ public struct GitHTTPResponder: HTTPResponder {
         let logger = services.logger
         let method = request.method.rawValue
         let path = request.uri.path
+        let channel = context.channel
+        let idleTimeout = Duration.seconds(services.config.gitIdleTimeoutSeconds)
         var headers = HTTPFields()
         headers[.contentType] = contentType
         headers[.cacheControl] = "no-cache, max-age=0, must-revalidate"
@@ -112,7 +124,11 @@ public struct GitHTTPResponder: HTTPResponder {
                 if !preamble.isEmpty { try await writer.write(ByteBuffer(bytes: preamble)) }
                 status = try await runner.run(
                     service, repoPath: grant.path, extraArguments: extraArguments, environment: environment,
-                    input: input, permit: permit, stdout: { try await writer.write($0) },
+                    input: input, permit: permit, idleTimeout: idleTimeout,
+                    // The response may be under way: closing the connection is the only way to tell the client,
+                    // and it fails a write that waits on a client that stopped reading.
+                    onAbort: { _ in channel.close(promise: nil) },
+                    stdout: { try await writer.write($0) },
                     stderr: { chunk in
                         logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(buffer: chunk))"])
                     })

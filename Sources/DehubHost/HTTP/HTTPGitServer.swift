@@ -12,7 +12,11 @@ public enum HTTPGitServer {
         Application(
             responder: GitHTTPResponder(services: services),
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [TCPNoDelayHandler()],
+                additionalChannelHandlers: [
+                    TCPNoDelayHandler(),
+                    HTTPTimeoutHandler(headTimeout: .seconds(services.config.requestHeadTimeoutSeconds),
+                                       bodyTimeout: .seconds(services.config.requestBodyTimeoutSeconds), logger: services.logger),
+                ],
                 idleTimeout: .seconds(Int64(services.config.idleTimeoutSeconds)))),
             configuration: ApplicationConfiguration(
                 address: .hostname(address.host, port: address.port), serverName: "dehub-host"),

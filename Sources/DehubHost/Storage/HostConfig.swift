@@ -17,6 +17,13 @@ public struct HostConfig: Equatable, Sendable {
     public var queueWaitSeconds: Int = 60
     /// A connection with no traffic for this long is closed (and its git processes killed).
     public var idleTimeoutSeconds: Int = 300
+    /// HTTP: a request's head (and the next one on a kept-alive connection) must arrive within this long.
+    public var requestHeadTimeoutSeconds: Int = 30
+    /// HTTP: a request body that makes no progress for this long while the host waits for it is cut.
+    public var requestBodyTimeoutSeconds: Int = 60
+    /// A git process that moves no byte (input, output, messages) for this long is killed. git itself sends
+    /// keep-alives every 5 s while it works, so only a stuck client or git stays silent this long.
+    public var gitIdleTimeoutSeconds: Int = 120
     /// On SIGTERM, running requests get this long to finish before they are cut.
     public var shutdownGraceSeconds: Int = 30
     /// The SSH user name that logs in without a key (anonymous reads of public repos).
@@ -31,6 +38,7 @@ public struct HostConfig: Equatable, Sendable {
     static let keys = [
         "push_policy", "max_push_bytes", "max_request_body_bytes", "max_git_processes", "max_queued_requests",
         "queue_wait_seconds", "idle_timeout_seconds",
+        "request_head_timeout_seconds", "request_body_timeout_seconds", "git_idle_timeout_seconds",
         "shutdown_grace_seconds", "anonymous_ssh_user", "ssh_url_base", "http_url_base",
     ]
 
@@ -62,6 +70,16 @@ public struct HostConfig: Equatable, Sendable {
 
             # Seconds without traffic after which a connection is closed and its git processes killed.
             idle_timeout_seconds: \(d.idleTimeoutSeconds)
+
+            # HTTP: seconds for a request's head to arrive (also between requests on a kept-alive connection;
+            # past it: 408 and the connection is closed), and seconds a request body may make no progress while
+            # the host waits for it (past it: the connection is closed and its git killed).
+            request_head_timeout_seconds: \(d.requestHeadTimeoutSeconds)
+            request_body_timeout_seconds: \(d.requestBodyTimeoutSeconds)
+
+            # Seconds a git process may move no data at all before it is killed (git sends keep-alives every
+            # 5 seconds while it works, so this only ends stuck requests).
+            git_idle_timeout_seconds: \(d.gitIdleTimeoutSeconds)
 
             # Seconds that running requests get to finish after SIGTERM.
             shutdown_grace_seconds: \(d.shutdownGraceSeconds)
@@ -131,6 +149,15 @@ public struct HostConfig: Equatable, Sendable {
             case "idle_timeout_seconds":
                 guard let n = positive(86_400 * 7) else { return fail("idle_timeout_seconds must be a positive integer") }
                 config.idleTimeoutSeconds = n
+            case "request_head_timeout_seconds":
+                guard let n = positive(3_600) else { return fail("request_head_timeout_seconds must be a positive integer (at most 3600)") }
+                config.requestHeadTimeoutSeconds = n
+            case "request_body_timeout_seconds":
+                guard let n = positive(3_600) else { return fail("request_body_timeout_seconds must be a positive integer (at most 3600)") }
+                config.requestBodyTimeoutSeconds = n
+            case "git_idle_timeout_seconds":
+                guard let n = positive(86_400) else { return fail("git_idle_timeout_seconds must be a positive integer (at most 86400)") }
+                config.gitIdleTimeoutSeconds = n
             case "shutdown_grace_seconds":
                 guard let n = positive(86_400) else { return fail("shutdown_grace_seconds must be a positive integer") }
                 config.shutdownGraceSeconds = n

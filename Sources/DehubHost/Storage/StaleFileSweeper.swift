@@ -2,7 +2,8 @@ import Foundation
 
 /// Removes what a crash (SIGKILL, power loss) can leave behind, so that it does not block later pushes:
 /// git's ref lock files (`refs/heads/main.lock` would refuse every push to main), the quarantine
-/// directories of pushes that never finished (`objects/tmp_objdir-incoming-*`), and the host's own
+/// directories of pushes that never finished (`objects/tmp_objdir-incoming-*`, `objects/incoming-*` from older git;
+/// a push the host kills has its quarantine removed at once, see `PushQuarantine`), and the host's own
 /// half-made or half-deleted repos (`.creating-*`, `.deleting-*`). Only entries older than the ages given
 /// are removed: a lock is held for milliseconds and a quarantine for the length of a push, so an old
 /// one belongs to no running process (another host or an sshd-run `dehub-host shell` may share the data).
@@ -27,7 +28,7 @@ public struct StaleFileSweeper: Sendable {
                 remove(repo + "/" + entry, olderThan: lockAge)
             }
             for lock in Self.lockFiles(under: repo + "/refs") { remove(lock, olderThan: lockAge) }
-            for entry in Self.entries(repo + "/objects") where entry.hasPrefix("tmp_objdir-incoming-") {
+            for entry in Self.entries(repo + "/objects") where PushQuarantine.isQuarantineName(entry) {
                 remove(repo + "/objects/" + entry, olderThan: quarantineAge)
             }
         }
