@@ -137,7 +137,8 @@ struct PushVerifier {
     /// Finds the commits the push brings from their object headers first: an oversized commit is refused unread,
     /// and a push of more new commits than the limit is refused before any history walk.
     private func scanPushedCommits(_ updates: [RefUpdate], before: GitRepository) throws {
-        let tips = updates.filter { !$0.isDeletion }.map(\.new)
+        // Only branches are walked (other refs are refused below, whatever they point at).
+        let tips = updates.filter { !$0.isDeletion && $0.branch != nil }.map(\.new)
         do {
             _ = try repo.scanPushedCommits(from: tips, before: before, maxCount: limits.maxCommits)
         } catch is TooManyPushedCommits {
