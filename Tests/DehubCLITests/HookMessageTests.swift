@@ -58,6 +58,21 @@ struct HookMessageTests {
         #expect(details.first?.contains("\"Plain commit 1\"") == true, "oldest first: \(details)")
     }
 
+    /// The first refused ref update ends the checks: the rest are counted, not walked.
+    /// (The hook runs alone here, so that the order of the lines is the test's.)
+    @Test func stopsAtTheFirstRefusedUpdateAndCountsTheRest() throws {
+        let s = try Scenario()
+        _ = try s.guardedRepository()
+        let main = try s.head("main")
+        let zero = String(repeating: "0", count: 40)
+        let input = "\(zero) \(main) refs/tags/v1\n\(zero) \(main) refs/heads/one\n\(zero) \(main) refs/heads/two\n"
+        let result = try s.dehub(["hook", "pre-receive"], in: s.server, stdin: Array(input.utf8), environment: ["GIT_DIR": s.server])
+        #expect(result.exitCode == 1, "\(result.transcript)")
+        #expect(result.stderrText.contains("only branches (refs/heads/*) may be pushed"), "\(result.transcript)")
+        #expect(result.stderrText.contains("dehub: 2 later ref update(s) not checked (the hook stops at the first refusal)"),
+                "\(result.transcript)")
+    }
+
     static let malformedInputs: [(String, String)] = [
         ("garbage\n", "hook input line 1: expected '<old> <new> <ref>', got 1 field(s)"),
         ("\(zero) \(zero)  refs/heads/main\n", "got 4 field(s)"),
