@@ -28,6 +28,27 @@ struct HookMessageTests {
         #expect(lines.contains { $0.hasPrefix("dehub:   next:   ") && $0.contains("dehub combine") }, "\(result.transcript)")
     }
 
+    /// Issue 9: "deny changes to main unless 2 of alice, bob, carol signed" (a deny over `not` of a signature
+    /// filter) tells a lone signer what is needed, not only which entry denies.
+    @Test func namesTheRequirementOfADenyUnlessRule() throws {
+        let s = try Scenario()
+        let team = try ScenarioTeam(in: s)
+        try s.bootstrap(team.config(accessControls: """
+            - action: deny
+              filters:
+              - {type: branch, pattern: main}
+              - {type: not, filter: {type: signature, account_ids: [alice, bob, carol], count: 2}}
+
+            """), signers: [team.a, team.b])
+        try s.makeServer()
+        expectAccepted(try s.push("-q", "origin", "main"))
+        try s.change("Alice alone on main", by: team.a, files: ["a.txt": "a\n"])
+        let result = try s.push("origin", "main")
+        expectRefused(result, "reason: access_controls[0] of .dehub/config.yml denies this change commit on branch 'main' "
+                      + "unless it carries credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol",
+                      "dehub combine")
+    }
+
     @Test func listsEachFailedCredentialAndWhy() throws {
         let s = try Scenario()
         let team = try s.guardedRepository()
