@@ -62,6 +62,30 @@ struct HookPusherRoleTests {
         #expect(try s.serverRef("refs/heads/hello") == root)
     }
 
+    /// Anywhere, a rewind must also be allowed by the config like any other update: a project that forbids
+    /// non-fast-forward updates everywhere refuses a member's rewind, behind the host or not.
+    @Test(arguments: [nil, "member", "admin"] as [String?])
+    func theConfigStillDecidesRewinds(role: String?) throws {
+        let s = try Scenario()
+        let team = try ScenarioTeam(in: s)
+        try s.bootstrap(team.config(accessControls: """
+            - action: deny
+              filters:
+              - {type: commit_attributes, non_fast_forward: true}
+
+            """ + ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names)), signers: [team.a, team.b])
+        try s.makeServer()
+        expectAccepted(try s.push("-q", "origin", "main"))
+        try s.git("switch", "-q", "-c", "hello")
+        try s.change("Hello", by: team.a, files: ["hello.txt": "hello\n"])
+        let hello = try s.change("Hello again", by: team.b, files: ["hello.txt": "hello, world\n"])
+        expectAccepted(try s.push("origin", "hello"))
+        let result = try s.push("--force", "origin", "hello~1:refs/heads/hello", environment: role.map(self.role) ?? [:])
+        expectRefused(result, "moving 'hello' from", "is not a fast-forward, and the current config does not allow it",
+                      "access_controls[0] of .dehub/config.yml denies")
+        #expect(try s.serverRef("refs/heads/hello") == hello)
+    }
+
     /// A fast-forward of a thread is not a rewind: strangers may still push their work to threads.
     @Test func aStrangerStillMovesAThreadForward() throws {
         let s = try Scenario()

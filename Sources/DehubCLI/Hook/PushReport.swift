@@ -10,6 +10,9 @@ enum PushReport {
             Output.err("dehub: \(TerminalText.safe(refusal.ref)): \(TerminalText.safe(refusal.reason))")
             if let hint = refusal.hint { Output.err("dehub:   next: \(TerminalText.safe(hint))") }
         }
+        if outcome.uncheckedUpdates > 0 {
+            Output.err("dehub: \(outcome.uncheckedUpdates) later ref update(s) not checked (the hook stops at the first refusal)")
+        }
         let failed = outcome.verdicts.filter { !$0.isVerified }
         for verdict in failed {
             for line in VerdictPresenter.explain(verdict) { Output.err("dehub: " + line) }

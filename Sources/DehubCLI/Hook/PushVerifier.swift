@@ -18,6 +18,8 @@ struct PushVerifier {
         var checkedCommits = 0
         /// Commits after the first refused one, left unchecked.
         var uncheckedCommits = 0
+        /// Ref updates after the first refused one, left unchecked.
+        var uncheckedUpdates = 0
         var isAccepted: Bool { refusals.isEmpty && verdicts.allSatisfy(\.isVerified) }
     }
 
@@ -55,7 +57,12 @@ struct PushVerifier {
         // The root of trust: main's roots before the push. Only a push that creates main sets them.
         let rootAnchor = mainBefore ?? mainCreation?.new
 
-        for update in updates {
+        for (index, update) in updates.enumerated() {
+            // Fail fast: the push is refused at its first refused update; the later ones are not looked at.
+            guard outcome.refusals.isEmpty else {
+                outcome.uncheckedUpdates = updates.count - index
+                break
+            }
             guard let branch = update.branch else {
                 outcome.refusals.append(Refusal(
                     ref: update.ref, reason: "only branches (refs/heads/*) may be pushed; \(update.ref) is refused",
@@ -137,7 +144,8 @@ struct PushVerifier {
     /// Finds the commits the push brings from their object headers first: an oversized commit is refused unread,
     /// and a push of more new commits than the limit is refused before any history walk.
     private func scanPushedCommits(_ updates: [RefUpdate], before: GitRepository) throws {
-        let tips = updates.filter { !$0.isDeletion }.map(\.new)
+        // Only branches are walked (other refs are refused below, whatever they point at).
+        let tips = updates.filter { !$0.isDeletion && $0.branch != nil }.map(\.new)
         do {
             _ = try repo.scanPushedCommits(from: tips, before: before, maxCount: limits.maxCommits)
         } catch is TooManyPushedCommits {
