@@ -2,22 +2,13 @@ import CGit2
 import DehubCore
 
 extension GitRepository {
-    /// Commits larger than this are not read on the way to the root (a dehub commit message is at most 1 MiB).
-    public static let maxWalkedCommitBytes = 2 << 20
-
     /// The root commit reached from `tip` by first parents (the project id of format §6.7), in constant memory and
-    /// without reading any commit larger than `maxWalkedCommitBytes` (its size is read first).
+    /// without inflating any commit larger than `maxCommitObjectBytes` (its header is read first).
     public func firstParentRoot(of tip: ObjectID) throws -> ObjectID {
         var current = tip
         while true {
             var oid = current.gitOID
-            var size = 0
-            var type = GIT_OBJECT_INVALID
-            try check(git_odb_read_header(&size, &type, odb, &oid), "cannot read commit \(current)")
-            guard type == GIT_OBJECT_COMMIT else { throw GitError("object \(current) is not a commit") }
-            guard size <= Self.maxWalkedCommitBytes else {
-                throw GitError("commit \(current) is \(size) bytes, more than the limit of \(Self.maxWalkedCommitBytes) bytes")
-            }
+            try checkCommitHeader(current)
             // The raw object, not git_commit_lookup: nothing parsed but the first parent line, nothing kept in
             // libgit2's object cache (a walk over a long history would fill it).
             var object: OpaquePointer?

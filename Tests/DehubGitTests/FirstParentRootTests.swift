@@ -39,11 +39,11 @@ import Testing
         let fixture = try GitFixture.make()
         try fixture.write("a", "a"); try fixture.commit("a")
         let tree = try fixture.git("rev-parse", "HEAD^{tree}").trimmingCharacters(in: .whitespacesAndNewlines)
-        let message = String(repeating: "x", count: GitRepository.maxWalkedCommitBytes + 1)
+        let message = String(repeating: "x", count: GitRepository.defaultMaxCommitObjectBytes + 1)
         let path = fixture.path + "/big-message"
         try message.write(toFile: path, atomically: true, encoding: .utf8)
         let big = try fixture.git("commit-tree", tree, "-p", "HEAD", "-F", path).trimmingCharacters(in: .whitespacesAndNewlines)
         let repo = try fixture.open()
-        #expect(throws: GitError.self) { try repo.firstParentRoot(of: ObjectID(hex: big)!) }
+        #expect(throws: CommitTooLarge.self) { try repo.firstParentRoot(of: ObjectID(hex: big)!) }
     }
 }
