@@ -127,6 +127,33 @@ struct CredentialBindingTests {
         #expect(before.count == 66, "the upgrade itself is judged, and signed, by the old rules: \(before)")
     }
 
+    /// OpenPGP signs the bound message too (binary, with its NUL byte, through gpgme), and it verifies in-process;
+    /// a cross-project copy of it fails like an SSH one.
+    @Test func openPGPCredentialsBindToo() throws {
+        let s = try Scenario()
+        let team = try ScenarioTeam(in: s)
+        let pgp = PGPTestKeys.shared
+        var config = team.config().bound
+        config.accounts.append(.init("dave", [.pgp(pgp.ed25519.publicArmored)]))
+        try s.bootstrap(config, signers: [team.a])
+        try s.importSecretKey(pgp.ed25519)
+        try s.git("switch", "-q", "-c", "feature")
+        let change = try s.change("Dave's bound change", by: ScenarioSigner("dave"), files: ["d.txt": "d\n"])
+        #expect(try s.message(of: change).contains("type: pgp_signature"))
+        let verified = try s.dehub("verify", "--rev", change)
+        #expect(verified.exitCode == 0, "\(verified.transcript)")
+        #expect(verified.stdoutText.contains("by dave"), "\(verified.transcript)")
+
+        let other = try Scenario()
+        try other.bootstrap(config, extraFiles: ["README.md": "another project\n"], signers: [team.a])
+        try other.git("switch", "-q", "-c", "feature")
+        try other.write("d.txt", "d\n")
+        let copied = try other.craft(message: try s.message(of: change))
+        let refused = try other.dehub("verify", "--rev", copied)
+        #expect(refused.exitCode == 1, "\(refused.transcript)")
+        #expect(refused.stderrText.contains("credentials[0] (pgp, account dave)"), "\(refused.transcript)")
+    }
+
     /// A credential over the bare fingerprint (how v0 signs) is refused once the config binds credentials.
     @Test func unboundCredentialRefusedUnderABoundConfig() throws {
         let s = try Scenario()
