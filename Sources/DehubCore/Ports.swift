@@ -39,24 +39,22 @@ public protocol RepositoryReading {
     func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool
     /// The tree of a commit, without decoding the rest of it.
     func tree(ofCommit id: ObjectID) throws -> ObjectID
-    /// The ancestors of `tip` (itself included) that have no parent: the root commits of its history.
-    func rootCommits(of tip: ObjectID) throws -> [ObjectID]
+    /// The root commit reached from `tip` (itself included) by first parents: the project of format §6.7.
+    func firstParentRoot(of tip: ObjectID) throws -> ObjectID
 }
 
 extension RepositoryReading {
     public func tree(ofCommit id: ObjectID) throws -> ObjectID { try commit(id).tree }
 
-    /// A walk over `commit(_:)`; adapters with a faster history walk provide their own.
-    public func rootCommits(of tip: ObjectID) throws -> [ObjectID] {
-        var roots: [ObjectID] = []
+    /// A walk over `commit(_:)`; adapters with a cheaper way to read parents provide their own.
+    public func firstParentRoot(of tip: ObjectID) throws -> ObjectID {
+        var current = tip
         var seen: Set<ObjectID> = [tip]
-        var pending = [tip]
-        while let id = pending.popLast() {
-            let parents = try commit(id).parents
-            if parents.isEmpty { roots.append(id) }
-            for parent in parents where seen.insert(parent).inserted { pending.append(parent) }
+        while let parent = try commit(current).parents.first {
+            guard seen.insert(parent).inserted else { throw ProjectIDError("the history of \(tip.short) has a cycle") }
+            current = parent
         }
-        return roots
+        return current
     }
 }
 

@@ -99,6 +99,61 @@ struct CredentialBindingTests {
         try expectSSHKeygenAccepts(s, commit: root, signedHex: signedHex, key: team.alice, account: "alice")
     }
 
+    /// An existing v0 project turns binding on, as format §6.7 describes: the reviewer's credential is made on main's
+    /// tip (under the old config), the config change goes on top of it, the range is combined; later changes sign
+    /// the bound form, and the whole history verifies.
+    @Test func aV0ProjectTurnsBindingOn() throws {
+        let s = try Scenario()
+        let team = try ScenarioTeam(in: s)
+        try s.bootstrap(team.strictConfig(), signers: [team.a, team.b])
+        try s.makeServer()
+        expectAccepted(try s.push("-q", "origin", "main"))
+        try s.git("switch", "-q", "-c", "upgrade")
+        let change = try s.change("Bind credentials", by: team.a, files: [".dehub/config.yml": team.strictConfig().bound.render()])
+        try s.git("switch", "-q", "-c", "review", "main")
+        let credential = try s.credential(start: change, by: team.b)
+        try s.write(".dehub/config.yml", team.strictConfig().bound.render())
+        try s.craft(message: try s.message(of: change))
+        let combined = try s.dehubOK("combine", "--start", credential, "--end", "review", "--onto", "main")
+        #expect(combined.contains("credentials: alice, bob"), "\(combined)")
+        try s.git("checkout", "-q", "-f", "main")
+        try s.landOnMain("After binding", files: ["after.txt": "bound\n"], author: team.a, reviewers: [team.c])
+        expectAccepted(try s.push("-q", "origin", "main"))
+        let all = try s.dehub("verify", "--all", "--branch", "main")
+        #expect(all.exitCode == 0, "\(all.transcript)")
+        let signedHex = try s.dehubOK("fingerprint", "--rev", "main", "--signed-message").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(signedHex.hasPrefix(Self.boundPrefixHex), "the change after the upgrade signs the bound form")
+        let before = try s.dehubOK("fingerprint", "--rev", "main~1", "--signed-message").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(before.count == 66, "the upgrade itself is judged, and signed, by the old rules: \(before)")
+    }
+
+    /// OpenPGP signs the bound message too (binary, with its NUL byte, through gpgme), and it verifies in-process;
+    /// a cross-project copy of it fails like an SSH one.
+    @Test func openPGPCredentialsBindToo() throws {
+        let s = try Scenario()
+        let team = try ScenarioTeam(in: s)
+        let pgp = PGPTestKeys.shared
+        var config = team.config().bound
+        config.accounts.append(.init("dave", [.pgp(pgp.ed25519.publicArmored)]))
+        try s.bootstrap(config, signers: [team.a])
+        try s.importSecretKey(pgp.ed25519)
+        try s.git("switch", "-q", "-c", "feature")
+        let change = try s.change("Dave's bound change", by: ScenarioSigner("dave"), files: ["d.txt": "d\n"])
+        #expect(try s.message(of: change).contains("type: pgp_signature"))
+        let verified = try s.dehub("verify", "--rev", change)
+        #expect(verified.exitCode == 0, "\(verified.transcript)")
+        #expect(verified.stdoutText.contains("by dave"), "\(verified.transcript)")
+
+        let other = try Scenario()
+        try other.bootstrap(config, extraFiles: ["README.md": "another project\n"], signers: [team.a])
+        try other.git("switch", "-q", "-c", "feature")
+        try other.write("d.txt", "d\n")
+        let copied = try other.craft(message: try s.message(of: change))
+        let refused = try other.dehub("verify", "--rev", copied)
+        #expect(refused.exitCode == 1, "\(refused.transcript)")
+        #expect(refused.stderrText.contains("credentials[0] (pgp, account dave)"), "\(refused.transcript)")
+    }
+
     /// A credential over the bare fingerprint (how v0 signs) is refused once the config binds credentials.
     @Test func unboundCredentialRefusedUnderABoundConfig() throws {
         let s = try Scenario()

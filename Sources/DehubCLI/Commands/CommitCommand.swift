@@ -133,10 +133,10 @@ enum SignedMessageReader {
             return try SignedMessage.governed(by: governing.config, fingerprint: fingerprint) {
                 try ProjectID.of(parents: parent.map { [$0] } ?? [], in: repo)
             }
-        } catch let error as ProjectIDError {
+        } catch {
             throw CLIError(
-                "\(Config.path) binds credentials to the project, but \(error.message)",
-                hint: "dehub histories have one root commit; start from main without merges", status: .dataError)
+                "\(Config.path) binds credentials to the project, but the root commit of its history could not be read: \(error)",
+                hint: "check the repository with git fsck", status: .ioError)
         }
     }
 }

@@ -45,7 +45,7 @@ struct FingerprintCommand: AsyncParsableCommand {
             let parent = commit.parents.first
             let governing = try GoverningConfigReader.load(repo: repo, tree: try parent.map { try repo.tree(ofCommit: $0) } ?? commit.tree)
             let signed = try SignedMessageReader.forCommit(parent: parent, fingerprint: fingerprint, governing: governing, repo: repo)
-            Output.out(signed.bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined())
+            Output.out(signed.hex)
             if case .project(let project) = signed.binding {
                 Output.err("bound to project \(project) (bind_credentials in the governing config)")
             }

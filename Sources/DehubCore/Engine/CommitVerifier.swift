@@ -134,7 +134,11 @@ public final class CommitVerifier {
         } catch let error as ProjectIDError {
             throw Rejection(
                 .credentials, "the governing config binds credentials to the project, but \(error.message)",
-                hint: "dehub histories have one root commit; rebuild the branch from main without merges")
+                hint: "check the repository with git fsck")
+        } catch {
+            throw Rejection(
+                .credentials, "the governing config binds credentials to the project, but its root commit could not be read: \(error)",
+                hint: "check the repository with git fsck")
         }
     }
 

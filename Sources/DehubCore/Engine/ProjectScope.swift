@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Precondition: every commit verified in the scope has the anchor's root commit. The hook refuses any update whose
 /// roots differ from main's before it verifies a commit (format §10 rule 5), and a range or a single commit has the
-/// roots of its tip; a history with two roots (a merge) has no project id, so its bound credentials fail (closed).
+/// root of its tip.
 public final class ProjectScope: Sendable {
     public let anchor: ObjectID
     private let resolved = Mutex<Result<ProjectID, ProjectIDError>?>(nil)
@@ -14,7 +14,8 @@ public final class ProjectScope: Sendable {
     public init(anchor: ObjectID) { self.anchor = anchor }
 
     /// The project of the history (its root commit), worked out with `repository` the first time it is asked for.
-    public func projectID(reading repository: RepositoryReading) throws -> ProjectID {
+    /// A failure (an unreadable or oversized commit on the way) is kept too, so a broken history costs one walk.
+    public func projectID(reading repository: RepositoryReading) throws(ProjectIDError) -> ProjectID {
         try resolved.withLock { cached -> Result<ProjectID, ProjectIDError> in
             if let cached { return cached }
             let result: Result<ProjectID, ProjectIDError>
@@ -23,8 +24,7 @@ public final class ProjectScope: Sendable {
             } catch let error as ProjectIDError {
                 result = .failure(error)
             } catch {
-                // A read error is not cached: another worker may read the history fine; this commit fails closed.
-                throw error
+                result = .failure(ProjectIDError("the root commit of \(anchor.short)'s history could not be read: \(error)"))
             }
             cached = result
             return result

@@ -20,6 +20,9 @@ public struct SignedMessage: Equatable, Sendable {
     public let binding: Binding
     public let bytes: [UInt8]
 
+    /// The bytes in lower-case hex (`dehub fingerprint --signed-message`).
+    public var hex: String { Hex.encode(bytes) }
+
     public init(fingerprint: Fingerprint, binding: Binding) {
         self.fingerprint = fingerprint
         self.binding = binding
@@ -54,20 +57,17 @@ public struct ProjectID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { bytes.allSatisfy { $0 == 0 } ? "none (a root commit)" : Hex.encode(bytes) }
 
     /// The project of a commit with `parents`: the root commit of its first parent's history, or `rootCommit` for a
-    /// root commit. Refuses a history with more than one root (only merges bring one, and merges are not
-    /// verifiable): which project such a commit belongs to is not defined.
+    /// root commit.
     public static func of(parents: [ObjectID], in repository: RepositoryReading) throws -> ProjectID {
         guard let parent = parents.first else { return .rootCommit }
         return try ofHistory(of: parent, in: repository)
     }
 
-    /// The project whose history holds `commit`: its root commit (itself when it is one).
+    /// The project whose history holds `commit`: the root commit its first parents lead to (itself when it is one).
+    /// Merges are not verifiable, so a dehub history has one root; for a history that has more anyway (one not
+    /// verified yet), the first-parent root is the one that counts.
     public static func ofHistory(of commit: ObjectID, in repository: RepositoryReading) throws -> ProjectID {
-        let roots = try repository.rootCommits(of: commit)
-        guard roots.count == 1 else {
-            throw ProjectIDError("the history of \(commit.short) has \(roots.count) root commits; a bound credential names exactly one")
-        }
-        return ProjectID(root: roots[0])
+        ProjectID(root: try repository.firstParentRoot(of: commit))
     }
 }
 
