@@ -216,6 +216,27 @@ extension EndToEnd {
             try Self.expectRecovered(host, "killed \(transport) push")
         }
 
+        @Test("a client that goes away while queued for a git slot leaves the queue at once")
+        func queuedClientLeaves() throws {
+            let host = try HostFixture.start(config: "max_git_processes: 1\nmax_queued_requests: 1\nrequest_body_timeout_seconds: 60\n")
+            defer { host.stop() }
+            let server = host.server
+            let holder = try Self.stalledUploadPack(server)  // holds the only slot
+            let queued = try RawHTTPConnection(port: server.httpPort)
+            try queued.send(Self.rpcHead("git-upload-pack", headers: ["Content-Length: 4"]) + "0000")
+            usleep(500_000)
+            queued.close()
+            usleep(500_000)
+            // The queue has room again: this request waits instead of being refused as busy, and is served once the
+            // slot is free.
+            let next = try RawHTTPConnection(port: server.httpPort)
+            try next.send(Self.rpcHead("git-upload-pack", headers: ["Content-Length: 4", "Connection: close"]) + "0000")
+            usleep(500_000)
+            holder.reset()
+            let answer = next.readUntilClosed(seconds: 15) ?? ""
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+        }
+
         @Test("every git slot taken by stalled requests: an admin's clone still succeeds within 60 s")
         func slotsFilledByStalledRequests() throws {
             let host = try HostFixture.start(config: Self.config + "max_git_processes: 4\nmax_queued_requests: 64\n")

@@ -8,9 +8,9 @@ import Subprocess
 /// Every process is tied to its request: it runs in its own session (process group), and the first of these
 /// ends it at once: the calling task is cancelled (the client went away), a write to the client fails, the
 /// input fails (a reset, a body cut short, over its limit, corrupt gzip, a read timeout), or no byte moves for
-/// `idleTimeout`. Then `GitRunControl` kills the whole group with SIGKILL (so no `pack-objects` is left behind),
-/// tells the transport to drop the connection, removes a killed push's quarantine, and the run throws; the slot
-/// is freed as soon as git is reaped.
+/// `idleTimeout`. Then `GitRunControl` stops the whole group (SIGTERM, SIGKILL after a second for whatever is left,
+/// so no `pack-objects` is left behind), tells the transport to drop the connection, makes sure a stopped push's
+/// quarantine is gone, and the run throws; the slot is freed as soon as git is reaped.
 public struct GitProcessRunner: Sendable {
     public let limiter: ProcessLimiter
 
@@ -51,67 +51,105 @@ public struct GitProcessRunner: Sendable {
         defer { permit.release() }
         var options = PlatformOptions()
         options.createSession = true
+        // Subprocess's own teardown when the task is cancelled: the same as an abort (SIGTERM to the group, so that git
+        // removes its quarantine itself; SIGKILL after a second).
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
+        let started = StartedRun()
         let arguments = service.serverConfiguration + [service.subcommand] + extraArguments + [repoPath]
-        let result = try await Subprocess.run(
-            .name("git"), arguments: Arguments(arguments), environment: GitCommand.environment(environment),
-            platformOptions: options, input: .inputWriter, output: .sequence, error: .sequence
-        ) { execution -> GitRunControl in
-            let control = GitRunControl(
-                group: execution.processIdentifier.value, pushRepoPath: service.isPush ? repoPath : nil,
-                kill: { try? execution.send(signal: .kill, toProcessGroup: true) }, onAbort: onAbort)
-            await withTaskCancellationHandler {
-                await withTaskGroup(of: Part.self) { group in
-                    group.addTask {
-                        await Self.pump(input, to: execution.standardInputWriter, control: control)
-                        return .input
-                    }
-                    group.addTask {
-                        do {
-                            for try await buffer in execution.standardError {
-                                control.touch()
-                                try await stderr(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
-                            }
-                        } catch {
-                            control.abort(error)
-                        }
-                        return .error
-                    }
-                    if let idleTimeout {
-                        group.addTask {
-                            await Self.watch(control, idleTimeout: idleTimeout)
-                            return .watchdog
-                        }
-                    }
-                    do {
-                        // stdout is read here, in the caller's task, and handed to `stdout` directly: no hop
-                        // between tasks per chunk, and the caller may write to what it holds (HTTP's body writer).
-                        for try await buffer in execution.standardOutput {
-                            control.touch()
-                            // One copy, straight into the buffer the transport writes.
-                            try await stdout(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
-                        }
-                    } catch {
-                        control.abort(error)
-                    }
-                    // git's stdout ended: it exited, or an abort killed it. Read the rest of its stderr, then stop
-                    // the input (a client that keeps its side open until it has our answer) and the watchdog.
-                    while let part = await group.next(), part != .error {}
-                    group.cancelAll()
-                }
-            } onCancel: {
-                control.abort(CancellationError())
+        let result: ExecutionResult<GitRunControl, SequenceOutput, SequenceOutput>
+        do {
+            result = try await Subprocess.run(
+                .name("git"), arguments: Arguments(arguments), environment: GitCommand.environment(environment),
+                platformOptions: options, input: .inputWriter, output: .sequence, error: .sequence
+            ) { execution -> GitRunControl in
+                let control = GitRunControl(
+                    group: execution.processIdentifier.value, pushRepoPath: service.isPush ? repoPath : nil, onAbort: onAbort)
+                started.control = control
+                await Self.stream(execution, control: control, input: input, idleTimeout: idleTimeout, stdout: stdout, stderr: stderr)
+                return control
             }
-            return control
+        } catch {
+            // Subprocess throws when the task was cancelled: the run was aborted all the same.
+            if let control = started.control, let failure = control.failure {
+                await Self.finish(control)
+                throw failure
+            }
+            throw error
         }
         let control = result.closureResult
         if let failure = control.failure {
-            await PushQuarantine.remove(control.quarantines, afterGroupEnds: result.processIdentifier.value)
+            await Self.finish(control)
             throw failure
         }
         switch result.terminationStatus {
         case .exited(let code): return code
         case .signaled(let signal): return 128 + signal
         }
+    }
+
+    /// Moves bytes both ways until git's stdout ends (git exited, or an abort stopped it).
+    private static func stream<Input: AsyncSequence & Sendable>(
+        _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, control: GitRunControl, input: Input?,
+        idleTimeout: Duration?, stdout: (ByteBuffer) async throws -> Void,
+        stderr: @escaping @Sendable (ByteBuffer) async throws -> Void
+    ) async where Input.Element == [UInt8] {
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Part.self) { group in
+                group.addTask {
+                    await pump(input, to: execution.standardInputWriter, control: control)
+                    return .input
+                }
+                group.addTask {
+                    do {
+                        for try await buffer in execution.standardError {
+                            control.touch()
+                            try await stderr(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
+                        }
+                    } catch {
+                        control.abort(error)
+                    }
+                    return .error
+                }
+                if let idleTimeout {
+                    group.addTask {
+                        await watch(control, idleTimeout: idleTimeout)
+                        return .watchdog
+                    }
+                }
+                if control.isPush {
+                    group.addTask {
+                        // Until the push's quarantine is known (a few reads every 100 ms while the pack streams).
+                        while !Task.isCancelled, !control.learnQuarantine() {
+                            try? await Task.sleep(for: .milliseconds(100))
+                        }
+                        return .watchdog
+                    }
+                }
+                do {
+                    // stdout is read here, in the caller's task, and handed to `stdout` directly: no hop between
+                    // tasks per chunk, and the caller may write to what it holds (HTTP's body writer).
+                    for try await buffer in execution.standardOutput {
+                        control.touch()
+                        // One copy, straight into the buffer the transport writes.
+                        try await stdout(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
+                    }
+                } catch {
+                    control.abort(error)
+                }
+                // git's stdout ended: it exited, or an abort stopped it. Read the rest of its stderr, then stop the
+                // input (a client that keeps its side open until it has our answer) and the watchdog.
+                while let part = await group.next(), part != .error {}
+                group.cancelAll()
+            }
+        } onCancel: {
+            control.abort(CancellationError())
+        }
+    }
+
+    /// Ends an aborted run (waits for the group, kills what is left, removes a push's quarantine) in a task of its
+    /// own: the caller may be cancelled, and the waits must still wait.
+    private static func finish(_ control: GitRunControl) async {
+        await Task { await control.finishAbort() }.value
     }
 
     /// Copies the client's bytes to git's stdin, then closes it. An error of the input aborts the run; a failed
@@ -147,5 +185,16 @@ public struct GitProcessRunner: Sendable {
             }
             do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
         }
+    }
+}
+
+/// The control of a run once git started (set inside Subprocess's closure, read after it threw).
+private final class StartedRun: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: GitRunControl?
+
+    var control: GitRunControl? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }

@@ -4,12 +4,15 @@ import Foundation
 /// `objects/tmp_objdir-incoming-XXXXXX` (`objects/incoming-XXXXXX` in older git) until the hook accepts it,
 /// and removes it itself when it ends, unless it is killed.
 ///
-/// When the host kills a push, it removes that push's quarantine at once, and only that one: the path is read
+/// When the host stops a push (SIGTERM), git removes its quarantine itself. For what a SIGKILL leaves (a group
+/// that ignored SIGTERM for a second), the host removes that push's quarantine, and only that one: the path is read
 /// from the environment (`GIT_QUARANTINE_PATH`) of the processes of the push's own process group (git gives it
 /// to `index-pack`/`unpack-objects` and to the hook) before they are killed. A concurrent push to the same
 /// repository has its own group, so its quarantine is never taken for this one's (which a snapshot of the
-/// directory before and after could not tell apart). Linux only (`/proc`); elsewhere the start-up sweep
-/// (`StaleFileSweeper`) removes what is left.
+/// directory before and after could not tell apart). A running push also learns its quarantine early from its
+/// children, because a client that goes away can end git's input first: git then starts to remove the quarantine
+/// itself, and the stop that follows can interrupt that removal when no child names the path any more.
+/// Linux only (`/proc`); elsewhere the start-up sweep (`StaleFileSweeper`) removes what is left.
 enum PushQuarantine {
     static let environmentName = "GIT_QUARANTINE_PATH"
 
@@ -20,9 +23,19 @@ enum PushQuarantine {
 
     /// The quarantines under `repoPath/objects` named by the processes of group `group`.
     static func paths(usedByGroup group: pid_t, repoPath: String) -> [String] {
-        guard let objects = resolved(repoPath + "/objects").map({ $0 + "/" }) else { return [] }
+        named(by: ProcessTable.members(ofGroup: group), repoPath: repoPath)
+    }
+
+    /// The quarantines under `repoPath/objects` named by the children of `parent` (receive-pack's index-pack or
+    /// hook): a cheap look, a few small reads, for a running push to learn its quarantine early.
+    static func paths(usedByChildrenOf parent: pid_t, repoPath: String) -> [String] {
+        named(by: ProcessTable.children(of: parent), repoPath: repoPath)
+    }
+
+    private static func named(by pids: [pid_t], repoPath: String) -> [String] {
+        guard !pids.isEmpty, let objects = resolved(repoPath + "/objects").map({ $0 + "/" }) else { return [] }
         var found: Set<String> = []
-        for pid in ProcessTable.members(ofGroup: group) {
+        for pid in pids {
             guard let environment = ProcessTable.read("/proc/\(pid)/environ") else { continue }
             for entry in environment.split(separator: 0) {
                 let text = String(decoding: entry, as: UTF8.self)
@@ -72,6 +85,12 @@ enum ProcessTable {
             else { return nil }
             return pgrp == group ? pid : nil
         }
+    }
+
+    /// The children of `pid` (its main thread's: git starts its children from it).
+    static func children(of pid: pid_t) -> [pid_t] {
+        guard let text = read("/proc/\(pid)/task/\(pid)/children", limit: 64 * 1024) else { return [] }
+        return text.split(separator: UInt8(ascii: " ")).compactMap { pid_t(String(decoding: $0, as: UTF8.self)) }
     }
 
     /// The bytes of a `/proc` file (their size is not known in advance), at most `limit`.

@@ -101,7 +101,7 @@ public struct GitHTTPResponder: HTTPResponder {
         // that git shows to the user, not a response cut short.
         let permit: ProcessLimiter.Permit
         do {
-            permit = try await runner.limiter.acquire()
+            permit = try await runner.limiter.acquire(whileOpen: context.channel)
         } catch let error as HostError {
             var response = plain(.serviceUnavailable, error.message)
             response.headers[.retryAfter] = "5"

@@ -14,6 +14,7 @@ public enum HTTPGitServer {
             server: .http1(configuration: .init(
                 additionalChannelHandlers: [
                     TCPNoDelayHandler(),
+                    HTTPHalfCloseHandler(),
                     HTTPTimeoutHandler(headTimeout: .seconds(services.config.requestHeadTimeoutSeconds),
                                        bodyTimeout: .seconds(services.config.requestBodyTimeoutSeconds), logger: services.logger),
                 ],

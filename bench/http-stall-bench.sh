@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# An admin's HTTP clone on an idle dehub-host against the same clone while a flood of stalled HTTP requests runs
+# (issue 8): ATTACKERS connections each send the head of a git-upload-pack POST and half a pkt-line (`0032want`),
+# then nothing, and reconnect whenever the host closes them. Before issue 8 each one held a git slot forever.
+# Prints one line per phase: median and max of RUNS clone times, and how many clones failed.
+# Usage: bench/http-stall-bench.sh BIN_DIR [CONFIG_LINE...]   (BIN_DIR holds dehub-host; CONFIG_LINEs go into
+#        host-config.yml, e.g. 'request_body_timeout_seconds: 5')
+# Environment: BENCH_ATTACKERS (64), BENCH_RUNS (5), BENCH_REPO_MIB (8).
+set -euo pipefail
+BIN=$(cd "${1:?usage: bench/http-stall-bench.sh BIN_DIR [CONFIG_LINE...]}" && pwd); shift
+ATTACKERS=${BENCH_ATTACKERS:-64} RUNS=${BENCH_RUNS:-5} MIB=${BENCH_REPO_MIB:-8}
+WORK=$(mktemp -d); DATA="$WORK/data"; HOST_PID=""; FLOOD_PIDS=()
+cleanup() {
+  for pid in "${FLOOD_PIDS[@]}" $HOST_PID; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+export HOME="$WORK" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@b GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@b
+
+# The host with an accept-all hook and a repo of MIB MiB of random blobs.
+printf '#!/bin/sh\ncat >/dev/null\nexit 0\n' > "$WORK/hook"; chmod +x "$WORK/hook"
+mkdir -p "$DATA"; printf '%s\n' "$@" > "$DATA/host-config.yml"
+"$BIN/dehub-host" repo create demo --data "$DATA" --hook "$WORK/hook" >/dev/null
+git init -q "$WORK/src"
+for ((i = 0; i < MIB; i++)); do head -c 1048576 /dev/urandom > "$WORK/src/$i.bin"; done
+git -C "$WORK/src" add -A; git -C "$WORK/src" commit -qm seed
+git --git-dir "$DATA/repos/demo.git" fetch -q "$WORK/src" HEAD:main
+"$BIN/dehub-host" serve --data "$DATA" --ssh off --http 127.0.0.1:0 --hook "$WORK/hook" --log-level error > "$WORK/out" 2>&1 &
+HOST_PID=$!
+for _ in $(seq 100); do grep -q '^ready' "$WORK/out" && break; sleep 0.1; done
+PORT=$(sed -n 's/^http listening on .*:\([0-9]*\)$/\1/p' "$WORK/out")
+[ -n "$PORT" ] || { cat "$WORK/out"; exit 1; }
+
+# clones NAME: RUNS clones, one after the other; prints NAME, median and max seconds, failures.
+clones() {
+  local name=$1 times=() failed=0 start end
+  for ((r = 0; r < RUNS; r++)); do
+    rm -rf "$WORK/clone"
+    start=$(date +%s.%N)
+    git clone -q "http://127.0.0.1:$PORT/demo.git" "$WORK/clone" 2>/dev/null || failed=$((failed + 1))
+    end=$(date +%s.%N)
+    times+=("$(echo "$end - $start" | bc)")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk -v name="$name" -v failed="$failed" -v runs="$RUNS" \
+    '{ t[NR] = $1 } END { printf "%-28s median %6.2f s  max %6.2f s  failed %d/%d\n", name, t[int((NR + 1) / 2)], t[NR], failed, runs }'
+}
+
+# stalled: one attacker, reconnecting whenever the host closes its connection.
+stalled() {
+  while :; do
+    exec 3<>"/dev/tcp/127.0.0.1/$PORT" || { sleep 0.1; continue; }
+    printf 'POST /demo.git/git-upload-pack HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-git-upload-pack-request\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n0032want\r\n' >&3 || true
+    cat <&3 >/dev/null || true
+    exec 3<&-
+  done
+}
+
+echo "config: ${*:-defaults}; $ATTACKERS attackers; $MIB MiB repo; $RUNS clones per phase"
+clones "idle"
+for ((a = 0; a < ATTACKERS; a++)); do stalled & FLOOD_PIDS+=($!); done
+sleep 2
+clones "under $ATTACKERS stalled requests"
