@@ -7,7 +7,7 @@ import NIOCore
 /// Git runs with `--stateless-rpc`; the response body's task reads git's output and writes it to the
 /// client itself, so git is paused while the client is slow, and a failed write kills git's process group.
 public struct GitHTTPResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = HostRequestContext
 
     let services: HostServices
 
@@ -41,7 +41,8 @@ public struct GitHTTPResponder: HTTPResponder {
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
             case .failure(let denial): return log(request, started, identity, deny(denial))
             case .success(let grant):
-                return await advertise(grant, service, request: request, identity: identity, started: started)
+                return await advertise(grant, service, request: request, identity: identity, started: started,
+                                            slot: SlotRequest(rawName: rawName, source: context.source))
             }
         case .rpc(let rawName, let service):
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
@@ -51,54 +52,69 @@ public struct GitHTTPResponder: HTTPResponder {
                     return log(request, started, identity, plain(.contentTooLarge,
                         "the request body is larger than the limit of \(services.config.maxRequestBodyBytes) bytes"))
                 }
-                return await rpc(grant, service, request: request, identity: identity, started: started)
+                return await rpc(grant, service, request: request, identity: identity, started: started,
+                                        slot: SlotRequest(rawName: rawName, source: context.source))
             }
         }
     }
 
     // MARK: - git
 
+    /// What the git slot's second access check needs (`AccessGate.takeSlot`).
+    struct SlotRequest {
+        let rawName: String
+        let source: String
+    }
+
     private func advertise(_ grant: AccessGate.Grant, _ service: GitService, request: Request, identity: Identity,
-                           started: ContinuousClock.Instant) async -> Response {
+                           started: ContinuousClock.Instant, slot: SlotRequest) async -> Response {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let preamble = PktLine.encode("# service=\(service.rawValue)\n") + PktLine.flush
-        return await stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: grant.gitEnvironment(environment),
+        return await stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: environment,
                       input: nil as GitRequestBody?, preamble: preamble,
                       contentType: "application/x-\(service.rawValue)-advertisement",
-                      request: request, identity: identity, started: started)
+                      request: request, identity: identity, started: started, slot: slot)
     }
 
     private func rpc(_ grant: AccessGate.Grant, _ service: GitService, request: Request, identity: Identity,
-                     started: ContinuousClock.Instant) async -> Response {
+                     started: ContinuousClock.Instant, slot: SlotRequest) async -> Response {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let encoding = request.headers[.contentEncoding]?.lowercased()
         let input = GitRequestBody(body: request.body, gzip: encoding == "gzip" || encoding == "x-gzip",
                                    limit: services.config.maxRequestBodyBytes)
-        return await stream(service, grant, extraArguments: ["--stateless-rpc"], environment: grant.gitEnvironment(environment), input: input,
+        return await stream(service, grant, extraArguments: ["--stateless-rpc"], environment: environment, input: input,
                       preamble: [], contentType: "application/x-\(service.rawValue)-result",
-                      request: request, identity: identity, started: started)
+                      request: request, identity: identity, started: started, slot: slot)
     }
 
     private func stream(
-        _ service: GitService, _ grant: AccessGate.Grant, extraArguments: [String], environment: [String: String],
+        _ service: GitService, _ allowed: AccessGate.Grant, extraArguments: [String], environment: [String: String],
         input: GitRequestBody?, preamble: [UInt8], contentType: String,
-        request: Request, identity: Identity, started: ContinuousClock.Instant
+        request: Request, identity: Identity, started: ContinuousClock.Instant, slot: SlotRequest
     ) async -> Response {
         let runner = services.runner
         // The git slot is taken before the 200 goes out: "busy" (queue full, or waited too long) is a 503
-        // that git shows to the user, not a response cut short.
+        // that git shows to the user, not a response cut short. Access is decided again once the slot is
+        // taken: the repository may have changed during the wait.
         let permit: ProcessLimiter.Permit
-        do {
-            permit = try await runner.limiter.acquire()
-        } catch let error as HostError {
-            var response = plain(.serviceUnavailable, error.message)
+        let grant: AccessGate.Grant
+        switch await services.gate.takeSlot(allowed, identity: identity, rawName: slot.rawName, service: service,
+                                            transport: .http, source: slot.source, limiter: runner.limiter) {
+        case .granted(let fresh, let taken):
+            grant = fresh
+            permit = taken
+        case .denied(let denial):
+            return log(request, started, identity, deny(denial))
+        case .busy(let message):
+            var response = plain(.serviceUnavailable, message)
             response.headers[.retryAfter] = "5"
             return log(request, started, identity, response)
-        } catch {
+        case .cancelled:
             return log(request, started, identity, plain(.serviceUnavailable, "the request was cancelled"))
         }
+        let environment = grant.gitEnvironment(environment)
         let logger = services.logger
         let method = request.method.rawValue
         let path = request.uri.path
