@@ -15,7 +15,8 @@ public struct HostConfig: Equatable, Sendable {
     public var maxQueuedRequests: Int = 256
     /// How long a request waits in the queue before it is refused.
     public var queueWaitSeconds: Int = 60
-    /// A connection with no traffic for this long is closed (and its git processes killed).
+    /// A connection with no traffic for this long is closed (and its git processes killed). SSH counts session
+    /// data only: keepalives do not keep a connection open.
     public var idleTimeoutSeconds: Int = 300
     /// On SIGTERM, running requests get this long to finish before they are cut.
     public var shutdownGraceSeconds: Int = 30
@@ -96,7 +97,8 @@ public struct HostConfig: Equatable, Sendable {
             max_queued_requests: \(d.maxQueuedRequests)
             queue_wait_seconds: \(d.queueWaitSeconds)
 
-            # Seconds without traffic after which a connection is closed and its git processes killed.
+            # Seconds without traffic after which a connection is closed and its git processes killed
+            # (SSH: without session data either way; keepalives do not count).
             idle_timeout_seconds: \(d.idleTimeoutSeconds)
 
             # Seconds that running requests get to finish after SIGTERM.
