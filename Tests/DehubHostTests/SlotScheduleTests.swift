@@ -138,6 +138,55 @@ struct SlotScheduleTests {
     }
 }
 
+extension SlotScheduleTests {
+    /// Every sequence of up to 6 steps (arrivals from 4 claims, a release of any held slot, a departure of any
+    /// waiter) under small limits, against the same invariants as the random runs.
+    @Test("invariants hold for every short sequence of steps", arguments: [
+        SlotLimits(total: 2, reserved: 1, perOwner: 1, maxQueued: 2),
+        SlotLimits(total: 3, reserved: 1, perOwner: 2, maxQueued: 1),
+        SlotLimits(total: 1, reserved: 0, perOwner: 1, maxQueued: 3),
+    ])
+    func exhaustive(limits: SlotLimits) {
+        let claims = [Self.admin, Self.member, Self.anonymous(1), Self.anonymous(2)]
+        var explored = 0
+        var failures = 0
+        func check(_ s: SlotSchedule, held: [(UInt64, SlotClaim)]) -> Bool {
+            guard s.running == held.count, s.running <= limits.total, s.runningOthers <= limits.unreserved else { return false }
+            for owner in Set(held.map(\.1.owner)) where held.count(where: { $0.1.owner == owner }) > limits.perOwner { return false }
+            return s.waiting.allSatisfy { !s.mayRun($0.claim) }
+        }
+        func explore(_ s: SlotSchedule, held: [(UInt64, SlotClaim)], next: UInt64, depth: Int) {
+            explored += 1
+            if !check(s, held: held) { failures += 1 }
+            guard depth > 0 else { return }
+            for claim in claims {
+                var t = s
+                var h = held
+                if t.arrive(next, claim) == .granted { h.append((next, claim)) }
+                explore(t, held: h, next: next + 1, depth: depth - 1)
+            }
+            for index in held.indices {
+                var t = s
+                var h = held
+                let (_, claim) = h.remove(at: index)
+                for id in t.release(claim) {
+                    guard let waiter = s.waiting.first(where: { $0.id == id }) else { failures += 1; continue }
+                    h.append((id, waiter.claim))
+                }
+                explore(t, held: h, next: next, depth: depth - 1)
+            }
+            for waiter in s.waiting {
+                var t = s
+                t.leave(waiter.id)
+                explore(t, held: held, next: next, depth: depth - 1)
+            }
+        }
+        explore(SlotSchedule(limits: limits), held: [], next: 1, depth: 6)
+        #expect(failures == 0, "\(failures) of \(explored) states break an invariant")
+        #expect(explored > 1000)
+    }
+}
+
 /// A small deterministic generator for property tests.
 struct SplitMix {
     var state: UInt64
