@@ -82,6 +82,9 @@ walkthrough=$(<"$HERE/walkthrough.txt")
 for pair in "BIN=$BIN" "HTTP=$HTTP_ADDR" "SSH_HOST=${SSH_ADDR%:*}" "SSH_PORT=$ssh_port" "KEYS=$KEYS"; do
     walkthrough=${walkthrough//"{{${pair%%=*}}}"/"${pair#*=}"}
 done
+if [ -n "${DEHUB_NO_SERVE:-}" ]; then
+    printf '\n==> the demo is ready in %s (DEHUB_NO_SERVE: the host is not started)\n\n%s\n\n' "$DATA" "$walkthrough"
+    exit 0
+fi
 printf '\n==> dehub-host is starting on ssh://%s and http://%s (data: %s)\n\n%s\n\n' "$SSH_ADDR" "$HTTP_ADDR" "$DATA" "$walkthrough"
-[ -z "${DEHUB_NO_SERVE:-}" ] || exit 0
 exec "$BIN/dehub-host" serve --data "$DATA" --ssh "$SSH_ADDR" --http "$HTTP_ADDR" --hook "$BIN/dehub" --admin-key "$KEYS/admin.pub"

@@ -38,7 +38,7 @@ enum PusherRolePolicy: Equatable {
         return PushVerifier.Refusal(
             ref: ref,
             reason: "moving '\(branch)' other than forward is refused: on this host only admins and the repository's members may rewind or replace a branch",
-            hint: "push your work to a new branch, or " + Self.askAMember.prefix(1).lowercased() + Self.askAMember.dropFirst())
+            hint: "push your work to a new branch, or " + Self.askAMember + " to move it")
     }
 
     /// Nil when main may be created, else why not.
