@@ -1,4 +1,5 @@
 import Testing
+import DehubCore
 @testable import DehubCLI
 
 /// The hook's own decoders of untrusted text, fuzzed the way `DehubCoreTests/FuzzTests` fuzzes payloads: the
@@ -57,12 +58,12 @@ struct HookInputFuzzTests {
     @Test(arguments: [UInt64(41), 42])
     func rolesFuzzed(seed: UInt64) {
         var rng = Seeded(state: seed)
-        #expect(PusherRolePolicy.from(pusherRole: nil) == .anyone)
-        #expect(!PusherRolePolicy.from(pusherRole: "admin").isStranger)
-        #expect(!PusherRolePolicy.from(pusherRole: "member").isStranger)
+        #expect(PusherRolePolicy.from(environmentValue: nil) == .anyone)
+        #expect(!PusherRolePolicy.from(environmentValue: "admin").isStranger)
+        #expect(!PusherRolePolicy.from(environmentValue: "member").isStranger)
         for _ in 0..<5_000 {
             let role = Self.text(&rng, maxLength: 8) + ["", "admin", "member", "other"].randomElement(using: &rng)!
-            let policy = PusherRolePolicy.from(pusherRole: role)
+            let policy = PusherRolePolicy.from(environmentValue: role)
             // Only the exact words admin and member are trusted; everything else is a stranger (fail closed).
             #expect(policy.isStranger == !(role == "admin" || role == "member"), "'\(role.debugDescription)'")
             #expect((policy.refusalCreatingMain(ref: "refs/heads/main") == nil) == (role == "admin"))
