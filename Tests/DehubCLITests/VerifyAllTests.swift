@@ -43,7 +43,9 @@ struct VerifyAllTests {
 
         let result = try s.dehub("verify", "--all", "--branch", "main")
         #expect(result.exitCode == 1, "\(result.transcript)")
-        #expect(result.stderrText.contains("commit \(short(root)) \"Plain root, no payload\" is not verifiable"), "\(result.transcript)")
+        #expect(
+            result.stderrText.contains("commit \(short(root)) \"Plain root, no payload\" is not verifiable"),
+            "\(result.transcript)")
         #expect(result.stderrText.contains("1 of 2 commit(s) verified on branch 'main'"), "\(result.transcript)")
         #expect(result.stdoutText.contains("ok \(short(signed))"), "\(result.transcript)")
     }
