@@ -105,6 +105,16 @@ struct VerifyAllTests {
         #expect(!result.stdoutText.contains("\\/"), "\(result.transcript)")
     }
 
+    /// More than 64 commits are verified by several workers, which share one project id (`ProjectScope`).
+    @Test func aLongBoundHistoryOnSeveralWorkers() throws {
+        let (s, team, _) = try world()
+        try s.git("switch", "-q", "-c", "long")
+        for i in 0..<140 { try s.comment("Comment \(i)", by: i % 2 == 0 ? team.b : team.c) }
+        let result = try s.dehub("verify", "--all", "--branch", "long", "-q")
+        #expect(result.exitCode == 0, "\(result.transcript)")
+        #expect(result.stderrText.contains("143 of 143 commit(s) verified on branch 'long'"), "\(result.transcript)")
+    }
+
     /// Progress is drawn on stderr only when stderr is a terminal (`script` gives the command one).
     @Test func showsProgressOnATerminal() throws {
         let (s, _, _) = try world()
