@@ -30,7 +30,7 @@ test: deps
 	$(MAKE) static
 	@echo "==> the hook suites again, against the static binary (dist/dehub), alone and behind dehub-host"
 	DEHUB_BINARY=$(CURDIR)/dist/dehub $(SWIFT) test --skip-build \
-	  --filter 'HookInstallTests|HookRefUpdateTests|HookCommitCheckTests|HookMessageTests|RealHookTests'
+	  --filter 'HookInstallTests|HookRefUpdateTests|HookCommitCheckTests|HookMessageTests|RealHookTests|HookPusherRoleTests|HookRealOldValueTests|HookCommitSizeTests'
 
 # Only the host's suites (their end-to-end part runs in `make test` too).
 test-host: deps
