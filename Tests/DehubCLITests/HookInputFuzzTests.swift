@@ -37,6 +37,18 @@ struct HookInputFuzzTests {
         #expect(parsed == expected, "'\(text)'")
     }
 
+    /// Strangers get the lower of each pair, and messages name the setting that applied.
+    @Test func strangerLimitsAreTheLowerOfEachPair() {
+        var limits = HookLimits()
+        #expect(limits.forStrangers.maxCommits == 1_000 && limits.forStrangers.maxCommitsKey == "dehub.strangerMaxCommits")
+        #expect(limits.forStrangers.timeoutSeconds == 30 && limits.forStrangers.timeoutKey == "dehub.strangerTimeoutSeconds")
+        limits.maxCommits = 500
+        limits.timeoutSeconds = 10
+        #expect(limits.forStrangers.maxCommits == 500 && limits.forStrangers.maxCommitsKey == "dehub.maxCommits")
+        #expect(limits.forStrangers.timeoutSeconds == 10 && limits.forStrangers.timeoutKey == "dehub.timeoutSeconds")
+        #expect(limits.maxCommitObjectBytes == limits.maxMessageBytes + 64 * 1024)
+    }
+
     @Test(arguments: [UInt64(31), 32, 33])
     func limitValuesFuzzed(seed: UInt64) {
         var rng = Seeded(state: seed)
