@@ -49,13 +49,17 @@ let package = Package(
         // Pure core: models, strict YAML, fingerprints, access control, the verification engine over ports.
         .target(
             name: "DehubCore",
-            dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CYAML", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Adapter: git objects through libgit2.
         .target(name: "CGit2Options", path: "Sources/CGit2Options"),
         // posix_spawn with a clean signal mask, closed descriptors and a process group (test support only).
         .target(name: "CChildSpawn", path: "Sources/CChildSpawn"),
-        .target(name: "DehubGit", dependencies: ["DehubCore", "CGit2", "CGit2Options"]),
+        .target(
+            name: "DehubGit", dependencies: ["DehubCore", "CGit2", "CGit2Options"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // Adapter: in-process OpenPGP and SSHSIG verification; signing through gpgme and ssh-keygen.
         .target(
             name: "DehubSignatures",
@@ -64,7 +68,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
-            ]
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // The commands, as a library so tests can reach the pieces.
         .target(

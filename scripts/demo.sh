@@ -22,6 +22,7 @@ cd "$WORK/project"
 mkdir .dehub
 cp "$WORK/alice.pub" .dehub/alice.pub; cp "$WORK/bob.pub" .dehub/bob.pub
 cat > .dehub/config.yml <<YAML
+bind_credentials: true       # credentials sign this project's root commit too: no replay in another project
 accounts:
 - id: alice
   signifiers:
@@ -71,7 +72,7 @@ run "$DEHUB" verify --rev "$START" --branch main || true
 
 say "combine the thread onto main: one change commit carrying both credentials"
 run "$DEHUB" combine --start "$START" --end feature --onto main
-run "$DEHUB" verify --range "$(git rev-list --max-parents=0 main)..main" --branch main
+run "$DEHUB" verify --all --branch main
 run git log --format='%h %s' main
 
 say "the hook refuses what the rules do not allow"

@@ -2,8 +2,11 @@
 # `make run`: starts dehub-host on its defaults with a demo repository whose main holds a verified history.
 # Usage: scripts/run-host.sh BIN_DIR   (BIN_DIR holds dehub and dehub-host)
 # Everything lives in ./dehub-data (DEHUB_DATA to change it); delete it to start over.
+# The steps it prints are scripts/walkthrough.txt, which a test runs against a real host (RunWalkthroughTests);
+# DEHUB_NO_SERVE=1 makes the demo repository and prints them without starting the host (that test uses it).
 set -euo pipefail
 BIN=$(cd "${1:?usage: run-host.sh BIN_DIR}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=${DEHUB_DATA:-$PWD/dehub-data}
 SSH_ADDR=${DEHUB_SSH:-127.0.0.1:2222}
 HTTP_ADDR=${DEHUB_HTTP:-127.0.0.1:8080}
@@ -26,6 +29,8 @@ if [ ! -d "$DATA/repos/demo.git" ]; then
     cp "$KEYS/alice.pub" .dehub/alice.pub; cp "$KEYS/bob.pub" .dehub/bob.pub
     cat > .dehub/config.yml <<'YAML'
 # Who may change main, and how: any change needs credentials from both alice and bob.
+# Credentials sign this project's root commit with the change (docs/format.md §6.7): they cannot be replayed elsewhere.
+bind_credentials: true
 accounts:
 - id: alice
   signifiers:
@@ -64,8 +69,7 @@ YAML
     start=$(git rev-parse HEAD)
     "$BIN/dehub" commit --as bob --sign-key "$KEYS/bob" credential --start "$start" >/dev/null
     "$BIN/dehub" combine --start "$start" --end hello --onto main >/dev/null
-    "$BIN/dehub" verify --rev "$(git rev-list --max-parents=0 main)" --branch main -q
-    "$BIN/dehub" verify --range "$(git rev-list --max-parents=0 main)..main" --branch main -q
+    "$BIN/dehub" verify --all --branch main -q
     cd - >/dev/null
     "$BIN/dehub-host" repo create demo --data "$DATA" --hook "$BIN/dehub" >/dev/null
     # Seed the verified history server-side (a fetch into the bare repository runs no hook).
@@ -73,28 +77,14 @@ YAML
     rm -rf "$WORK"; trap - EXIT
 fi
 
-http_port=${HTTP_ADDR##*:}; ssh_port=${SSH_ADDR##*:}
-cat <<TXT
-
-==> dehub-host is starting on ssh://$SSH_ADDR and http://$HTTP_ADDR (data: $DATA)
-
-Try it from another terminal (with dehub on PATH: export PATH="$BIN:\$PATH"):
-  git clone http://$HTTP_ADDR/demo.git && cd demo
-  dehub verify --range \$(git rev-list --max-parents=0 main)..main --branch main     # every commit verifies
-
-A push the rules refuse (unsigned):
-  echo change >> README.md && git commit -qam "Unsigned change" && git push      # remote: dehub: push refused ...
-
-A push they allow (alice proposes on a thread; bob accredits; combine; push):
-  git switch -c idea && echo idea > idea.txt && git add idea.txt
-  dehub commit --as alice --sign-key $KEYS/alice change --descr "Add idea.txt"
-  dehub commit --as bob --sign-key $KEYS/bob credential --start HEAD
-  git switch main && git reset -q --hard origin/main
-  dehub combine --start idea~1 --end idea --onto main && git push origin main
-
-Over SSH (admin key $KEYS/admin):
-  GIT_SSH_COMMAND="ssh -p $ssh_port -i $KEYS/admin -o IdentitiesOnly=yes -o StrictHostKeyChecking=no" git clone git@${SSH_ADDR%:*}:demo.git
-  ssh -p $ssh_port -i $KEYS/admin -o IdentitiesOnly=yes git@${SSH_ADDR%:*} repo list
-
-TXT
+ssh_port=${SSH_ADDR##*:}
+walkthrough=$(<"$HERE/walkthrough.txt")
+for pair in "BIN=$BIN" "HTTP=$HTTP_ADDR" "SSH_HOST=${SSH_ADDR%:*}" "SSH_PORT=$ssh_port" "KEYS=$KEYS"; do
+    walkthrough=${walkthrough//"{{${pair%%=*}}}"/"${pair#*=}"}
+done
+if [ -n "${DEHUB_NO_SERVE:-}" ]; then
+    printf '\n==> the demo is ready in %s (DEHUB_NO_SERVE: the host is not started)\n\n%s\n\n' "$DATA" "$walkthrough"
+    exit 0
+fi
+printf '\n==> dehub-host is starting on ssh://%s and http://%s (data: %s)\n\n%s\n\n' "$SSH_ADDR" "$HTTP_ADDR" "$DATA" "$walkthrough"
 exec "$BIN/dehub-host" serve --data "$DATA" --ssh "$SSH_ADDR" --http "$HTTP_ADDR" --hook "$BIN/dehub" --admin-key "$KEYS/admin.pub"

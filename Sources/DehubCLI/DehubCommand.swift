@@ -1,13 +1,11 @@
 import ArgumentParser
+import DehubCore
 
 public struct DehubCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dehub",
         abstract: "Typed, signed commits and in-repo access rules for git.",
-        discussion: """
-            Exit codes: 0 ok / verified, 1 not verifiable (or push refused), 64 usage, 65 bad data, \
-            66 no such repository/revision/file, 69 signing key or tool unavailable, 70 internal error, 74 repository I/O error.
-            """,
+        discussion: ExitStatus.helpText(ExitStatus.commandStatuses),
         version: DehubVersion.string,
         subcommands: [
             InitCommand.self, CommitCommand.self, CombineCommand.self, VerifyCommand.self, FingerprintCommand.self,

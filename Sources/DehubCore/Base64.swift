@@ -1,5 +1,6 @@
 /// Standard base64 (RFC 4648 §4) with padding, strict: no whitespace, no missing padding, no non-zero pad bits.
 /// Written here because the pure core avoids Foundation; decoding must be exact for fingerprints and signatures.
+/// The one base64 of the project: payloads, SSH key lines and signatures, OpenPGP armour.
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let reverse: [UInt8] = {
@@ -7,6 +8,12 @@ public enum Base64 {
         for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
         return table
     }()
+
+    /// `padded: false` leaves out the final `=` (as `ssh-keygen -l` prints fingerprints).
+    public static func encode(_ bytes: [UInt8], padded: Bool = true) -> String {
+        let text = encode(bytes)
+        return padded ? text : String(text.prefix { $0 != "=" })
+    }
 
     public static func encode(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
@@ -28,8 +35,12 @@ public enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func decode(_ text: String) -> [UInt8]? {
-        let input = Array(text.utf8)
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        decode(bytes: Array(text.utf8))
+    }
+
+    /// Decodes the ASCII bytes of canonical padded base64, or returns nil.
+    public static func decode(bytes input: [UInt8]) -> [UInt8]? {
         guard input.count % 4 == 0 else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(input.count / 4 * 3)

@@ -22,7 +22,7 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     public var description: String { base64 }
 
     /// `0x00 ++ SHA256(uvarint(len(description)) ++ description ++ uvarint(n) ++ files...)`, files in ascending
-    /// byte order of their paths (format §3).
+    /// byte order of their paths (format §5.2).
     public static func change(description: String, files: [FileChange]) -> Fingerprint {
         var hasher = SHA256()
         hashString(Array(description.utf8), into: &hasher)

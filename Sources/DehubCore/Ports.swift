@@ -39,10 +39,23 @@ public protocol RepositoryReading {
     func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool
     /// The tree of a commit, without decoding the rest of it.
     func tree(ofCommit id: ObjectID) throws -> ObjectID
+    /// The root commit reached from `tip` (itself included) by first parents: the project of format §6.7.
+    func firstParentRoot(of tip: ObjectID) throws -> ObjectID
 }
 
 extension RepositoryReading {
     public func tree(ofCommit id: ObjectID) throws -> ObjectID { try commit(id).tree }
+
+    /// A walk over `commit(_:)`; adapters with a cheaper way to read parents provide their own.
+    public func firstParentRoot(of tip: ObjectID) throws -> ObjectID {
+        var current = tip
+        var seen: Set<ObjectID> = [tip]
+        while let parent = try commit(current).parents.first {
+            guard seen.insert(parent).inserted else { throw ProjectIDError("the history of \(tip.short) has a cycle") }
+            current = parent
+        }
+        return current
+    }
 }
 
 /// Why a signature did not verify. The message is shown to users as is.

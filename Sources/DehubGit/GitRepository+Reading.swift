@@ -52,9 +52,11 @@ extension GitRepository {
 
     public func tree(ofCommit id: ObjectID) throws -> ObjectID { try treeID(ofCommit: id) }
 
-    /// A commit object read from the object database and parsed strictly.
+    /// A commit object read from the object database and parsed strictly. Its size and type are read first (from
+    /// the object's header): a commit larger than `maxCommitObjectBytes` is refused without being inflated.
     func rawCommit(_ id: ObjectID) throws -> RawCommit {
         var oid = id.gitOID
+        try checkCommitHeader(id)
         var object: OpaquePointer?
         try check(git_odb_read(&object, odb, &oid), "cannot read commit \(id)")
         defer { git_odb_object_free(object) }
@@ -68,6 +70,21 @@ extension GitRepository {
         } catch let error as GitError {
             throw GitError("commit \(id) \(error.message)")
         }
+    }
+
+    /// Reads only the object's header: throws when it is not a commit or is larger than `maxCommitObjectBytes`.
+    /// Returns its size.
+    @discardableResult
+    func checkCommitHeader(_ id: ObjectID) throws -> Int {
+        var oid = id.gitOID
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        try check(git_odb_read_header(&size, &type, odb, &oid), "cannot read commit \(id)")
+        guard type == GIT_OBJECT_COMMIT else {
+            throw GitError("object \(id) is a \(String(cString: git_object_type2string(type))), not a commit")
+        }
+        guard size <= maxCommitObjectBytes else { throw CommitTooLarge(commit: id, size: size, limit: maxCommitObjectBytes) }
+        return size
     }
 
     /// Runs `body` on the tree entry at `path`; nil when there is no such entry.

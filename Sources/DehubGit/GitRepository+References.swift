@@ -63,6 +63,20 @@ extension GitRepository {
         return try peeledCommit(of: reference, name: name)
     }
 
+    /// The object a full reference name points at, symbolic references followed but nothing peeled (what git's
+    /// compare-and-swap compares); nil when there is no such reference.
+    public func referenceTarget(_ name: String) throws -> ObjectID? {
+        let name = try cSafe(name, "reference name")
+        var oid = git_oid()
+        let code = git_reference_name_to_id(&oid, handle, name)
+        if code == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return nil
+        }
+        try check(code, "cannot read reference '\(name)'")
+        return ObjectID(oid)
+    }
+
     /// Every reference under `refs/`, sorted by name, each with the commit it points at (or, for a
     /// reference to some other object that does not peel to a commit, that object's id).
     /// Symbolic references are followed; dangling ones are left out.

@@ -30,13 +30,8 @@ extension GitRepository {
     /// The ancestors of `tip` (itself included) that have no parent, oldest first.
     public func rootCommits(of tip: ObjectID) throws -> [ObjectID] {
         var roots: [ObjectID] = []
-        for id in try walk(from: tip, prepare: { _ in }) {
-            var oid = id.gitOID
-            var commit: OpaquePointer?
-            try check(git_commit_lookup(&commit, handle, &oid), "cannot read commit \(id)")
-            let parents = git_commit_parentcount(commit)
-            git_commit_free(commit)
-            if parents == 0 { roots.append(id) }
+        for id in try walk(from: tip, prepare: { _ in }) where try rawCommit(id).parents.isEmpty {
+            roots.append(id)
         }
         return roots
     }

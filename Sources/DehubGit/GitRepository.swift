@@ -20,6 +20,12 @@ public final class GitRepository {
     /// The root of the work tree, without a trailing slash; nil for a bare repository.
     public let workingDirectory: String?
     public let isBare: Bool
+    /// The largest commit object this handle reads (headers and message); larger ones are refused from their
+    /// header, before they are inflated. The default is the format's largest message (1 MiB) plus room for headers:
+    /// no larger commit can verify.
+    public var maxCommitObjectBytes = GitRepository.defaultMaxCommitObjectBytes
+    public static let commitHeaderAllowance = 64 << 10
+    public static let defaultMaxCommitObjectBytes = PayloadLimits.default.maxMessageBytes + commitHeaderAllowance
 
     private init(taking handle: OpaquePointer) throws {
         var odb: OpaquePointer?

@@ -1,3 +1,5 @@
+import DehubCore
+
 /// A host error: a message for the user, what to do next, and an exit code.
 public struct HostError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
@@ -23,15 +25,18 @@ public struct HostError: Error, Equatable, Sendable, CustomStringConvertible {
         self.hint = hint
     }
 
-    public var exitCode: Int32 {
+    /// The exit status for this error (DehubCore's one table of exit statuses).
+    public var status: ExitStatus {
         switch kind {
-        case .usage: 64
-        case .refused: 1
-        case .io: 74
-        case .config: 78
-        case .internal: 70
+        case .usage: .usage
+        case .refused: .notVerifiable
+        case .io: .ioError
+        case .config: .configError
+        case .internal: .internalError
         }
     }
+
+    public var exitCode: Int32 { status.rawValue }
 
     public var description: String {
         hint.map { "\(message)\n\($0)" } ?? message

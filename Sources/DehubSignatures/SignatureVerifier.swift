@@ -3,7 +3,7 @@ import Synchronization
 
 /// The engine's `SignatureVerifying` port: in-process OpenPGP and SSHSIG verification, with parsed keys cached
 /// by their text so that a range of thousands of commits parses each key once. Safe to share across threads.
-public final class SignatureVerifier: SignatureVerifying, @unchecked Sendable {
+public final class SignatureVerifier: SignatureVerifying, Sendable {
     public static let shared = SignatureVerifier()
 
     private let openPGP = OpenPGPVerifier()

@@ -1,9 +1,9 @@
 import Foundation
 
-/// The verification hook the host installs in tests. Until the real `dehub hook pre-receive` exists,
-/// `standIn` writes a script with the same interface: reads `old new ref` lines, rejects (exit 1, reason
-/// on stderr) any new commit whose message lacks the word "signed". Swap this one function for the
-/// real binary's path to run every host test against the real hook.
+/// The hook the host's transport suites install. They test transports, limits and process handling, not
+/// the rules, so `standIn` writes a script with the interface of `dehub hook pre-receive` that needs no keys:
+/// it reads `old new ref` lines and rejects (exit 1, reason on stderr) any new commit whose message lacks the
+/// word "signed". `RealHookTests` runs the host with the real `dehub` binary (debug, then static in `make test`).
 public enum HostHook {
     public static let rejectionPrefix = "dehub: push rejected:"
 

@@ -19,10 +19,20 @@ public struct ScenarioConfig: Sendable {
     public var accounts: [Account]
     /// YAML list items (each starting with `- action:`), written under `access_controls:` as given.
     public var accessControls: String
+    /// Writes `bind_credentials: true` (format §6.7).
+    public var bindCredentials: Bool
 
-    public init(accounts: [Account], accessControls: String = "") {
+    public init(accounts: [Account], accessControls: String = "", bindCredentials: Bool = false) {
         self.accounts = accounts
         self.accessControls = accessControls
+        self.bindCredentials = bindCredentials
+    }
+
+    /// This config with `bind_credentials: true`.
+    public var bound: ScenarioConfig {
+        var copy = self
+        copy.bindCredentials = true
+        return copy
     }
 
     /// Access controls for `main`, as format §8.2 advises: main only moves forward (default #1, first, so that the
@@ -56,7 +66,7 @@ public struct ScenarioConfig: Sendable {
     }
 
     public func render() -> String {
-        var text = "accounts:\n"
+        var text = bindCredentials ? "bind_credentials: true\naccounts:\n" : "accounts:\n"
         for account in accounts {
             text += "- id: \(account.id)\n  signifiers:\n"
             for signifier in account.signifiers {

@@ -2,7 +2,8 @@ import DehubTestSupport
 import Foundation
 import Testing
 
-/// `scripts/demo.sh` with the built binary: the tour runs to the end and shows what it promises.
+/// `scripts/demo.sh` with the built binary: the tour runs to the end and shows what it promises (with credentials
+/// bound to the project, as every config dehub writes).
 @Suite("scripts/demo.sh")
 struct DemoScriptTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -19,6 +20,7 @@ struct DemoScriptTests {
             "(2 commit(s) combined; credentials: alice, bob)",
             "needs credentials from 2 of [alice, bob]; verified: alice",
             "(3 commit(s) combined; credentials: alice, bob)",
+            "2 of 2 commit(s) verified on branch 'main'",
             "Initialized empty bare dehub repository",
             "installed a hook running",
             "remote: dehub: push refused",

@@ -18,7 +18,7 @@ struct HookMessageTests {
             "dehub: commit \(short(change)) \"Alice alone on main\" is not verifiable on branch 'main'",
             "dehub:   check:  access controls",
             "dehub:   reason: access_controls[2] of .dehub/config.yml denies this change commit on branch 'main'; "
-                + "access_controls[1] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice",
+                + "access_controls[1] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol",
             "dehub:   verified credentials: alice",
             "dehub: 1 of 1 commit(s) not verifiable; nothing was updated",
         ]
@@ -26,6 +26,27 @@ struct HookMessageTests {
             #expect(lines.contains(line), "missing line: \(line)\n\(result.transcript)")
         }
         #expect(lines.contains { $0.hasPrefix("dehub:   next:   ") && $0.contains("dehub combine") }, "\(result.transcript)")
+    }
+
+    /// Issue 9: "deny changes to main unless 2 of alice, bob, carol signed" (a deny over `not` of a signature
+    /// filter) tells a lone signer what is needed, not only which entry denies.
+    @Test func namesTheRequirementOfADenyUnlessRule() throws {
+        let s = try Scenario()
+        let team = try ScenarioTeam(in: s)
+        try s.bootstrap(team.config(accessControls: """
+            - action: deny
+              filters:
+              - {type: branch, pattern: main}
+              - {type: not, filter: {type: signature, account_ids: [alice, bob, carol], count: 2}}
+
+            """), signers: [team.a, team.b])
+        try s.makeServer()
+        expectAccepted(try s.push("-q", "origin", "main"))
+        try s.change("Alice alone on main", by: team.a, files: ["a.txt": "a\n"])
+        let result = try s.push("origin", "main")
+        expectRefused(result, "reason: access_controls[0] of .dehub/config.yml denies this change commit on branch 'main' "
+                      + "unless it carries credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol",
+                      "dehub combine")
     }
 
     @Test func listsEachFailedCredentialAndWhy() throws {
@@ -40,7 +61,9 @@ struct HookMessageTests {
                       "check:  credentials", "credentials[0] (ssh, account bob): key ", "verified credentials: none")
     }
 
-    @Test func summarisesMoreThanTenRefusedCommits() throws {
+    /// Verification stops at the first refused commit (oldest first): it is explained, and the rest are counted as
+    /// not checked.
+    @Test func stopsAtTheFirstRefusedCommitAndCountsTheRest() throws {
         let s = try Scenario()
         _ = try s.guardedRepository()
         for i in 1...12 {
@@ -49,11 +72,26 @@ struct HookMessageTests {
             try s.git("commit", "-q", "-m", "Plain commit \(i)")
         }
         let result = try s.push("origin", "main")
-        expectRefused(result, "... and 2 more commits not verifiable (2 × payload)",
-                      "12 of 12 commit(s) not verifiable; nothing was updated")
+        expectRefused(result, "1 of 1 commit(s) not verifiable; 11 later commit(s) not checked "
+                      + "(the hook stops at the first refused commit); nothing was updated")
         let details = result.remoteLines.filter { $0.contains("is not verifiable on branch 'main'") }
-        #expect(details.count == 10, "\(result.transcript)")
+        #expect(details.count == 1, "\(result.transcript)")
         #expect(details.first?.contains("\"Plain commit 1\"") == true, "oldest first: \(details)")
+    }
+
+    /// The first refused ref update ends the checks: the rest are counted, not walked.
+    /// (The hook runs alone here, so that the order of the lines is the test's.)
+    @Test func stopsAtTheFirstRefusedUpdateAndCountsTheRest() throws {
+        let s = try Scenario()
+        _ = try s.guardedRepository()
+        let main = try s.head("main")
+        let zero = String(repeating: "0", count: 40)
+        let input = "\(zero) \(main) refs/tags/v1\n\(zero) \(main) refs/heads/one\n\(zero) \(main) refs/heads/two\n"
+        let result = try s.dehub(["hook", "pre-receive"], in: s.server, stdin: Array(input.utf8), environment: ["GIT_DIR": s.server])
+        #expect(result.exitCode == 1, "\(result.transcript)")
+        #expect(result.stderrText.contains("only branches (refs/heads/*) may be pushed"), "\(result.transcript)")
+        #expect(result.stderrText.contains("dehub: 2 later ref update(s) not checked (the hook stops at the first refusal)"),
+                "\(result.transcript)")
     }
 
     static let malformedInputs: [(String, String)] = [

@@ -249,7 +249,7 @@ import Testing
             AccessControl(action: .deny, filters: []),
         ])
         #expect(AccessDenialText.reason(d, facts: facts)
-                == "access_controls[1] of .dehub/config.yml denies this change commit on branch 't'; access_controls[0] of .dehub/config.yml needs credentials from 2 of [alice, bob]; verified: bob")
+                == "access_controls[1] of .dehub/config.yml denies this change commit on branch 't'; access_controls[0] of .dehub/config.yml needs credentials from 2 of [alice, bob]; verified: bob; missing: alice")
         let plainDeny = AccessControlEvaluatorTests.evaluate(facts, [AccessControl(action: .deny, filters: [])])
         #expect(AccessDenialText.hint(plainDeny, facts: facts) == "see the access controls in .dehub/config.yml")
     }

@@ -237,9 +237,20 @@ import Testing
         let d = PayloadLimits.default
         #expect(d.maxMessageBytes == 1 << 20)
         #expect(d.maxTextBytes == 256 << 10)
-        #expect(d.maxCredentials == 256)
+        #expect(d.maxCredentials == 32)
         #expect(d.maxSignatureBytes == 16 << 10)
         #expect(d.maxPublicKeyBytes == 64 << 10)
+    }
+
+    /// Format §2.4: at most 32 credentials on one commit, under the default limits (a push that copies hundreds of
+    /// credentials onto each commit is refused at the first one, before any signature is checked).
+    @Test func refusesMoreThan32CredentialsByDefault() {
+        let credential = "- type: pgp_signature\n  pub_key_id: 95C46FA6A41148AC\n  body: c2ln\n  account: alice\n"
+        func message(_ n: Int) -> String {
+            "h\n\ndescription: x\nfingerprint: \(fp)\ncredentials:\n" + String(repeating: credential, count: n)
+        }
+        #expect(Fixtures.payloadError(message(32)) == nil)
+        #expect(Fixtures.payloadError(message(33))?.hasSuffix("credentials: has 33 entries, more than the limit of 32") == true)
     }
 }
 

@@ -13,7 +13,7 @@ import Testing
         """
     static let sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop"
 
-    /// The example of format §5, with real-looking keys.
+    /// The example of format §7, with real-looking keys.
     static let example = """
         accounts:
         - id: alice

@@ -1,7 +1,7 @@
 import Testing
 @testable import DehubCore
 
-/// Format §3. The expected values were computed by an independent Python implementation of the format
+/// Format §5. The expected values were computed by an independent Python implementation of the format
 /// (uvarint, SHA-256, little-endian modes, zero ids, path byte order), not by this code.
 @Suite struct FingerprintTests {
     static let emptyBlob = ObjectID(hex: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")!

@@ -68,7 +68,7 @@ import Testing
         #expect(try Glob(String(repeating: "*a", count: 500) + "b").matches(long) == false)
     }
 
-    /// Format §5: `?` matches one character; a branch or path may contain non-ASCII characters.
+    /// Format §7.5: `?` matches one character; a branch or path may contain non-ASCII characters.
     @Test func questionMarkMatchesOneCharacterNotOneByte() throws {
         let glob = try Glob("caf?")
         #expect(glob.matches("cafe"))

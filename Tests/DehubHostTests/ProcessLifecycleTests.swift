@@ -87,9 +87,9 @@ extension EndToEnd {
             DispatchQueue.concurrentPerform(iterations: 25) { i in
                 let outcome: HostCommandResult?
                 if i < 5 {
-                    outcome = try? server.git(["push", "-q", "origin", "topic-\(i)"], key: host.stranger, in: pushers[i])
+                    outcome = try? server.git(["push", "-q", "origin", "topic-\(i)"], key: host.admin, in: pushers[i])
                 } else {
-                    let url = i % 2 == 0 ? server.httpURL("demo") : server.sshURL("demo")
+                    let url = i % 2 == 0 ? server.httpURL("demo") : server.sshURL("demo", user: "anonymous")
                     outcome = try? server.git(["clone", "-q", url, server.root + "/clone-\(i)"], key: host.stranger)
                 }
                 results.add(i, outcome)
@@ -97,7 +97,7 @@ extension EndToEnd {
             for (i, outcome) in results.all {
                 #expect(outcome?.status == 0, "job \(i): \(outcome?.output ?? "did not run")")
             }
-            let heads = try host.expectOK(server.git(["ls-remote", server.sshURL("demo")], key: host.stranger)).stdout
+            let heads = try host.expectOK(server.git(["ls-remote", server.sshURL("demo")], key: host.admin)).stdout
             for i in 0..<5 {
                 let local = try host.expectOK(server.git(["rev-parse", "HEAD"], in: pushers[i])).stdout
                     .trimmingCharacters(in: .whitespacesAndNewlines)

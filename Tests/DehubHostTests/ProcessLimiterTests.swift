@@ -78,4 +78,52 @@ struct ProcessLimiterTests {
         #expect(limiter.current == 0)
         #expect(limiter.queued == 0)
     }
+
+    @Test func aWaitingAdminGoesBeforeEarlierAnonymousWaiters() async throws {
+        let limiter = ProcessLimiter(limits: SlotLimits(total: 1, reserved: 0, perOwner: 4, maxQueued: 8), maxWait: .seconds(60))
+        let anonymous = SlotClaim(owner: "anonymous@10.0.0.1", isPrivileged: false)
+        let admin = SlotClaim(owner: "SHA256:admin", isPrivileged: true)
+        let held = try await limiter.acquire(anonymous)
+        let first = Task { try await limiter.acquire(anonymous) }
+        while limiter.queued < 1 { await Task.yield() }
+        let second = Task { try await limiter.acquire(admin) }
+        while limiter.queued < 2 { await Task.yield() }
+        held.release()
+        let adminPermit = try await second.value
+        #expect(adminPermit.claim == admin)
+        #expect(limiter.queued == 1)
+        adminPermit.release()
+        try await first.value.release()
+        #expect(limiter.current == 0)
+    }
+
+    @Test func theReserveIsLeftToAdminsAndMembers() async throws {
+        let limiter = ProcessLimiter(limits: SlotLimits(total: 2, reserved: 1, perOwner: 4, maxQueued: 0), maxWait: .seconds(60))
+        let held = try await limiter.acquire(SlotClaim(owner: "anonymous@a", isPrivileged: false))
+        do {
+            _ = try await limiter.acquire(SlotClaim(owner: "anonymous@b", isPrivileged: false))
+            Issue.record("an anonymous request took the reserved slot")
+        } catch let error as HostError {
+            #expect(error.message == "the host is busy: 1 of 2 git processes are running and 0 requests are waiting, "
+                + "the most that may wait (max_queued_requests: 0); try again in a moment")
+        }
+        let member = try await limiter.acquire(SlotClaim(owner: "SHA256:member", isPrivileged: true))
+        #expect(limiter.current == 2)
+        member.release()
+        held.release()
+    }
+
+    @Test func theTimeoutMessageNamesTheWait() async throws {
+        let limiter = ProcessLimiter(limits: SlotLimits(total: 1, maxQueued: 4), maxWait: .milliseconds(50))
+        let held = try await limiter.acquire()
+        do {
+            _ = try await limiter.acquire()
+            Issue.record("expected a refusal")
+        } catch let error as HostError {
+            #expect(error.message.contains("no git process freed up for this request within"))
+            #expect(error.message.contains("(queue_wait_seconds)"))
+            #expect(error.message.contains("1 of 1 are running"))
+        }
+        held.release()
+    }
 }

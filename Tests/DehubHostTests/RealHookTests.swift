@@ -60,7 +60,7 @@ extension EndToEnd {
             try s.write("README.md", "unsigned\n")
             try s.git("add", "-A")
             try s.git("commit", "-q", "-m", "Unsigned change")
-            for url in [server.sshURL("project"), server.httpURL("project")] {
+            for url in [server.sshURL("project", user: "anonymous"), server.httpURL("project")] {
                 let onMain = try world.push(["main"], over: url, key: world.stranger)
                 #expect(onMain.status != 0)
                 #expect(onMain.stderr.contains("remote: dehub: push refused"), "\(onMain.output)")
@@ -83,7 +83,7 @@ extension EndToEnd {
             try world.expectOK(world.push(["main"], over: server.httpURL("project")))
             #expect(try world.hostRef("main") == first)
             let second = try s.landOnMain("More notes", files: ["notes.txt": "two\n"], author: team.a, reviewers: [team.c])
-            try world.expectOK(world.push(["main"], over: server.sshURL("project"), key: world.stranger))
+            try world.expectOK(world.push(["main"], over: server.sshURL("project", user: "anonymous"), key: world.stranger))
             #expect(try world.hostRef("main") == second)
             // A force push back to the first change is refused: main only moves forward under these rules.
             let rewind = try world.push(["--force", "\(first):refs/heads/main"], over: server.sshURL("project"), key: world.admin)
@@ -109,7 +109,7 @@ extension EndToEnd {
             try world.expectOK(world.push(["idea"], over: server.httpURL("project")))
             let tip = try world.hostRef("idea")
             #expect(!tip.isEmpty)
-            for (url, key) in [(server.httpURL("project"), nil), (server.sshURL("project"), world.stranger)] {
+            for (url, key) in [(server.httpURL("project"), nil), (server.sshURL("project", user: "anonymous"), world.stranger)] {
                 let refused = try world.push([":idea"], over: url, key: key)
                 #expect(refused.status != 0)
                 #expect(refused.stderr.contains("deleting 'idea' is refused"), "\(refused.output)")
@@ -118,7 +118,7 @@ extension EndToEnd {
             // bob is a member (an account's key in the config on main), not an admin.
             try world.expectOK(world.push([":idea"], over: server.sshURL("project"), key: team.bob.privateKeyPath))
             #expect(try world.hostRef("idea").isEmpty)
-            try world.expectOK(world.push(["idea"], over: server.sshURL("project"), key: world.stranger))
+            try world.expectOK(world.push(["idea"], over: server.sshURL("project", user: "anonymous"), key: world.stranger))
             try world.expectOK(world.push([":idea"], over: server.sshURL("project"), key: world.admin))
             #expect(try world.hostRef("idea").isEmpty)
         }
@@ -129,7 +129,7 @@ extension EndToEnd {
             defer { world.stop() }
             let s = world.scenario, team = world.team, server = world.server
             let landed = try s.landOnMain("Add notes", files: ["notes.txt": "one\n"], author: team.a, reviewers: [team.b])
-            let stranger = try world.push(["main"], over: server.sshURL("project"), key: world.stranger)
+            let stranger = try world.push(["main"], over: server.sshURL("project", user: "anonymous"), key: world.stranger)
             #expect(stranger.status != 0)
             #expect(!stranger.output.contains("dehub: push refused"), "refused before the hook: \(stranger.output)")
             // bob is no admin, but his key is an account's ssh_public_key in .dehub/config.yml on main.

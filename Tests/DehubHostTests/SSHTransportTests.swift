@@ -3,19 +3,31 @@ import Foundation
 import Testing
 
 extension EndToEnd {
-    /// The embedded SSH server against real `ssh` and `git`, as admin, stranger, anonymous and attacker.
+    /// The embedded SSH server against real `ssh` and `git`, as admin, reader, stranger, anonymous and attacker.
+    /// Strangers' keys are refused at login (known keys win), so a stranger works as `anonymous@`.
     @Suite("Embedded SSH, end to end")
     struct SSHTransportTests {
+        /// A key the host knows without rights beyond reading: listed in `dehub-readers` of `repo`.
+        static func makeReader(_ host: HostFixture, of repo: String, name: String = "reader", type: String = "ed25519") throws -> String {
+            let key = try host.server.makeKey(name, type: type)
+            let line = try String(contentsOfFile: key + ".pub", encoding: .utf8)
+            let readers = host.server.data + "/repos/" + repo + ".git/dehub-readers"
+            let existing = (try? String(contentsOfFile: readers, encoding: .utf8)) ?? ""
+            try (existing + line).write(toFile: readers, atomically: true, encoding: .utf8)
+            return key
+        }
+
         @Test("clone, fetch, push and ls-remote over SSH", arguments: [0, 2])
         func cloneAndPush(protocolVersion: Int) throws {
             let host = try HostFixture.start()
             defer { host.stop() }
             let server = host.server
-            let clone = try host.clone(server.sshURL("demo"), to: "clone", key: host.stranger, protocolVersion: protocolVersion)
+            let anonymousURL = server.sshURL("demo", user: "anonymous")
+            let clone = try host.clone(anonymousURL, to: "clone", key: host.stranger, protocolVersion: protocolVersion)
             try server.commit(in: clone, message: "change: signed")
             try host.expectOK(server.git(["-c", "protocol.version=\(protocolVersion)", "push", "-q", "origin", "main"],
                                          key: host.stranger, in: clone))
-            let traced = try server.git(["-c", "protocol.version=\(protocolVersion)", "ls-remote", server.sshURL("demo")],
+            let traced = try server.git(["-c", "protocol.version=\(protocolVersion)", "ls-remote", anonymousURL],
                                         key: host.stranger, extraEnvironment: ["GIT_TRACE_PACKET": "1"])
             #expect(traced.status == 0)
             #expect(traced.stdout.contains("refs/heads/main"))
@@ -28,17 +40,17 @@ extension EndToEnd {
             let host = try HostFixture.start()
             defer { host.stop() }
             let server = host.server
-            let clone = try host.clone(server.sshURL("demo"), to: "clone", key: host.stranger)
+            let clone = try host.clone(server.sshURL("demo", user: "anonymous"), to: "clone", key: host.stranger)
             let before = try host.expectOK(server.git(["rev-parse", "HEAD"], in: clone)).stdout
             try server.commit(in: clone, message: "sneaky change")
             let refused = try server.git(["push", "origin", "main"], key: host.stranger, in: clone)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("remote: \(HostHook.rejectionPrefix)"))
-            let after = try host.expectOK(server.git(["ls-remote", server.sshURL("demo"), "refs/heads/main"], key: host.stranger))
+            let after = try host.expectOK(server.git(["ls-remote", server.sshURL("demo"), "refs/heads/main"], key: host.admin))
             #expect(after.stdout.hasPrefix(before.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
 
-        @Test("admin commands: create, list, whoami, delete; a stranger may not create or delete")
+        @Test("admin commands: create, list, whoami, delete; a known non-admin may not create or delete; a stranger's key is refused")
         func adminCommands() throws {
             let host = try HostFixture.start(createDemo: false)
             defer { host.stop() }
@@ -46,18 +58,22 @@ extension EndToEnd {
             let created = try host.expectOK(server.ssh(["repo", "create", "team/project"], key: host.admin))
             #expect(created.stdout.contains("created team/project"))
             #expect(FileManager.default.fileExists(atPath: server.data + "/repos/team/project.git/hooks/pre-receive"))
-            let list = try host.expectOK(server.ssh(["repo", "list"], key: host.stranger))
+            let reader = try Self.makeReader(host, of: "team/project")
+            let list = try host.expectOK(server.ssh(["repo", "list"], key: nil, user: "anonymous"))
             #expect(list.stdout.contains("team/project"))
             let whoami = try host.expectOK(server.ssh(["whoami"], key: host.admin))
             #expect(whoami.stdout.contains("(admin)"))
-            let strangerWho = try host.expectOK(server.ssh(["whoami"], key: host.stranger))
-            #expect(!strangerWho.stdout.contains("(admin)"))
+            let readerWho = try host.expectOK(server.ssh(["whoami"], key: reader))
+            #expect(!readerWho.stdout.contains("(admin)"))
+            let strangerWho = try server.ssh(["whoami"], key: host.stranger)
+            #expect(strangerWho.status == 255)
+            #expect(strangerWho.stderr.contains("Permission denied (publickey)"))
 
-            let refusedCreate = try server.ssh(["repo", "create", "mine"], key: host.stranger)
+            let refusedCreate = try server.ssh(["repo", "create", "mine"], key: reader)
             #expect(refusedCreate.status == 1)
             #expect(refusedCreate.stderr.contains("permission denied: this command needs an admin key"))
             #expect(!FileManager.default.fileExists(atPath: server.data + "/repos/mine.git"))
-            let refusedDelete = try server.ssh(["repo", "delete", "team/project"], key: host.stranger)
+            let refusedDelete = try server.ssh(["repo", "delete", "team/project"], key: reader)
             #expect(refusedDelete.status == 1)
             #expect(FileManager.default.fileExists(atPath: server.data + "/repos/team/project.git"))
 
@@ -78,7 +94,7 @@ extension EndToEnd {
             let server = host.server
             try host.expectOK(server.ssh(["repo", "create", "fresh"], key: host.admin))
             let work = try server.makeWorkTree("work", message: "root: signed")
-            let refused = try server.git(["push", server.sshURL("fresh"), "main"], key: host.stranger, in: work)
+            let refused = try server.git(["push", server.sshURL("fresh", user: "anonymous"), "main"], key: host.stranger, in: work)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("the first push (the root of trust) must come from an admin over SSH"))
             try host.expectOK(server.git(["push", "-q", server.sshURL("fresh"), "main"], key: host.admin, in: work))
@@ -96,8 +112,9 @@ extension EndToEnd {
             #expect(secret.status != 0)
             #expect(secret.status == missing.status)
             #expect(secret.stderr == missing.stderr)
-            let strangerSecret = try server.git(["ls-remote", server.sshURL("secret")], key: host.stranger)
-            let strangerMissing = try server.git(["ls-remote", server.sshURL("missing")], key: host.stranger)
+            let reader = try Self.makeReader(host, of: "demo")
+            let strangerSecret = try server.git(["ls-remote", server.sshURL("secret")], key: reader)
+            let strangerMissing = try server.git(["ls-remote", server.sshURL("missing")], key: reader)
             #expect(strangerSecret.status != 0)
             #expect(strangerSecret.stderr == strangerMissing.stderr)
             #expect(strangerSecret.stderr.contains("repository not found"))
@@ -132,8 +149,8 @@ extension EndToEnd {
         func nameTricks(path: String) throws {
             let host = try HostFixture.start()
             defer { host.stop() }
-            let trick = try host.server.ssh(["git-upload-pack", path], key: host.stranger)
-            let missing = try host.server.ssh(["git-upload-pack", "'/missing.git'"], key: host.stranger)
+            let trick = try host.server.ssh(["git-upload-pack", path], key: nil, user: "anonymous")
+            let missing = try host.server.ssh(["git-upload-pack", "'/missing.git'"], key: nil, user: "anonymous")
             #expect(trick.status == 1)
             #expect(trick.stderr == missing.stderr)
             #expect(trick.stdout.isEmpty)
@@ -158,7 +175,7 @@ extension EndToEnd {
         func ecdsa() throws {
             let host = try HostFixture.start()
             defer { host.stop() }
-            let ecdsa = try host.server.makeKey("ecdsa", type: "ecdsa")
+            let ecdsa = try Self.makeReader(host, of: "demo", name: "ecdsa", type: "ecdsa")
             let who = try host.expectOK(host.server.ssh(["whoami"], key: ecdsa))
             #expect(who.stdout.contains("ecdsa-sha2-nistp256"))
         }

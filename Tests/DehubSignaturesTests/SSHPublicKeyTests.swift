@@ -1,3 +1,4 @@
+import DehubCore
 import DehubTestSupport
 import Testing
 
@@ -43,7 +44,7 @@ struct SSHPublicKeyTests {
     @Test func toleratesBlanksAndNewline() throws {
         let key = try SSHPublicKey(line: keys.key(.ed25519).publicKeyLine)
         let spaced = try SSHPublicKey(
-            line: "  \(key.keyType.rawValue)\t \(SSHBase64.encode(key.blob))   two words  \r\n")
+            line: "  \(key.keyType.rawValue)\t \(Base64.encode(key.blob))   two words  \r\n")
         #expect(spaced == key)
         #expect(spaced.comment == "two words")
     }
@@ -74,7 +75,7 @@ struct SSHPublicKeyTests {
         let ecdsa = try SSHPublicKey(line: keys.key(.ecdsa256).publicKeyLine)
         #expect(throws: SSHKeyError("SSH public key line says 'ssh-ed25519' but its key data is 'ecdsa-sha2-nistp256'"))
         {
-            try SSHPublicKey(line: "ssh-ed25519 " + SSHBase64.encode(ecdsa.blob))
+            try SSHPublicKey(line: "ssh-ed25519 " + Base64.encode(ecdsa.blob))
         }
     }
 
@@ -165,17 +166,17 @@ struct SSHPublicKeyTests {
     }
 
     @Test func base64IsStrict() {
-        #expect(SSHBase64.decode("AAAA") == [0, 0, 0])
-        #expect(SSHBase64.decode("AA==") == [0])
-        #expect(SSHBase64.decode("AB==") == nil)  // non-zero unused bits
-        #expect(SSHBase64.decode("A===") == nil)
-        #expect(SSHBase64.decode("AA=A") == nil)
-        #expect(SSHBase64.decode("AA==AAAA") == nil)
-        #expect(SSHBase64.decode("AA AA") == nil)
-        #expect(SSHBase64.decode("") == [])
+        #expect(Base64.decode("AAAA") == [0, 0, 0])
+        #expect(Base64.decode("AA==") == [0])
+        #expect(Base64.decode("AB==") == nil)  // non-zero unused bits
+        #expect(Base64.decode("A===") == nil)
+        #expect(Base64.decode("AA=A") == nil)
+        #expect(Base64.decode("AA==AAAA") == nil)
+        #expect(Base64.decode("AA AA") == nil)
+        #expect(Base64.decode("") == [])
         for count in 0..<10 {
             let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) }
-            #expect(SSHBase64.decode(SSHBase64.encode(bytes)) == bytes)
+            #expect(Base64.decode(Base64.encode(bytes)) == bytes)
         }
     }
 }

@@ -39,8 +39,10 @@ struct CombineCommand: AsyncParsableCommand {
                                hint: "commit or stash them, or switch to another branch first", status: .dataError)
             }
             let governing = try GoverningConfigReader.load(repo: repo, tree: change.baseTree ?? change.tree)
+            // The combined commit's parent is the branch's tip: its config and its project decide what was signed.
+            let signed = try SignedMessageReader.forCommit(parent: tip, fingerprint: change.fingerprint, governing: governing, repo: repo)
             let credentials = CredentialCollector.collect(
-                from: change.payloads.compactMap(\.payload), fingerprint: change.fingerprint, governing: governing)
+                from: change.payloads.compactMap(\.payload), message: signed, governing: governing)
             let payload = Payload(body: .change(description: change.description), fingerprint: change.fingerprint, credentials: credentials)
             let message = CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload)
             let id = try repo.createCommit(tree: change.tree, parents: tip.map { [$0] } ?? [], message: try message.renderChecked())
@@ -71,10 +73,10 @@ struct CombineCommand: AsyncParsableCommand {
 
 /// Picks the credentials of a range that verify for a fingerprint, one per account and key.
 enum CredentialCollector {
-    static func collect(from payloads: [Payload], fingerprint: Fingerprint, governing: GoverningConfig) -> [Credential] {
+    static func collect(from payloads: [Payload], message: SignedMessage, governing: GoverningConfig) -> [Credential] {
         var kept: [Credential] = []
         var seen = Set<String>()
-        for payload in payloads where payload.fingerprint == fingerprint {
+        for payload in payloads where payload.fingerprint == message.fingerprint {
             for credential in payload.credentials {
                 let key: String
                 switch credential {
@@ -83,7 +85,7 @@ enum CredentialCollector {
                 }
                 guard !seen.contains(key) else { continue }
                 let results = CredentialChecker(signatures: SignatureVerifier.shared)
-                    .check([credential], fingerprint: fingerprint, governing: governing)
+                    .check([credential], message: message, governing: governing)
                 if results.allSatisfy(\.isVerified) {
                     seen.insert(key)
                     kept.append(credential)

@@ -77,7 +77,10 @@ struct CommitCommand: AsyncParsableCommand {
                     end: try end.map { try parent.root.repository.resolve($0, in: context.repo) }, description: descr)
                 let body = Payload.Body.credential(
                     commits: range.commits.map(\.hex), changeDescription: end == nil ? nil : range.description)
-                return try await context.commit(tree: tree, body: body, fingerprint: range.fingerprint)
+                // The credential is for the commit `dehub combine` will make on the range's base, so it is bound to
+                // the base's project: the same as this commit's, except for a range that starts at a root commit
+                // (a project's bootstrap), whose combined commit will be a root (format §6.7).
+                return try await context.commit(tree: tree, body: body, fingerprint: range.fingerprint, bindingParent: range.base)
             }
         }
     }
@@ -92,9 +95,16 @@ struct CommitContext {
     let signer: CredentialMaker.Signer
 
     func commit(tree: ObjectID, body: Payload.Body, fingerprint: Fingerprint) async throws -> ExitStatus {
+        try await commit(tree: tree, body: body, fingerprint: fingerprint, bindingParent: head)
+    }
+
+    /// `bindingParent`: the parent of the commit the credential is for, whose project a bound credential names.
+    func commit(tree: ObjectID, body: Payload.Body, fingerprint: Fingerprint, bindingParent: ObjectID?) async throws -> ExitStatus {
         // The config that will govern the commit: its parent's, or its own for a root commit.
         let governing = try GoverningConfigReader.load(repo: repo, tree: parentTree ?? tree)
-        let credential = try await CredentialMaker(repo: repo).make(signer, fingerprint: fingerprint, governing: governing)
+        let signed = try SignedMessageReader.forCommit(
+            parent: bindingParent, fingerprint: fingerprint, governing: governing, repo: repo)
+        let credential = try await CredentialMaker(repo: repo).make(signer, message: signed, governing: governing)
         var payload = Payload(body: body, fingerprint: fingerprint, credentials: [credential])
         let message = CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload)
         payload = message.payload
@@ -111,6 +121,22 @@ enum GoverningConfigReader {
         case .success(let governing): return governing
         case .failure(let error):
             throw CLIError(error.message, hint: "fix \(Config.path) before committing", status: .dataError)
+        }
+    }
+}
+
+enum SignedMessageReader {
+    /// What the credentials of a commit whose parent is `parent` (nil: a root commit) sign under `governing`, the
+    /// config of that parent (format §6.7): the fingerprint, bound to the project when the config says so.
+    static func forCommit(parent: ObjectID?, fingerprint: Fingerprint, governing: GoverningConfig, repo: GitRepository) throws -> SignedMessage {
+        do {
+            return try SignedMessage.governed(by: governing.config, fingerprint: fingerprint) {
+                try ProjectID.of(parents: parent.map { [$0] } ?? [], in: repo)
+            }
+        } catch {
+            throw CLIError(
+                "\(Config.path) binds credentials to the project, but the root commit of its history could not be read: \(error)",
+                hint: "check the repository with git fsck", status: .ioError)
         }
     }
 }

@@ -8,9 +8,10 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Verify commits against the config of their parents.",
         discussion: """
-            Checks one commit (--rev, default HEAD) or every commit of a range (--range A..B, oldest first) under the \
-            rules of a branch (--branch, default: the branch checked out, else main). Exits 0 when every commit \
-            verifies, 1 when one does not.
+            Checks one commit (--rev, default HEAD), every commit of a range (--range A..B, oldest first) or every \
+            commit of a branch from its root commit, root included (--all) under the rules of a branch (--branch, \
+            default: the branch checked out, else main). Exits 0 when every commit verifies, 1 when one does not. \
+            A range that holds no commit verifies nothing: it says so on stderr and exits 0 (--json prints []).
             """)
 
     @ParentCommand var root: DehubCommand
@@ -18,12 +19,15 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "The commit to verify.") var rev: String?
     @Option(help: ArgumentHelp("Verify every commit in A..B (reachable from B, not from A), oldest first.", valueName: "A..B"))
     var range: String?
-    @Option(help: "The branch whose rules apply.") var branch: String?
+    @Flag(help: "Verify every commit of the branch (--branch) from its root commit, root included, oldest first.") var all = false
+    @Option(help: "The branch whose rules apply (and, with --all, whose history is verified).") var branch: String?
     @Flag(help: "Print a machine-readable verdict per commit on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "Only report failures.") var quiet = false
 
     func validate() throws {
-        if rev != nil && range != nil { throw ValidationError("give either --rev or --range, not both") }
+        if [rev != nil, range != nil, all].filter({ $0 }).count > 1 {
+            throw ValidationError("give only one of --rev, --range and --all")
+        }
         if let range, !range.contains("..") || range.contains("...") {
             throw ValidationError("--range takes A..B")
         }
@@ -33,20 +37,18 @@ struct VerifyCommand: AsyncParsableCommand {
         try await ErrorPresenter.run {
             let repo = try repository.open()
             let branchName = try branch ?? repo.currentBranch() ?? "main"
-            let commits: [ObjectID]
-            if let range {
-                let parts = range.components(separatedBy: "..")
-                let from = try repository.resolve(parts[0].isEmpty ? "HEAD" : parts[0], in: repo)
-                let to = try repository.resolve(parts[1].isEmpty ? "HEAD" : parts[1], in: repo)
-                commits = try repo.commits(from: to, excluding: [from])
-            } else {
-                commits = [try repository.resolve(rev ?? "HEAD", in: repo)]
+            let commits = try commitsToVerify(in: repo, branch: branchName)
+            guard !commits.isEmpty else {
+                // Nothing failed, so this is not a refusal; but a silent 0 would read as "verified".
+                Output.err("dehub: nothing to verify: the range \(range ?? "") holds no commit (0 commits verified)")
+                if json { Output.out("[]") }
+                return .ok
             }
             let gitDir = repo.gitDirectory
             let items = commits.map { ParallelVerification.Item(commit: $0, branch: branchName, nonFastForward: false) }
             var verdicts = try ParallelVerification.verify(
                 items, open: { try GitRepository.open(path: gitDir) }, signatures: SignatureVerifier.shared,
-                progress: json ? nil : ProgressLine(total: items.count, label: "verifying commits"))
+                progress: json ? nil : ProgressLine(total: items.count, label: "verifying commits", minimum: all ? 1 : 500))
             if let rejection = try AncestryCheck.rejection(for: commits.last, branch: branchName, in: repo) {
                 verdicts[verdicts.count - 1].rejection = rejection
             }
@@ -57,12 +59,29 @@ struct VerifyCommand: AsyncParsableCommand {
                 if !quiet { for v in verdicts where v.isVerified { Output.out(VerdictPresenter.summary(v)) } }
                 for v in failed.prefix(10) { VerdictPresenter.explain(v).forEach(Output.err) }
                 if failed.count > 10 { Output.err("... and \(failed.count - 10) more commits that are not verifiable") }
-                if commits.count > 1 || !failed.isEmpty {
+                if commits.count > 1 || !failed.isEmpty || all {
                     Output.err("\(verdicts.count - failed.count) of \(verdicts.count) commit(s) verified on branch '\(branchName)'")
                 }
             }
             return failed.isEmpty ? .ok : .notVerifiable
         }
+    }
+
+    /// The commits to verify, oldest first.
+    private func commitsToVerify(in repo: GitRepository, branch: String) throws -> [ObjectID] {
+        if all {
+            guard let tip = try repo.reference("refs/heads/\(branch)") else {
+                throw CLIError("no branch '\(branch)' to verify", hint: "name an existing branch with --branch", status: .noInput)
+            }
+            return try repo.commits(from: tip, excluding: [])
+        }
+        if let range {
+            let parts = range.components(separatedBy: "..")
+            let from = try repository.resolve(parts[0].isEmpty ? "HEAD" : parts[0], in: repo)
+            let to = try repository.resolve(parts[1].isEmpty ? "HEAD" : parts[1], in: repo)
+            return try repo.commits(from: to, excluding: [from])
+        }
+        return [try repository.resolve(rev ?? "HEAD", in: repo)]
     }
 }
 

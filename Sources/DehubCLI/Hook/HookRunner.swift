@@ -23,8 +23,15 @@ public enum HookRunner {
             case .preReceive: repo = try GitRepository.openFromEnvironment()  // sees the quarantined objects
             case .prePush: repo = try GitRepository.open(path: ".")
             }
-            let limits = try HookLimits.from(repo)
-            HookTimeout.arm(seconds: limits.timeoutSeconds)
+            var roles = PusherRolePolicy.anyone
+            if case .preReceive = mode {
+                roles = .from(pusherRole: getenv(PusherRolePolicy.environmentVariable).map { String(cString: $0) })
+            }
+            var limits = try HookLimits.from(repo)
+            if roles.isStranger { limits = limits.forStrangers }
+            HookTimeout.arm(seconds: limits.timeoutSeconds, setting: limits.timeoutKey)
+            let maxCommitObjectBytes = limits.maxCommitObjectBytes
+            repo.maxCommitObjectBytes = maxCommitObjectBytes
             let input = try StandardInput.readAll(limit: limits.maxRefUpdates * 2_200)
             let updates: [RefUpdate]
             let side: PushVerifier.Side
@@ -40,12 +47,13 @@ public enum HookRunner {
             let gitDir = repo.gitDirectory
             let open: @Sendable () throws -> GitRepository
             switch mode {
-            case .preReceive: open = { try GitRepository.openFromEnvironment() }
-            case .prePush: open = { try GitRepository.open(path: gitDir) }
+            case .preReceive: open = { try GitRepository.openFromEnvironment().limitingCommits(to: maxCommitObjectBytes) }
+            case .prePush: open = { try GitRepository.open(path: gitDir).limitingCommits(to: maxCommitObjectBytes) }
             }
-            var verifier = PushVerifier(repo: repo, open: open, limits: limits, side: side)
-            if case .preReceive = mode {
-                verifier.deletions = .from(pusherRole: getenv(BranchDeletionPolicy.environmentVariable).map { String(cString: $0) })
+            var verifier = PushVerifier(repo: repo, open: open, roles: roles, limits: limits, side: side)
+            if case .preReceive = mode, getenv("GIT_QUARANTINE_PATH") != nil {
+                // Opened by path, not from the environment: the objects as they were before the push.
+                verifier.before = try GitRepository.open(path: gitDir)
             }
             let outcome = try verifier.verify(updates)
             if outcome.isAccepted {
@@ -73,13 +81,23 @@ public enum HookRunner {
     }
 }
 
+extension GitRepository {
+    fileprivate func limitingCommits(to bytes: Int) -> GitRepository {
+        maxCommitObjectBytes = bytes
+        return self
+    }
+}
+
 /// Past the time limit, the hook refuses the push and exits at once.
 enum HookTimeout {
-    static func arm(seconds: Int) {
+    /// The message, made before the alarm is armed: the signal handler only writes it.
+    nonisolated(unsafe) private static var message: UnsafeMutablePointer<CChar>?
+
+    static func arm(seconds: Int, setting: String) {
         #if canImport(Glibc)
+        message = strdup("dehub: push refused: the hook ran out of time (git config \(setting))\n")
         signal(SIGALRM) { _ in
-            let text = "dehub: push refused: the hook ran out of time (git config dehub.timeoutSeconds)\n"
-            _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
+            if let text = HookTimeout.message { _ = Glibc.write(2, text, strlen(text)) }
             _exit(1)
         }
         alarm(UInt32(clamping: seconds))

@@ -1,11 +1,11 @@
 import DehubCore
 import DehubGit
-import DehubSignatures
 
 /// Judges a non-fast-forward update as a whole, under the config at the branch's current tip
 /// (see `NonFastForwardPolicy`).
 struct NonFastForwardGate {
     let repo: GitRepository
+    let signatures: SignatureVerifying
 
     func refusal(for update: RefUpdate, branch: String) throws -> PushVerifier.Refusal? {
         let old = try repo.commit(update.old)
@@ -19,8 +19,11 @@ struct NonFastForwardGate {
         guard let payload = try? CommitMessage.parse(new.message).payload else {
             return .init(ref: update.ref, reason: "the new tip \(new.id.short) of '\(branch)' is not a dehub commit", hint: nil)
         }
-        let results = CredentialChecker(signatures: SignatureVerifier.shared)
-            .check(payload.credentials, fingerprint: payload.fingerprint, governing: governing)
+        let signed = try SignedMessage.governed(by: governing.config, fingerprint: payload.fingerprint) {
+            try ProjectID.of(parents: new.parents, in: repo)
+        }
+        let results = CredentialChecker(signatures: signatures)
+            .check(payload.credentials, message: signed, governing: governing)
         var verified = Set<String>()
         for r in results where r.isVerified { if let a = r.account { verified.insert(a) } }
         let files = try repo.changedFiles(from: old.tree, to: new.tree)
@@ -32,7 +35,7 @@ struct NonFastForwardGate {
         var reason = "moving '\(branch)' from \(update.old.short) to \(update.new.short) is not a fast-forward, "
         reason += branch == "main"
             ? "and no entry of the current config allows non-fast-forward updates of main (commit_attributes: {non_fast_forward: true})"
-            : "and the current config does not allow it: " + AccessDenialText.reason(decision, facts: facts)
+            : "and the current config does not allow it: " + AccessDenialText.reason(decision, facts: facts, credentials: results)
         return .init(ref: update.ref, reason: reason, hint: AccessDenialText.hint(decision, facts: facts))
     }
 }

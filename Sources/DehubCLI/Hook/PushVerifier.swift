@@ -2,7 +2,7 @@ import DehubCore
 import DehubGit
 import DehubSignatures
 
-/// Decides a whole push (format §6): every update of a branch is verified commit by commit under that branch's
+/// Decides a whole push (format §10): every update of a branch is verified commit by commit under that branch's
 /// rules; refs outside refs/heads/ and the deletion of main are refused; one refused update refuses the push.
 struct PushVerifier {
     struct Refusal: Equatable {
@@ -13,8 +13,13 @@ struct PushVerifier {
 
     struct Outcome {
         var refusals: [Refusal] = []
+        /// The verdicts of the commits checked, in order; verification stops at the first refused commit.
         var verdicts: [CommitVerdict] = []
         var checkedCommits = 0
+        /// Commits after the first refused one, left unchecked.
+        var uncheckedCommits = 0
+        /// Ref updates after the first refused one, left unchecked.
+        var uncheckedUpdates = 0
         var isAccepted: Bool { refusals.isEmpty && verdicts.allSatisfy(\.isVerified) }
     }
 
@@ -27,12 +32,24 @@ struct PushVerifier {
 
     let repo: GitRepository
     let open: @Sendable () throws -> GitRepository
-    var deletions: BranchDeletionPolicy = .anyone
+    var roles: PusherRolePolicy = .anyone
     let limits: HookLimits
     let side: Side
+    /// On the server: the repository as it was before the push (its objects without git's quarantine), so that
+    /// the commits the push brings are found, and their sizes checked, before anything walks them.
+    var before: GitRepository?
+    /// One per push: a credential copied onto many commits is checked once.
+    let signatures = MemoizingSignatureVerifier(wrapping: SignatureVerifier.shared)
 
     func verify(_ updates: [RefUpdate]) throws -> Outcome {
         var outcome = Outcome()
+        if case .server = side {
+            outcome.refusals = try updates.compactMap(staleOldValue)
+            guard outcome.refusals.isEmpty else { return outcome }
+        }
+        if let before {
+            try scanPushedCommits(updates, before: before)
+        }
         var items: [ParallelVerification.Item] = []
         let mainRef = "refs/heads/main"
         let mainBefore = try currentTip(of: mainRef)
@@ -40,7 +57,12 @@ struct PushVerifier {
         // The root of trust: main's roots before the push. Only a push that creates main sets them.
         let rootAnchor = mainBefore ?? mainCreation?.new
 
-        for update in updates {
+        for (index, update) in updates.enumerated() {
+            // Fail fast: the push is refused at its first refused update; the later ones are not looked at.
+            guard outcome.refusals.isEmpty else {
+                outcome.uncheckedUpdates = updates.count - index
+                break
+            }
             guard let branch = update.branch else {
                 outcome.refusals.append(Refusal(
                     ref: update.ref, reason: "only branches (refs/heads/*) may be pushed; \(update.ref) is refused",
@@ -50,9 +72,13 @@ struct PushVerifier {
             if update.isDeletion {
                 if branch == "main" {
                     outcome.refusals.append(Refusal(ref: update.ref, reason: "deleting main is never allowed", hint: nil))
-                } else if let refusal = deletions.refusal(deleting: branch, ref: update.ref) {
+                } else if let refusal = roles.refusal(deleting: branch, ref: update.ref) {
                     outcome.refusals.append(refusal)
                 }
+                continue
+            }
+            if update.ref == mainRef, mainBefore == nil, let refusal = roles.refusalCreatingMain(ref: update.ref) {
+                outcome.refusals.append(refusal)
                 continue
             }
             guard let rootAnchor else {
@@ -77,7 +103,12 @@ struct PushVerifier {
                 continue
             }
             let nonFastForward = try !update.isCreation && !repo.isAncestor(update.old, of: update.new)
-            if nonFastForward, let refusal = try NonFastForwardGate(repo: repo).refusal(for: update, branch: branch) {
+            if nonFastForward, branch != "main", let refusal = roles.refusal(rewinding: branch, ref: update.ref) {
+                outcome.refusals.append(refusal)
+                continue
+            }
+            if nonFastForward,
+                let refusal = try NonFastForwardGate(repo: repo, signatures: signatures).refusal(for: update, branch: branch) {
                 outcome.refusals.append(refusal)
                 continue
             }
@@ -86,18 +117,51 @@ struct PushVerifier {
             // sideways onto existing commits) still has its new tip judged under this branch's rules.
             if !commits.contains(update.new) { commits.append(update.new) }
             items += commits.map { .init(commit: $0, branch: branch, nonFastForward: nonFastForward) }
-            guard items.count <= limits.maxCommits else {
-                throw CLIError(
-                    "the push brings more than \(limits.maxCommits) commits to verify (git config dehub.maxCommits)",
-                    hint: "push in smaller steps, or ask the server operator to raise dehub.maxCommits", status: .notVerifiable)
-            }
+            guard items.count <= limits.maxCommits else { throw tooManyCommits() }
         }
         outcome.checkedCommits = items.count
         guard outcome.refusals.isEmpty else { return outcome }
         outcome.verdicts = try ParallelVerification.verify(
-            items, open: open, signatures: SignatureVerifier.shared,
-            limits: PayloadLimits(maxMessageBytes: limits.maxMessageBytes))
+            items, open: open, signatures: signatures,
+            limits: PayloadLimits(maxMessageBytes: limits.maxMessageBytes), stopAtFirstRejection: true)
+        outcome.checkedCommits = outcome.verdicts.count
+        outcome.uncheckedCommits = items.count - outcome.verdicts.count
         return outcome
+    }
+
+    /// Format §10: an update is judged from the ref's real current value, never from the old value the client
+    /// claims (git's own compare-and-swap would refuse a wrong one only after the hook has judged it).
+    private func staleOldValue(_ update: RefUpdate) throws -> Refusal? {
+        let current = try repo.referenceTarget(update.ref)
+        guard current != (update.isCreation ? nil : update.old) else { return nil }
+        let claim = update.isCreation ? "says '\(update.ref)' is new" : "says '\(update.ref)' is at \(update.old.short)"
+        let fact = current.map { "the repository has it at \($0.short)" } ?? "the repository has no such ref"
+        return Refusal(
+            ref: update.ref, reason: "the push \(claim), but \(fact): the update is judged from the real current value only",
+            hint: "fetch, then push again")
+    }
+
+    /// Finds the commits the push brings from their object headers first: an oversized commit is refused unread,
+    /// and a push of more new commits than the limit is refused before any history walk.
+    private func scanPushedCommits(_ updates: [RefUpdate], before: GitRepository) throws {
+        // Only branches are walked (other refs are refused below, whatever they point at).
+        let tips = updates.filter { !$0.isDeletion && $0.branch != nil }.map(\.new)
+        do {
+            _ = try repo.scanPushedCommits(from: tips, before: before, maxCount: limits.maxCommits)
+        } catch is TooManyPushedCommits {
+            throw tooManyCommits()
+        } catch let error as CommitTooLarge {
+            throw CLIError(
+                "commit \(error.commit.short) is \(error.size) bytes, more than the limit of \(error.limit) bytes for a commit object "
+                    + "(git config dehub.maxMessageBytes, plus \(GitRepository.commitHeaderAllowance >> 10) KiB of headers); it was not read",
+                hint: "a dehub commit message is at most \(limits.maxMessageBytes) bytes here", status: .notVerifiable)
+        }
+    }
+
+    private func tooManyCommits() -> CLIError {
+        CLIError(
+            "the push brings more than \(limits.maxCommits) commits to verify (git config \(limits.maxCommitsKey))",
+            hint: "push in smaller steps, or ask the server operator to raise \(limits.maxCommitsKey)", status: .notVerifiable)
     }
 
     /// The commits an update asks the branch to take: everything reachable from the new tip and not from the old

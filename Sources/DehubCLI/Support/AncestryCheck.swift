@@ -1,7 +1,7 @@
 import DehubCore
 import DehubGit
 
-/// Format §6: every verified commit descends from the root commit of `main`; a branch with another root is refused.
+/// Format §10 rule 5: every verified commit descends from the root commit of `main`; a branch with another root is refused.
 enum AncestryCheck {
     static func rejection(for tip: ObjectID?, branch: String, in repo: GitRepository) throws -> Rejection? {
         guard let tip, let main = try repo.reference("refs/heads/main") else { return nil }

@@ -7,8 +7,9 @@ import DehubCore
 import DehubGit
 import DehubSignatures
 
-/// Makes a credential over a fingerprint with the signer's key: an SSH key (a given file, ssh-agent or ~/.ssh)
-/// or an OpenPGP secret key in gpg's keyring; checks it verifies under the governing config before it is used.
+/// Makes a credential over a signed message (a fingerprint, bound to the project when the governing config says so)
+/// with the signer's key: an SSH key (a given file, ssh-agent or ~/.ssh) or an OpenPGP secret key in gpg's keyring;
+/// checks it verifies under the governing config before it is used.
 struct CredentialMaker {
     enum Signer {
         case account(String, sshKeyFile: String?)
@@ -17,10 +18,10 @@ struct CredentialMaker {
 
     let repo: GitRepository
 
-    func make(_ signer: Signer, fingerprint: Fingerprint, governing: GoverningConfig) async throws -> Credential {
+    func make(_ signer: Signer, message: SignedMessage, governing: GoverningConfig) async throws -> Credential {
         switch signer {
         case .anonymousPGP(let keyID):
-            return try anonymous(keyID: keyID, fingerprint: fingerprint)
+            return try anonymous(keyID: keyID, message: message.bytes)
         case .account(let account, let keyFile):
             guard governing.config.account(account) != nil else {
                 let known = governing.config.accountIDs
@@ -30,9 +31,9 @@ struct CredentialMaker {
                     status: .dataError)
             }
             let keys = governing.keys[account] ?? .init()
-            let credential = try await sign(account: account, keys: keys, keyFile: keyFile, fingerprint: fingerprint)
+            let credential = try await sign(account: account, keys: keys, keyFile: keyFile, message: message.bytes)
             let result = CredentialChecker(signatures: SignatureVerifier.shared)
-                .check([credential], fingerprint: fingerprint, governing: governing)
+                .check([credential], message: message, governing: governing)
             if case .failed(let why)? = result.first?.outcome {
                 throw CLIError("the new credential does not verify: \(why)", status: .internalError)
             }
@@ -40,8 +41,7 @@ struct CredentialMaker {
         }
     }
 
-    private func sign(account: String, keys: GoverningConfig.AccountKeys, keyFile: String?, fingerprint: Fingerprint) async throws -> Credential {
-        let message = fingerprint.bytes
+    private func sign(account: String, keys: GoverningConfig.AccountKeys, keyFile: String?, message: [UInt8]) async throws -> Credential {
         if let keyFile {
             guard !keys.ssh.isEmpty else {
                 throw CLIError("account '\(account)' has no SSH key in \(Config.path)", status: .dataError)
@@ -69,7 +69,7 @@ struct CredentialMaker {
         }
         if !keys.pgp.isEmpty {
             do {
-                if let credential = try pgp(account: account, armoredKeys: keys.pgp, fingerprint: fingerprint) { return credential }
+                if let credential = try pgp(account: account, armoredKeys: keys.pgp, message: message) { return credential }
                 problems.append("no OpenPGP secret key of account '\(account)' in gpg's keyring")
             } catch {
                 let text = "\(error)"
@@ -83,23 +83,23 @@ struct CredentialMaker {
             status: .unavailable)
     }
 
-    private func pgp(account: String, armoredKeys: [String], fingerprint: Fingerprint) throws -> Credential? {
+    private func pgp(account: String, armoredKeys: [String], message: [UInt8]) throws -> Credential? {
         let secret = Set(try GPGMESigner.secretKeyIDs())
         for armored in armoredKeys {
             let ids = (try? SignatureVerifier.shared.openPGPKeyIDs(armoredKey: armored)) ?? []
             guard let primary = ids.first, ids.contains(where: secret.contains) else { continue }
-            let signature = try GPGMESigner.sign(fingerprint.bytes, key: primary)
-            let signer = try SignatureVerifier.shared.verifyOpenPGP(signature: signature, over: fingerprint.bytes, armoredKeys: [armored])
+            let signature = try GPGMESigner.sign(message, key: primary)
+            let signer = try SignatureVerifier.shared.verifyOpenPGP(signature: signature, over: message, armoredKeys: [armored])
             return .pgp(PGPCredential(pubKeyID: signer.signingKeyID, signature: signature, account: account))
         }
         return nil
     }
 
-    private func anonymous(keyID: String, fingerprint: Fingerprint) throws -> Credential {
+    private func anonymous(keyID: String, message: [UInt8]) throws -> Credential {
         do {
             let armored = try GPGMESigner.exportPublicKey(keyID)
-            let signature = try GPGMESigner.sign(fingerprint.bytes, key: keyID)
-            let signer = try SignatureVerifier.shared.verifyOpenPGP(signature: signature, over: fingerprint.bytes, armoredKeys: [armored])
+            let signature = try GPGMESigner.sign(message, key: keyID)
+            let signer = try SignatureVerifier.shared.verifyOpenPGP(signature: signature, over: message, armoredKeys: [armored])
             return .pgp(PGPCredential(pubKeyID: signer.signingKeyID, signature: signature, account: nil, pubKeyBody: armored))
         } catch let error as CLIError {
             throw error

@@ -13,31 +13,49 @@ enum ParallelVerification {
         var nonFastForward: Bool
     }
 
+    /// With `stopAtFirstRejection`, the result ends at the first item (in order) that is not verified: the items
+    /// after it are not checked (workers stop as soon as one of them finds it), so a push that is refused anyway
+    /// costs no more than its first refused commit.
     static func verify(
         _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
-        limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: ProgressLine? = nil
+        limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: ProgressLine? = nil,
+        stopAtFirstRejection: Bool = false
     ) throws -> [CommitVerdict] {
         defer { progress?.finish() }
+        // One verification is one history (the hook checks every update's roots against main's first): its project
+        // id, for bound credentials, is worked out at most once and shared by the workers.
+        let project = items.last.map { ProjectScope(anchor: $0.commit) }
         let count = max(1, min(workers, items.count / 64 + 1))
         if count == 1 {
-            let verifier = CommitVerifier(repository: try open(), signatures: signatures, limits: limits)
-            return items.map {
+            let verifier = CommitVerifier(repository: try open(), signatures: signatures, limits: limits, project: project)
+            var verdicts: [CommitVerdict] = []
+            for item in items {
                 progress?.advance()
-                return verifier.verify($0.commit, branch: $0.branch, nonFastForward: $0.nonFastForward)
+                verdicts.append(verifier.verify(item.commit, branch: item.branch, nonFastForward: item.nonFastForward))
+                if stopAtFirstRejection, verdicts.last?.isVerified == false { break }
             }
+            return verdicts
         }
         let box = ResultBox(count: items.count)
+        let firstRejected = Atomic<Int>(Int.max)
         let repositories = try (0..<count).map { _ in try open() }
         DispatchQueue.concurrentPerform(iterations: count) { worker in
-            let verifier = CommitVerifier(repository: repositories[worker], signatures: signatures, limits: limits)
+            let verifier = CommitVerifier(repository: repositories[worker], signatures: signatures, limits: limits, project: project)
             var i = worker
-            while i < items.count {
-                box.set(i, verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward))
+            while i < items.count, i < firstRejected.load(ordering: .acquiring) {
+                let verdict = verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward)
+                box.set(i, verdict)
+                if stopAtFirstRejection, !verdict.isVerified { _ = firstRejected.min(i, ordering: .acquiringAndReleasing) }
                 progress?.advance()
                 i += count
             }
         }
-        return box.values()
+        let stop = firstRejected.load(ordering: .acquiring)
+        let end = stop == Int.max ? items.count : min(items.count, stop + 1)
+        return box.values(upTo: end) { i in
+            // Unreachable (every item before the first rejected one is checked); fail closed all the same.
+            .refused(items[i].commit, branch: items[i].branch, Rejection(.commitShape, "was not checked (internal error)"))
+        }
     }
 
     private final class ResultBox: @unchecked Sendable {
@@ -45,7 +63,9 @@ enum ParallelVerification {
         private let lock = DispatchQueue(label: "dehub.verdicts")
         init(count: Int) { slots = Array(repeating: nil, count: count) }
         func set(_ i: Int, _ v: CommitVerdict) { lock.sync { slots[i] = v } }
-        func values() -> [CommitVerdict] { lock.sync { slots.map { $0! } } }
+        func values(upTo end: Int, missing: (Int) -> CommitVerdict) -> [CommitVerdict] {
+            lock.sync { (0..<end).map { slots[$0] ?? missing($0) } }
+        }
     }
 }
 

@@ -80,7 +80,7 @@ enum VerdictPresenter {
                 })
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(items) else { return "[]" }
         return String(decoding: data, as: UTF8.self)
     }

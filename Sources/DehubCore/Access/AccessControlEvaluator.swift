@@ -1,4 +1,4 @@
-/// The pure function from a commit's facts and the governing config to an access decision (format §5).
+/// The pure function from a commit's facts and the governing config to an access decision (format §8).
 public enum AccessControlEvaluator {
     public static func evaluate(_ facts: CommitFacts, config: Config) -> AccessDecision {
         var unmet: [SignatureOutcome] = []
@@ -17,6 +17,7 @@ public enum AccessControlEvaluator {
                 } else {
                     matched = matches(filter, facts: facts, config: config)
                     if !matched { otherFiltersMatch = false }
+                    outcomes += nestedSignatureOutcomes(filter, negated: false, source: source, facts: facts, config: config)
                 }
                 if !matched { allMatch = false }
             }
@@ -44,6 +45,25 @@ public enum AccessControlEvaluator {
         }
     }
 
+    /// The signature filters inside `not` filters (at any depth), each marked negated when it sits under an odd
+    /// number of them: for the message, which names what a rule such as "deny unless 2 of alice, bob, carol signed"
+    /// needs.
+    static func nestedSignatureOutcomes(
+        _ filter: Filter, negated: Bool, source: AccessControlSource, facts: CommitFacts, config: Config
+    ) -> [SignatureOutcome] {
+        switch filter {
+        case .not(let inner):
+            if case .signature(let requirement) = inner {
+                var outcome = signatureOutcome(requirement, source: source, facts: facts, config: config)
+                outcome.negated = !negated
+                return [outcome]
+            }
+            return nestedSignatureOutcomes(inner, negated: !negated, source: source, facts: facts, config: config)
+        case .branch, .filesChanged, .payloadType, .commitAttributes, .signature:
+            return []
+        }
+    }
+
     static func signatureOutcome(
         _ requirement: SignatureRequirement, source: AccessControlSource, facts: CommitFacts, config: Config
     ) -> SignatureOutcome {
@@ -51,8 +71,10 @@ public enum AccessControlEvaluator {
         let signed = counting.filter { facts.verifiedAccounts.contains($0) }
         var anyAccount = false
         if case .any = requirement.accounts { anyAccount = true }
+        var percent: Int?
+        if case .percent(let p) = requirement.count { percent = p }
         return SignatureOutcome(
             source: source, required: requirement.requiredCount(in: config), countingAccounts: counting,
-            anyAccount: anyAccount, signedAccounts: signed)
+            anyAccount: anyAccount, signedAccounts: signed, percent: percent)
     }
 }

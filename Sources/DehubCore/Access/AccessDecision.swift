@@ -21,7 +21,7 @@ public struct CommitFacts: Equatable, Sendable {
 public enum AccessControlSource: Equatable, Sendable, CustomStringConvertible {
     /// `access_controls[index]` of the config.
     case config(index: Int)
-    /// The index-th default entry (format §5).
+    /// The index-th default entry (format §8.2).
     case defaults(index: Int)
 
     public var description: String {
@@ -41,6 +41,12 @@ public struct SignatureOutcome: Equatable, Sendable {
     public var anyAccount: Bool
     /// The counting accounts whose credentials verified, in config order.
     public var signedAccounts: [String]
+    /// The `count` as written when it is a percentage (`required` is what it comes to).
+    public var percent: Int? = nil
+    /// True when the filter sits under an odd number of `not` filters: its entry matches when it is *not* met.
+    public var negated = false
+    /// The counting accounts whose credentials did not verify, in config order.
+    public var missingAccounts: [String] { countingAccounts.filter { !signedAccounts.contains($0) } }
     /// Never met by zero signatures, whatever the count says (fail closed).
     public var isMet: Bool { signedAccounts.count >= max(required, 1) }
 }
@@ -49,7 +55,7 @@ public struct SignatureOutcome: Equatable, Sendable {
 public struct AccessDecision: Equatable, Sendable {
     public var action: AccessAction
     public var source: AccessControlSource
-    /// The signature filters of the deciding entry.
+    /// The signature filters of the deciding entry, those inside `not` filters included (marked `negated`).
     public var signatureOutcomes: [SignatureOutcome]
     /// Allow entries that every other filter matched but whose signature filter was not met: the closest way to
     /// get the commit allowed, for the message.

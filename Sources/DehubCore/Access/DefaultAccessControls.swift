@@ -1,4 +1,4 @@
-/// The access controls that follow a config's own when none of those matched (format §5). The last always matches.
+/// The access controls that follow a config's own when none of those matched (format §8.2). The last always matches.
 public enum DefaultAccessControls {
     public static let entries: [AccessControl] = {
         // The patterns are constants; they always parse.

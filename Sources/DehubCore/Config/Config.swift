@@ -1,11 +1,16 @@
-/// `.dehub/config.yml` (format §5): accounts with their keys, and ordered access controls.
+/// `.dehub/config.yml` (format §7): accounts with their keys, ordered access controls, and whether credentials
+/// are bound to the project (§6.7).
 public struct Config: Equatable, Sendable {
     public var accounts: [Account]
     public var accessControls: [AccessControl]
+    /// `bind_credentials: true`: the credentials of every commit this config governs sign the bound message
+    /// (`SignedMessage`) instead of the bare fingerprint. False (absent) is format v0.
+    public var bindCredentials: Bool
 
-    public init(accounts: [Account] = [], accessControls: [AccessControl] = []) {
+    public init(accounts: [Account] = [], accessControls: [AccessControl] = [], bindCredentials: Bool = false) {
         self.accounts = accounts
         self.accessControls = accessControls
+        self.bindCredentials = bindCredentials
     }
 
     /// The path of the config in a repository's tree.

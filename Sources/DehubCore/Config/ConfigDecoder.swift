@@ -1,4 +1,4 @@
-/// Reads and validates `.dehub/config.yml` strictly (format §5).
+/// Reads and validates `.dehub/config.yml` strictly (format §7).
 public enum ConfigDecoder {
     public static let maxBytes = 1 << 20
 
@@ -27,6 +27,7 @@ public enum ConfigDecoder {
 
     static func decodeRoot(_ root: YAMLNode) throws -> Config {
         var map = try YAMLMappingReader(root, path: "")
+        let bind = try map.optionalBool("bind_credentials") ?? false
         let accounts = try (map.optionalSequence("accounts") ?? []).enumerated().map { i, node in
             try decodeAccount(node, path: "accounts[\(i)]")
         }
@@ -34,7 +35,7 @@ public enum ConfigDecoder {
             try decodeAccessControl(node, path: "access_controls[\(i)]")
         }
         try map.finish()
-        return Config(accounts: accounts, accessControls: controls)
+        return Config(accounts: accounts, accessControls: controls, bindCredentials: bind)
     }
 
     static func decodeAccount(_ node: YAMLNode, path: String) throws -> Account {

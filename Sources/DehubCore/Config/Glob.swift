@@ -1,4 +1,4 @@
-/// A path glob (format §5): `*` matches within one `/`-separated segment, `**` across segments
+/// A path glob (format §7.5): `*` matches within one `/`-separated segment, `**` across segments
 /// (as a whole segment, `a/**/b` also matches `a/b`), `?` one character other than `/`. Everything else is literal.
 public struct Glob: Hashable, Sendable, CustomStringConvertible {
     public let pattern: String

@@ -1,16 +1,20 @@
-/// Verifies single commits against the config of their parent (format §6). Gathers the facts through the ports,
+/// Verifies single commits against the config of their parent (format §9). Gathers the facts through the ports,
 /// then decides with pure functions. Not thread-safe: use one per thread.
 public final class CommitVerifier {
     public let repository: RepositoryReading
     let signatures: SignatureVerifying
     let limits: PayloadLimits
     let configs: ConfigLoader
+    let project: ProjectScope?
 
-    public init(repository: RepositoryReading, signatures: SignatureVerifying, limits: PayloadLimits = .default) {
+    /// `project`: the history the verified commits share, whose root commit bound credentials name (§6.7); nil
+    /// works it out from each commit's own history (one walk per commit that needs it).
+    public init(repository: RepositoryReading, signatures: SignatureVerifying, limits: PayloadLimits = .default, project: ProjectScope? = nil) {
         self.repository = repository
         self.signatures = signatures
         self.limits = limits
         self.configs = ConfigLoader(repository: repository)
+        self.project = project
     }
 
     /// Verifies `id` as a commit that `branch` (short name) would take, `nonFastForward` when the update that
@@ -88,8 +92,9 @@ public final class CommitVerifier {
             }
         }
 
+        let signed = try signedMessage(parents: commit.parents, fingerprint: payload.fingerprint, governing: governing)
         verdict.credentials = CredentialChecker(signatures: signatures)
-            .check(payload.credentials, fingerprint: payload.fingerprint, governing: governing)
+            .check(payload.credentials, message: signed, governing: governing)
         let failed = verdict.credentials.filter { !$0.isVerified }
         if !failed.isEmpty {
             let list = failed.map { r -> String in
@@ -115,6 +120,25 @@ public final class CommitVerifier {
         verdict.decision = decision
         guard decision.isAllowed else {
             throw Rejection(.accessControls, AccessDenialText.reason(decision, facts: facts), hint: AccessDenialText.hint(decision, facts: facts))
+        }
+    }
+
+    /// What the commit's credentials must sign: bound to its project when the governing config says so.
+    private func signedMessage(parents: [ObjectID], fingerprint: Fingerprint, governing: GoverningConfig) throws -> SignedMessage {
+        do {
+            return try SignedMessage.governed(by: governing.config, fingerprint: fingerprint) {
+                guard !parents.isEmpty else { return .rootCommit }
+                if let project { return try project.projectID(reading: repository) }
+                return try ProjectID.of(parents: parents, in: repository)
+            }
+        } catch let error as ProjectIDError {
+            throw Rejection(
+                .credentials, "the governing config binds credentials to the project, but \(error.message)",
+                hint: "check the repository with git fsck")
+        } catch {
+            throw Rejection(
+                .credentials, "the governing config binds credentials to the project, but its root commit could not be read: \(error)",
+                hint: "check the repository with git fsck")
         }
     }
 

@@ -1,16 +1,17 @@
-/// Verifies a payload's credentials over its fingerprint against the keys of the accounts they name.
+/// Verifies a payload's credentials over the message they sign (its fingerprint, bound to the project when the
+/// governing config says so: `SignedMessage`) against the keys of the accounts they name.
 public struct CredentialChecker {
     let signatures: SignatureVerifying
 
     public init(signatures: SignatureVerifying) { self.signatures = signatures }
 
-    public func check(_ credentials: [Credential], fingerprint: Fingerprint, governing: GoverningConfig) -> [CredentialResult] {
+    public func check(_ credentials: [Credential], message: SignedMessage, governing: GoverningConfig) -> [CredentialResult] {
         credentials.enumerated().map { index, credential in
             let kind: String
             if case .pgp = credential { kind = "pgp" } else { kind = "ssh" }
             let outcome: CredentialResult.Outcome
             do {
-                try verify(credential, fingerprint: fingerprint, governing: governing)
+                try verify(credential, message: message.bytes, governing: governing)
                 outcome = .verified
             } catch let failure as SignatureFailure {
                 outcome = .failed(failure.message)
@@ -21,7 +22,7 @@ public struct CredentialChecker {
         }
     }
 
-    private func verify(_ credential: Credential, fingerprint: Fingerprint, governing: GoverningConfig) throws {
+    private func verify(_ credential: Credential, message: [UInt8], governing: GoverningConfig) throws {
         switch credential {
         case .pgp(let c):
             let keys: [String]
@@ -37,7 +38,7 @@ public struct CredentialChecker {
                 guard let body = c.pubKeyBody else { throw SignatureFailure("anonymous credential without pub_key_body") }
                 keys = [body]
             }
-            let signer = try signatures.verifyOpenPGP(signature: c.signature, over: fingerprint.bytes, armoredKeys: keys)
+            let signer = try signatures.verifyOpenPGP(signature: c.signature, over: message, armoredKeys: keys)
             guard c.pubKeyID == signer.signingKeyID || c.pubKeyID == signer.primaryKeyID else {
                 throw SignatureFailure(
                     "pub_key_id \(c.pubKeyID) does not match the key that made the signature (\(signer.signingKeyID))")
@@ -52,7 +53,7 @@ public struct CredentialChecker {
             guard material.ssh.contains(where: { SSHKeyLine($0) == claimed }) else {
                 throw SignatureFailure("key \(claimed.abbreviated) is not one of account '\(c.account)''s keys in the governing config")
             }
-            try signatures.verifySSH(signature: c.signature, over: fingerprint.bytes, publicKey: c.pubKey)
+            try signatures.verifySSH(signature: c.signature, over: message, publicKey: c.pubKey)
         }
     }
 }

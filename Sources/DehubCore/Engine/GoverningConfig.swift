@@ -15,8 +15,9 @@ public struct GoverningConfig: Sendable {
 }
 
 /// Loads the governing config of a tree, caching by the id of the tree's `.dehub` directory, so that a range of
-/// commits that never touch it parses the config once.
-public final class ConfigLoader: @unchecked Sendable {
+/// commits that never touch it parses the config once. Not Sendable: its cache is unguarded, so each verifier (one
+/// per worker thread) owns its own loader.
+public final class ConfigLoader {
     public static let maxKeyFileBytes = 256 << 10
     private let repository: RepositoryReading
     private var cache: [ObjectID?: Result<GoverningConfig, ConfigError>] = [:]

@@ -1,4 +1,4 @@
-/// The checks of format §6, in the order they run (ancestry is checked per branch update, not per commit).
+/// The checks of format §9.2, in the order they run (ancestry is checked per branch update, not per commit).
 public enum VerificationCheck: String, Sendable, CaseIterable {
     case commitShape = "commit shape"
     case config = "config"
@@ -51,6 +51,12 @@ public struct CommitVerdict: Equatable, Sendable {
     public var rejection: Rejection?
 
     public var isVerified: Bool { rejection == nil }
+
+    /// A commit refused without being looked at (`rejection` says why).
+    public static func refused(_ commit: ObjectID, branch: String, _ rejection: Rejection) -> CommitVerdict {
+        CommitVerdict(commit: commit, head: "", branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: rejection)
+    }
+
     public var verifiedAccounts: [String] {
         var seen = Set<String>()
         return credentials.compactMap { $0.isVerified ? $0.account : nil }.filter { seen.insert($0).inserted }

@@ -1,4 +1,4 @@
-/// A dehub commit message: a human head line, then a YAML payload opened by `---` (format §1).
+/// A dehub commit message: a human head line, then a YAML payload opened by `---` (format §3.1).
 public struct CommitMessage: Equatable, Sendable {
     public var head: String
     public var payload: Payload
@@ -44,7 +44,7 @@ public struct CommitMessage: Equatable, Sendable {
         return Self.firstLine(head) + "\n\n" + YAMLWriter.write(PayloadEncoder.encode(payload))
     }
 
-    /// The head dehub writes for a payload (format §1).
+    /// The head dehub writes for a payload (format §3.4).
     public static func defaultHead(for payload: Payload) -> String {
         switch payload.body {
         case .change(let description):

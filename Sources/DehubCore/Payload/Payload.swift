@@ -3,7 +3,7 @@ public enum PayloadType: String, CaseIterable, Sendable {
     case change, comment, credential
 }
 
-/// The YAML document after a dehub commit's head line (format §1–§2).
+/// The YAML document after a dehub commit's head line (format §3–§4).
 public struct Payload: Equatable, Sendable {
     public enum Body: Equatable, Sendable {
         /// A change: the diff against the parent is the change; `description` says what it is.
@@ -33,7 +33,7 @@ public struct Payload: Equatable, Sendable {
     }
 }
 
-/// A signature over a fingerprint's 33 bytes (format §4).
+/// A signature over a fingerprint's 33 bytes (format §6).
 public enum Credential: Equatable, Sendable {
     case pgp(PGPCredential)
     case ssh(SSHCredential)

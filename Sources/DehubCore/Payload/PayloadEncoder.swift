@@ -1,4 +1,4 @@
-/// Writes a payload in the key order of format §1.
+/// Writes a payload in the key order of format §3.4.
 enum PayloadEncoder {
     static func encode(_ payload: Payload) -> YAMLValue {
         var pairs: [(String, YAMLValue)] = [("type", .string(payload.type.rawValue))]

@@ -7,7 +7,7 @@ public struct PayloadLimits: Sendable {
     public var maxPublicKeyBytes: Int
 
     public init(
-        maxMessageBytes: Int = 1 << 20, maxTextBytes: Int = 256 << 10, maxCredentials: Int = 256,
+        maxMessageBytes: Int = 1 << 20, maxTextBytes: Int = 256 << 10, maxCredentials: Int = 32,
         maxSignatureBytes: Int = 16 << 10, maxPublicKeyBytes: Int = 64 << 10
     ) {
         self.maxMessageBytes = maxMessageBytes

@@ -4,11 +4,14 @@ public struct AccessGate: Sendable {
     public let data: DataDirectory
     public let store: RepoStore
     public let config: HostConfig
+    /// Members' keys per repository, cached by `main`'s commit (shared by every copy of this gate).
+    public let members: MemberKeysCache
 
-    public init(data: DataDirectory, config: HostConfig) {
+    public init(data: DataDirectory, config: HostConfig, members: MemberKeysCache = MemberKeysCache()) {
         self.data = data
         self.store = RepoStore(data: data)
         self.config = config
+        self.members = members
     }
 
     public struct Grant: Sendable, Equatable {
@@ -16,6 +19,8 @@ public struct AccessGate: Sendable {
         public let path: String
         /// For pushes: who pushes, as the hook reads it (`DEHUB_PUSHER_ROLE`) to decide who may delete branches.
         public var pusherRole: PusherRole? = nil
+        /// An admin, or a member or reader of this repository: may take the reserved git slots, served first.
+        public var isPrivileged = false
 
         /// `base` plus what the hook must know of this grant.
         public func gitEnvironment(_ base: [String: String]) -> [String: String] {
@@ -37,13 +42,14 @@ public struct AccessGate: Sendable {
         let anonymousDenial: AccessDenial = identity.isAuthenticated ? .notFound : .authenticationRequired
         guard let name = RepoName.validated(rawName) else { return .failure(anonymousDenial) }
         let repo = store.facts(name)
-        let requester = await requesterFacts(identity, name: name, repo: repo, needsMembership: service.isPush)
+        let requester = await requesterFacts(identity, name: name, repo: repo, needsMembership: true)
         let decision = service.isPush
             ? AccessPolicy.decidePush(requester, repo, transport: transport, policy: config.pushPolicy)
             : AccessPolicy.decideRead(requester, repo)
         switch decision {
         case .allow:
             var grant = Grant(name: name, path: store.path(of: name))
+            grant.isPrivileged = requester.isAdmin || requester.isMember || requester.isReader
             if service.isPush { grant.pusherRole = requester.isAdmin ? .admin : requester.isMember ? .member : .other }
             return .success(grant)
         case .deny(let denial): return .failure(denial)
@@ -61,7 +67,9 @@ public struct AccessGate: Sendable {
         return data.admins().contains(key)
     }
 
-    /// Membership costs a `git show`, so it is looked up only when something depends on it.
+    /// Membership costs a `git show` when `main` changed since the last look (`MemberKeysCache`), so it is
+    /// looked up only when something depends on it: the visibility of a private repo, the pusher's role, and
+    /// the share of git slots (members are served first).
     func requesterFacts(_ identity: Identity, name: RepoName, repo: RepoFacts, needsMembership: Bool) async -> RequesterFacts {
         guard let key = identity.key else { return .anonymous }
         var facts = RequesterFacts(isAuthenticated: true, isAdmin: isAdmin(identity))
@@ -71,7 +79,7 @@ public struct AccessGate: Sendable {
         // looked up for every push.
         let membershipMatters = (repo.isPrivate && !facts.isReader) || needsMembership
         if membershipMatters {
-            facts.isMember = await MemberKeys.load(repoPath: store.path(of: name)).contains(key)
+            facts.isMember = await members.keys(repoPath: store.path(of: name)).contains(key)
         }
         return facts
     }

@@ -1,12 +1,14 @@
 import ArgumentParser
+import DehubCore
 import Foundation
 
 /// `dehub-host`: the root command. Every error goes through `present`, which prints it and picks the
-/// exit code: 0 ok, 1 refused, 64 usage, 70 internal, 74 I/O, 78 config.
+/// exit code from DehubCore's `ExitStatus` table.
 public struct DehubHostCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dehub-host",
         abstract: "A small git host for dehub projects: embedded SSH and smart HTTP, every repo guarded by the dehub hook.",
+        discussion: ExitStatus.helpText(ExitStatus.hostStatuses),
         subcommands: [
             ServeCommand.self, RepoCommand.self, TokenCommand.self, AuthorizedKeysCommand.self, ShellCommand.self,
         ])

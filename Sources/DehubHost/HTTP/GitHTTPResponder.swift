@@ -9,7 +9,7 @@ import NIOCore
 /// request body failing, cut short, over its limit or stalled, git idle too long) kills git's process group
 /// and closes the connection, so the client never waits on a response that cannot complete.
 public struct GitHTTPResponder: HTTPResponder {
-    public typealias Context = GitRequestContext
+    public typealias Context = HostRequestContext
 
     let services: HostServices
 
@@ -48,7 +48,8 @@ public struct GitHTTPResponder: HTTPResponder {
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
             case .failure(let denial): return log(request, started, identity, deny(denial))
             case .success(let grant):
-                return await advertise(grant, service, request: request, context: context, identity: identity, started: started)
+                return await advertise(grant, service, request: request, context: context, identity: identity,
+                                       started: started, slot: SlotRequest(rawName: rawName, source: context.source))
             }
         case .rpc(let rawName, let service):
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
@@ -58,26 +59,33 @@ public struct GitHTTPResponder: HTTPResponder {
                     return log(request, started, identity, plain(.contentTooLarge,
                         "the request body is larger than the limit of \(services.config.maxRequestBodyBytes) bytes"))
                 }
-                return await rpc(grant, service, request: request, context: context, identity: identity, started: started)
+                return await rpc(grant, service, request: request, context: context, identity: identity,
+                                 started: started, slot: SlotRequest(rawName: rawName, source: context.source))
             }
         }
     }
 
     // MARK: - git
 
+    /// What the git slot's second access check needs (`AccessGate.takeSlot`).
+    struct SlotRequest {
+        let rawName: String
+        let source: String
+    }
+
     private func advertise(_ grant: AccessGate.Grant, _ service: GitService, request: Request, context: Context,
-                           identity: Identity, started: ContinuousClock.Instant) async -> Response {
+                           identity: Identity, started: ContinuousClock.Instant, slot: SlotRequest) async -> Response {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let preamble = PktLine.encode("# service=\(service.rawValue)\n") + PktLine.flush
-        return await stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: grant.gitEnvironment(environment),
+        return await stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: environment,
                       input: nil as GitRequestBody?, preamble: preamble,
                       contentType: "application/x-\(service.rawValue)-advertisement",
-                      request: request, context: context, identity: identity, started: started)
+                      request: request, context: context, identity: identity, started: started, slot: slot)
     }
 
     private func rpc(_ grant: AccessGate.Grant, _ service: GitService, request: Request, context: Context,
-                     identity: Identity, started: ContinuousClock.Instant) async -> Response {
+                     identity: Identity, started: ContinuousClock.Instant, slot: SlotRequest) async -> Response {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let encoding = request.headers[.contentEncoding]?.lowercased()
@@ -86,33 +94,43 @@ public struct GitHTTPResponder: HTTPResponder {
                                    limit: services.config.maxRequestBodyBytes,
                                    announcedLength: request.headers[.contentLength].flatMap(Int.init),
                                    connectionIsOpen: { channel.isActive })
-        return await stream(service, grant, extraArguments: ["--stateless-rpc"], environment: grant.gitEnvironment(environment), input: input,
+        return await stream(service, grant, extraArguments: ["--stateless-rpc"], environment: environment, input: input,
                       preamble: [], contentType: "application/x-\(service.rawValue)-result",
-                      request: request, context: context, identity: identity, started: started)
+                      request: request, context: context, identity: identity, started: started, slot: slot)
     }
 
     private func stream(
-        _ service: GitService, _ grant: AccessGate.Grant, extraArguments: [String], environment: [String: String],
+        _ service: GitService, _ allowed: AccessGate.Grant, extraArguments: [String], environment: [String: String],
         input: GitRequestBody?, preamble: [UInt8], contentType: String,
-        request: Request, context: Context, identity: Identity, started: ContinuousClock.Instant
+        request: Request, context: Context, identity: Identity, started: ContinuousClock.Instant, slot: SlotRequest
     ) async -> Response {
         let runner = services.runner
         // The git slot is taken before the 200 goes out: "busy" (queue full, or waited too long) is a 503
-        // that git shows to the user, not a response cut short.
+        // that git shows to the user, not a response cut short. Access is decided again once the slot is
+        // taken: the repository may have changed during the wait.
         let permit: ProcessLimiter.Permit
-        do {
-            permit = try await runner.limiter.acquire(whileOpen: context.channel)
-        } catch let error as HostError {
-            var response = plain(.serviceUnavailable, error.message)
+        let grant: AccessGate.Grant
+        let channel = context.channel
+        switch await services.gate.takeSlot(
+            allowed, identity: identity, rawName: slot.rawName, service: service, transport: .http, source: slot.source,
+            acquire: { try await runner.limiter.acquire($0, whileOpen: channel) })
+        {
+        case .granted(let fresh, let taken):
+            grant = fresh
+            permit = taken
+        case .denied(let denial):
+            return log(request, started, identity, deny(denial))
+        case .busy(let message):
+            var response = plain(.serviceUnavailable, message)
             response.headers[.retryAfter] = "5"
             return log(request, started, identity, response)
-        } catch {
+        case .cancelled:
             return log(request, started, identity, plain(.serviceUnavailable, "the request was cancelled"))
         }
+        let environment = grant.gitEnvironment(environment)
         let logger = services.logger
         let method = request.method.rawValue
         let path = request.uri.path
-        let channel = context.channel
         let idleTimeout = Duration.seconds(services.config.gitIdleTimeoutSeconds)
         var headers = HTTPFields()
         headers[.contentType] = contentType

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -9,16 +10,24 @@ public enum HTTPGitServer {
     public static func make(
         services: HostServices, address: HostAddress, onListening: @escaping @Sendable (Int) async -> Void
     ) -> some Service {
-        Application(
+        let configuration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [
+                TCPNoDelayHandler(),
+                FirstRequestHeadHandler(),
+                HTTPHalfCloseHandler(),
+                HTTPTimeoutHandler(
+                    headTimeout: .seconds(services.config.requestHeadTimeoutSeconds),
+                    bodyTimeout: .seconds(services.config.requestBodyTimeoutSeconds), logger: services.logger),
+            ],
+            idleTimeout: .seconds(Int64(services.config.idleTimeoutSeconds)))
+        let connections = services.connections
+        let handshake = TimeAmount.seconds(Int64(services.config.handshakeTimeoutSeconds))
+        return Application(
             responder: GitHTTPResponder(services: services),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [
-                    TCPNoDelayHandler(),
-                    HTTPHalfCloseHandler(),
-                    HTTPTimeoutHandler(headTimeout: .seconds(services.config.requestHeadTimeoutSeconds),
-                                       bodyTimeout: .seconds(services.config.requestBodyTimeoutSeconds), logger: services.logger),
-                ],
-                idleTimeout: .seconds(Int64(services.config.idleTimeoutSeconds)))),
+            server: HTTPServerBuilder { responder in
+                GuardedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: configuration),
+                                    connections: connections, handshakeTimeout: handshake)
+            },
             configuration: ApplicationConfiguration(
                 address: .hostname(address.host, port: address.port), serverName: "dehub-host"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? address.port) },

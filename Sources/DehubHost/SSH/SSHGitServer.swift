@@ -5,17 +5,9 @@ import NIOPosix
 import NIOSSH
 import ServiceLifecycle
 
-/// Closes a connection that has been idle (no read, no write) for the configured time.
-final class IdleCloseHandler: ChannelInboundHandler, Sendable {
+/// Closes the connection on any error the SSH handler passes on.
+final class CloseOnErrorHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = NIOAny
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
@@ -42,20 +34,29 @@ public struct SSHGitServer: Service {
         let services = self.services
         let sessions = self.sessions
         let nioHostKey = NIOSSHPrivateKey(ed25519Key: hostKey)
-        let idle = TimeAmount.seconds(Int64(services.config.idleTimeoutSeconds))
+        let config = services.config
+        let idle = TimeAmount.seconds(Int64(config.idleTimeoutSeconds))
+        let handshake = TimeAmount.seconds(Int64(config.handshakeTimeoutSeconds))
+        let knownKeys = services.knownKeys
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 sessions.add(channel)
-                let connection = SSHConnectionIdentity()
-                let delegate = SSHAuthDelegate(connection: connection, anonymousUser: services.config.anonymousSSHUser)
+                let connection = SSHConnection(channel: channel, maxSessions: config.sshMaxSessionsPerConnection)
+                let delegate = SSHAuthDelegate(connection: connection, anonymousUser: config.anonymousSSHUser,
+                                               knownKeys: knownKeys, logger: services.logger)
+                var serverConfiguration = SSHServerConfiguration(hostKeys: [nioHostKey], userAuthDelegate: delegate)
+                // Like OpenSSH's MaxAuthTries: enough for an agent with several keys, not for a key-guessing run.
+                serverConfiguration.maxAuthAttempts = 20
                 return channel.eventLoop.makeCompletedFuture {
+                    // First: the connection caps (a refusal is an SSH disconnect with the limit's name) and the
+                    // handshake timeout (log in within `handshake_timeout_seconds`).
+                    try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(
+                        connections: services.connections, transport: .ssh, handshakeTimeout: handshake))
                     try channel.pipeline.syncOperations.addHandler(QuickAckHandler())
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idle))
-                    try channel.pipeline.syncOperations.addHandler(IdleCloseHandler())
                     try channel.pipeline.syncOperations.addHandler(NIOSSHHandler(
-                        role: .server(.init(hostKeys: [nioHostKey], userAuthDelegate: delegate)),
+                        role: .server(serverConfiguration),
                         allocator: channel.allocator,
                         inboundChildChannelInitializer: { child, type in
                             guard case .session = type else {
@@ -66,7 +67,9 @@ public struct SSHGitServer: Service {
                                     SSHSessionHandler(services: services, connection: connection, sessions: sessions))
                             }
                         }))
-                    try channel.pipeline.syncOperations.addHandler(IdleCloseHandler())
+                    try channel.pipeline.syncOperations.addHandler(CloseOnErrorHandler())
+                    // Idle: no session data either way for `idle_timeout_seconds` (keepalives do not count).
+                    connection.watchIdleness(timeout: idle)
                 }
             }
         let server = try await bootstrap.bind(host: address.host, port: address.port).get()

@@ -5,6 +5,7 @@ import Logging
 struct SSHSession: Sendable {
     let services: HostServices
     let identity: Identity
+    let connection: SSHConnection
     let environment: [String: String]
     let input: SSHInbound.Bytes
     let output: SSHSessionOutput
@@ -42,29 +43,54 @@ struct SSHSession: Sendable {
     }
 
     private func runGit(_ service: GitService, rawName: String) async -> Int32 {
-        switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .ssh) {
-        case .failure(let denial):
-            var message = "dehub-host: \(denial.message)\n"
-            if !identity.isAuthenticated, denial != .notFound { message += Self.rsaHint }
-            await output.finish(status: 1, stderr: message)
-            return 1
-        case .success(let grant):
-            let output = self.output
-            do {
-                let status = try await services.runner.run(
-                    service, repoPath: grant.path, environment: grant.gitEnvironment(environment), input: input,
-                    stdout: { try await output.write($0) }, stderr: { try await output.write($0, stderr: true) })
-                await output.finish(status: status)
-                return status
-            } catch let error as HostError {
-                await output.finish(status: 1, stderr: "dehub-host: \(error.message)\n")
-                return 1
-            } catch {
-                // The client went away or a write failed: git's process group is already killed.
-                await output.finish(status: 1)
-                return -1
-            }
+        let gate = services.gate
+        let first: AccessGate.Grant
+        switch await gate.authorize(identity, rawName: rawName, service: service, transport: .ssh) {
+        case .failure(let denial): return await deny(denial)
+        case .success(let grant): first = grant
         }
+        // Access is decided again once a slot is free: the repository may have changed during the wait.
+        connection.beginWaiting()
+        let outcome = await gate.takeSlot(first, identity: identity, rawName: rawName, service: service, transport: .ssh,
+                                          source: connection.source, limiter: services.runner.limiter)
+        connection.endWaiting()
+        let grant: AccessGate.Grant
+        let permit: ProcessLimiter.Permit
+        switch outcome {
+        case .granted(let fresh, let taken):
+            grant = fresh
+            permit = taken
+        case .denied(let denial):
+            return await deny(denial)
+        case .busy(let message):
+            await output.finish(status: 1, stderr: "dehub-host: \(message)\n")
+            return 1
+        case .cancelled:
+            await output.finish(status: 1)
+            return -1
+        }
+        let output = self.output
+        do {
+            let status = try await services.runner.run(
+                service, repoPath: grant.path, environment: grant.gitEnvironment(environment), input: input,
+                permit: permit, stdout: { try await output.write($0) }, stderr: { try await output.write($0, stderr: true) })
+            await output.finish(status: status)
+            return status
+        } catch let error as HostError {
+            await output.finish(status: 1, stderr: "dehub-host: \(error.message)\n")
+            return 1
+        } catch {
+            // The client went away or a write failed: git's process group is already killed.
+            await output.finish(status: 1)
+            return -1
+        }
+    }
+
+    private func deny(_ denial: AccessDenial) async -> Int32 {
+        var message = "dehub-host: \(denial.message)\n"
+        if !identity.isAuthenticated, denial != .notFound { message += Self.rsaHint }
+        await output.finish(status: 1, stderr: message)
+        return 1
     }
 
     private func log(_ command: String, status: Int32, started: ContinuousClock.Instant) {

@@ -9,17 +9,23 @@ public struct HostServices: Sendable {
     public let tokens: TokenStore
     public let listening: ListenAddresses
     public let logger: Logger
+    /// Open connections of both transports, against the connection caps.
+    public let connections: ConnectionGuard
 
     public init(data: DataDirectory, config: HostConfig, listening: ListenAddresses = ListenAddresses(), logger: Logger) {
         self.data = data
         self.config = config
         self.gate = AccessGate(data: data, config: config)
         self.runner = GitProcessRunner(limiter: ProcessLimiter(
-            limit: config.maxGitProcesses, maxQueued: config.maxQueuedRequests, maxWait: .seconds(config.queueWaitSeconds)))
+            limits: config.slotLimits, maxWait: .seconds(config.queueWaitSeconds)))
         self.tokens = TokenStore(path: data.tokensFile)
         self.listening = listening
         self.logger = logger
+        self.connections = ConnectionGuard(limits: config.connectionLimits)
     }
+
+    /// The keys the embedded SSH server lets log in as `git` (see `KnownKeys`).
+    public var knownKeys: KnownKeys { KnownKeys(gate: gate, tokens: tokens) }
 
     /// Clone URLs, from the config or the addresses actually bound.
     public var urls: CloneURLs { CloneURLs(config: config, sshAddress: listening.ssh, httpAddress: listening.http) }

@@ -15,7 +15,8 @@ public struct HostConfig: Equatable, Sendable {
     public var maxQueuedRequests: Int = 256
     /// How long a request waits in the queue before it is refused.
     public var queueWaitSeconds: Int = 60
-    /// A connection with no traffic for this long is closed (and its git processes killed).
+    /// A connection with no traffic for this long is closed (and its git processes killed). SSH counts session
+    /// data only: keepalives do not keep a connection open.
     public var idleTimeoutSeconds: Int = 300
     /// HTTP: a request's head (and the next one on a kept-alive connection) must arrive within this long.
     public var requestHeadTimeoutSeconds: Int = 30
@@ -33,13 +34,49 @@ public struct HostConfig: Equatable, Sendable {
     /// Base of the HTTP clone URLs the host prints, e.g. `https://git.example.org`; empty: from the listen address.
     public var httpURLBase: String = ""
 
+    // Connections and fairness (SSH and HTTP; see docs/host.md, "Limits").
+    /// SSH: from connect until logged in; HTTP: from connect until the first full request head. Past it, closed.
+    public var handshakeTimeoutSeconds: Int = 30
+    /// SSH: a session channel must ask for a command (exec or shell) within this long, or it is closed.
+    public var sshSessionRequestTimeoutSeconds: Int = 30
+    /// SSH: session channels one connection may have open at once.
+    public var sshMaxSessionsPerConnection: Int = 4
+    /// Open connections in total (both transports), from one source address, and of those not yet logged in /
+    /// without a full request head (in total and from one address).
+    public var maxConnections: Int = 1024
+    public var maxConnectionsPerAddress: Int = 64
+    public var maxUnauthenticatedConnections: Int = 256
+    public var maxUnauthenticatedPerAddress: Int = 32
+    /// Git processes one identity (a key; anonymous: a source address) may run at once.
+    public var maxGitProcessesPerIdentity: Int = 8
+    /// Of `max_git_processes`, how many only admins, members and readers may take; nil: a quarter of them.
+    public var reservedGitProcesses: Int? = nil
+
+    public var effectiveReservedGitProcesses: Int { reservedGitProcesses ?? maxGitProcesses / 4 }
+
     public init() {}
+
+    /// The connection caps as the guard uses them.
+    public var connectionLimits: ConnectionLimits {
+        ConnectionLimits(total: maxConnections, perAddress: maxConnectionsPerAddress,
+                         unauthenticated: maxUnauthenticatedConnections,
+                         unauthenticatedPerAddress: maxUnauthenticatedPerAddress)
+    }
+
+    /// How git slots are shared out.
+    public var slotLimits: SlotLimits {
+        SlotLimits(total: maxGitProcesses, reserved: effectiveReservedGitProcesses, perOwner: maxGitProcessesPerIdentity,
+                   maxQueued: maxQueuedRequests)
+    }
 
     static let keys = [
         "push_policy", "max_push_bytes", "max_request_body_bytes", "max_git_processes", "max_queued_requests",
         "queue_wait_seconds", "idle_timeout_seconds",
         "request_head_timeout_seconds", "request_body_timeout_seconds", "git_idle_timeout_seconds",
         "shutdown_grace_seconds", "anonymous_ssh_user", "ssh_url_base", "http_url_base",
+        "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
+        "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
+        "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
     ]
 
     /// The file written at first start: every key with its default and what it means.
@@ -68,7 +105,8 @@ public struct HostConfig: Equatable, Sendable {
             max_queued_requests: \(d.maxQueuedRequests)
             queue_wait_seconds: \(d.queueWaitSeconds)
 
-            # Seconds without traffic after which a connection is closed and its git processes killed.
+            # Seconds without traffic after which a connection is closed and its git processes killed
+            # (SSH: without session data either way; keepalives do not count).
             idle_timeout_seconds: \(d.idleTimeoutSeconds)
 
             # HTTP: seconds for a request's head to arrive (also between requests on a kept-alive connection;
@@ -92,6 +130,26 @@ public struct HostConfig: Equatable, Sendable {
             # https://git.example.org. Empty: made from the listen addresses.
             ssh_url_base: ""
             http_url_base: ""
+
+            # --- Connections and fairness (SSH and HTTP) ---
+            # Seconds a connection gets to log in (SSH) or to send its first full request head (HTTP).
+            handshake_timeout_seconds: \(d.handshakeTimeoutSeconds)
+            # Seconds an SSH session channel gets to ask for a command; session channels one SSH connection may
+            # have open at once (git needs one).
+            ssh_session_request_timeout_seconds: \(d.sshSessionRequestTimeoutSeconds)
+            ssh_max_sessions_per_connection: \(d.sshMaxSessionsPerConnection)
+            # Open connections (SSH and HTTP together): in total, and from one address (IPv6: one /64).
+            max_connections: \(d.maxConnections)
+            max_connections_per_address: \(d.maxConnectionsPerAddress)
+            # Connections not logged in yet (HTTP: no full request head yet): in total, and from one address.
+            # Past the total, the oldest such connection of the address holding the most of them is cut.
+            max_unauthenticated_connections: \(d.maxUnauthenticatedConnections)
+            max_unauthenticated_per_address: \(d.maxUnauthenticatedPerAddress)
+            # Git processes one identity (a key; without a key: a source address) may run at once, and how many
+            # of max_git_processes only admins, members and readers may take (they are also served first;
+            # default: a quarter of max_git_processes).
+            max_git_processes_per_identity: \(d.maxGitProcessesPerIdentity)
+            # reserved_git_processes: \(d.effectiveReservedGitProcesses)
 
             """
     }
@@ -166,6 +224,37 @@ public struct HostConfig: Equatable, Sendable {
                     return fail("anonymous_ssh_user must be a plain user name")
                 }
                 config.anonymousSSHUser = value
+            case "handshake_timeout_seconds":
+                guard let n = positive(3_600) else { return fail("handshake_timeout_seconds must be a positive integer (at most 3600)") }
+                config.handshakeTimeoutSeconds = n
+            case "ssh_session_request_timeout_seconds":
+                guard let n = positive(3_600) else {
+                    return fail("ssh_session_request_timeout_seconds must be a positive integer (at most 3600)")
+                }
+                config.sshSessionRequestTimeoutSeconds = n
+            case "ssh_max_sessions_per_connection":
+                guard let n = positive(1_000) else { return fail("ssh_max_sessions_per_connection must be a positive integer") }
+                config.sshMaxSessionsPerConnection = n
+            case "max_connections":
+                guard let n = positive(1_000_000) else { return fail("max_connections must be a positive integer") }
+                config.maxConnections = n
+            case "max_connections_per_address":
+                guard let n = positive(1_000_000) else { return fail("max_connections_per_address must be a positive integer") }
+                config.maxConnectionsPerAddress = n
+            case "max_unauthenticated_connections":
+                guard let n = positive(1_000_000) else { return fail("max_unauthenticated_connections must be a positive integer") }
+                config.maxUnauthenticatedConnections = n
+            case "max_unauthenticated_per_address":
+                guard let n = positive(1_000_000) else { return fail("max_unauthenticated_per_address must be a positive integer") }
+                config.maxUnauthenticatedPerAddress = n
+            case "max_git_processes_per_identity":
+                guard let n = positive(100_000) else { return fail("max_git_processes_per_identity must be a positive integer") }
+                config.maxGitProcessesPerIdentity = n
+            case "reserved_git_processes":
+                guard scalar.isPlain, let n = Int(value), n >= 0, n <= 100_000 else {
+                    return fail("reserved_git_processes must be a non-negative integer")
+                }
+                config.reservedGitProcesses = n
             case "ssh_url_base":
                 config.sshURLBase = value
             case "http_url_base":
@@ -173,6 +262,10 @@ public struct HostConfig: Equatable, Sendable {
             default:
                 return fail("unknown key '\(key)'")
             }
+        }
+        if let reserved = config.reservedGitProcesses, reserved >= config.maxGitProcesses {
+            return .failure(HostError(.config, "host config: reserved_git_processes (\(reserved)) must be "
+                + "less than max_git_processes (\(config.maxGitProcesses)), or no one else could run git"))
         }
         return .success(config)
     }

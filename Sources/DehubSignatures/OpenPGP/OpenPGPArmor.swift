@@ -4,6 +4,14 @@ import DehubCore
 /// a blank line, base64 lines, an optional `=XXXX` CRC-24 line, and the matching END line.
 /// Text outside the blocks is ignored; the CRC is checked when present and tolerated when missing.
 enum OpenPGPArmor {
+    /// Strict standard base64 (DehubCore's) of an armour body or CRC line.
+    private static func base64(_ text: [UInt8]) throws -> [UInt8] {
+        guard let bytes = Base64.decode(bytes: text) else {
+            throw SignatureFailure("malformed OpenPGP armour: invalid base64")
+        }
+        return bytes
+    }
+
     struct Block: Equatable {
         var label: String
         var bytes: [UInt8]
@@ -41,14 +49,14 @@ enum OpenPGPArmor {
                 guard endLabel == label else {
                     throw SignatureFailure("malformed OpenPGP armour: BEGIN PGP \(label) ends with END PGP \(endLabel)")
                 }
-                let bytes = try OpenPGPBase64.decode(base64)
+                let bytes = try Self.base64(base64)
                 if let crc {
                     guard crc == crc24(bytes) else { throw SignatureFailure("malformed OpenPGP armour: CRC-24 checksum mismatch") }
                 }
                 return Block(label: label, bytes: bytes)
             }
             if line.hasPrefix("=") && line.utf8.count == 5 && crc == nil {
-                crc = try OpenPGPBase64.decode(Array(line.utf8.dropFirst()))
+                crc = try Self.base64(Array(line.utf8.dropFirst()))
                 continue
             }
             if line.isEmpty { continue }

@@ -1,3 +1,4 @@
+import DehubCore
 import Crypto
 
 /// An OpenSSH public key: `ssh-ed25519`, `ecdsa-sha2-nistp256/384/521`, or `ssh-rsa` of at least 2048 bits.
@@ -29,7 +30,7 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
         let typeName = String(typeField)
         guard SSHKeyType(rawValue: typeName) != nil else { throw SSHKeyType.unknown(typeName) }
         guard fields.count >= 2 else { throw SSHKeyError("SSH public key '\(typeName)' has no key data") }
-        guard let blob = SSHBase64.decode(fields[1]) else {
+        guard let blob = Base64.decode(fields[1]) else {
             throw SSHKeyError("SSH public key '\(typeName)' has bad base64 key data")
         }
         let comment = fields.count == 3 ? Self.trimmingBlanks(fields[2]) : nil
@@ -54,7 +55,7 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
     public var fingerprint: String { Self.fingerprint(ofBlob: blob) }
 
     /// `type base64`, without the comment.
-    public var line: String { keyType.rawValue + " " + SSHBase64.encode(blob) }
+    public var line: String { keyType.rawValue + " " + Base64.encode(blob) }
 
     public var description: String { "\(keyType.rawValue) \(fingerprint)" }
 
@@ -63,7 +64,7 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
 
     /// The fingerprint of any byte string claimed to be a key blob (also of blobs that do not parse).
     static func fingerprint(ofBlob blob: [UInt8]) -> String {
-        "SHA256:" + SSHBase64.encode(Array(SHA256.hash(data: blob)), padded: false)
+        "SHA256:" + Base64.encode(Array(SHA256.hash(data: blob)), padded: false)
     }
 
     private static func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" }

@@ -9,7 +9,7 @@ public enum SSHSignatureArmor {
 
     /// Armours a binary SSHSIG blob exactly like `ssh-keygen` (ending with a newline).
     public static func armor(_ blob: [UInt8]) -> String {
-        let body = Array(SSHBase64.encode(blob))
+        let body = Array(Base64.encode(blob))
         var lines = [beginLine]
         var start = 0
         while start < body.count {
@@ -38,7 +38,7 @@ public enum SSHSignatureArmor {
         }
         let body = lines.dropFirst().dropLast().joined()
         guard !body.isEmpty else { throw SignatureFailure("SSH signature armour is empty") }
-        guard let blob = SSHBase64.decode(body) else { throw SignatureFailure("SSH signature armour has bad base64") }
+        guard let blob = Base64.decode(body) else { throw SignatureFailure("SSH signature armour has bad base64") }
         return blob
     }
 
