@@ -33,7 +33,8 @@ extension EndToEnd {
             try server.commit(in: work, message: "second: signed", file: "README", content: "second\n")
             try host.expectOK(server.git(["push", "-q", "origin", "main"], key: host.admin, in: work))
 
-            let url = transport == "ssh" ? server.sshURL("demo") : server.httpURL("demo")
+            // A stranger: anonymous over SSH (a key the host does not know is refused at login).
+            let url = transport == "ssh" ? server.sshURL("demo", user: "anonymous") : server.httpURL("demo")
             let clone = server.root + "/partial"
             let version = ["-c", "protocol.version=\(protocolVersion)"]
             // The checkout fetches README's current blob lazily.

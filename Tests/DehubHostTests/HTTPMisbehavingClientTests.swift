@@ -239,7 +239,8 @@ extension EndToEnd {
 
         @Test("every git slot taken by stalled requests: an admin's clone still succeeds within 60 s")
         func slotsFilledByStalledRequests() throws {
-            let host = try HostFixture.start(config: Self.config + "max_git_processes: 4\nmax_queued_requests: 64\n")
+            // No reserve: the anonymous attack may take every slot, so the admin's clone waits on the stall timeouts.
+            let host = try HostFixture.start(config: Self.config + "max_git_processes: 4\nmax_queued_requests: 64\nreserved_git_processes: 0\n")
             defer { host.stop() }
             let server = host.server
             let attack = StalledRequestFlood(port: server.httpPort, connections: 8)

@@ -58,7 +58,7 @@ extension EndToEnd {
             let host = try HostFixture.start(extraArguments: ["--log-level", "info"], createDemo: false)
             defer { host.stop() }
             let server = host.server
-            _ = try server.ssh(["repo list\nFORGED-SSH line"], key: host.stranger)
+            _ = try server.ssh(["repo list\nFORGED-SSH line"], key: nil, user: "anonymous")
             _ = try HostCommandRunner.run(["curl", "-s", "-o", "/dev/null", "http://127.0.0.1:\(server.httpPort)/x%0AFORGED-HTTP"],
                                           environment: server.environment)
             usleep(300_000)
