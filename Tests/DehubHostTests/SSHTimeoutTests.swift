@@ -1,6 +1,56 @@
 import DehubTestSupport
 import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSH
 import Testing
+
+/// A minimal SSH client (swift-nio-ssh) for what OpenSSH will not do on purpose: open a session channel and
+/// never ask for a command.
+enum RawSSHClient {
+    final class Anonymous: NIOSSHClientUserAuthenticationDelegate {
+        private var offered = false
+        func nextAuthenticationType(
+            availableMethods: NIOSSHAvailableUserAuthenticationMethods,
+            nextChallengePromise: EventLoopPromise<NIOSSHUserAuthenticationOffer?>
+        ) {
+            defer { offered = true }
+            nextChallengePromise.succeed(offered ? nil : NIOSSHUserAuthenticationOffer(username: "anonymous", serviceName: "", offer: .none))
+        }
+    }
+
+    final class AnyHostKey: NIOSSHClientServerAuthenticationDelegate {
+        func validateHostKey(hostKey: NIOSSHPublicKey, validationCompletePromise: EventLoopPromise<Void>) {
+            validationCompletePromise.succeed(())
+        }
+    }
+
+    final class Ignore: ChannelInboundHandler {
+        typealias InboundIn = SSHChannelData
+    }
+
+    /// Connects as `anonymous` and opens one session channel that asks for nothing; returns the connection
+    /// and the channel.
+    static func openIdleSession(port: Int) throws -> (connection: Channel, session: Channel) {
+        let connection = try ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSHHandler(
+                        role: .client(.init(userAuthDelegate: Anonymous(), serverAuthDelegate: AnyHostKey())),
+                        allocator: channel.allocator, inboundChildChannelInitializer: nil))
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).wait()
+        let session = try connection.pipeline.handler(type: NIOSSHHandler.self).flatMap { handler in
+            let promise = connection.eventLoop.makePromise(of: Channel.self)
+            handler.createChannel(promise, channelType: .session) { child, _ in
+                child.pipeline.addHandler(Ignore())
+            }
+            return promise.futureResult
+        }.wait()
+        return (connection, session)
+    }
+}
 
 extension EndToEnd {
     /// The phases of an SSH connection each have a time limit, and SSH keepalives alone do not reset them.
@@ -47,6 +97,21 @@ extension EndToEnd {
             #expect(left.isEmpty, "git processes left: \(left)")
             // An active clone is not idle.
             _ = try host.clone(server.sshURL("demo"), to: "clone", key: host.admin)
+        }
+    
+
+        /// Attack: open a session channel (or many) and never ask for a command. The channel is closed at the
+        /// session-request timeout; the connection itself stays until its own idle timeout.
+        @Test("a session channel that asks for no command is closed at the session-request timeout")
+        func sessionRequestTimeout() throws {
+            let host = try HostFixture.start(createDemo: false, config: "ssh_session_request_timeout_seconds: 2\n")
+            defer { host.stop() }
+            let (connection, session) = try RawSSHClient.openIdleSession(port: host.server.sshPort)
+            defer { connection.close(promise: nil) }
+            let closed = DispatchSemaphore(value: 0)
+            session.closeFuture.whenComplete { _ in closed.signal() }
+            #expect(closed.wait(timeout: .now() + 30) == .success, "the idle session channel is still open after 30 s")
+            #expect(connection.isActive, "the connection was closed with its session")
         }
     }
 }
