@@ -45,6 +45,22 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
         return Fingerprint(digest: hasher.finalize())
     }
 
+    /// The marker that opens a tag fingerprint's input: `uvarint(2^64 - 1)`. Read as the length that opens a
+    /// change's or a comment's input it claims more bytes than any input holds, so a tag's input never equals
+    /// theirs and a credential made for a tag never counts for a change or a comment, nor the other way round.
+    public static let tagMarker: [UInt8] = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]
+
+    /// `0x00 ++ SHA256(tagMarker ++ uvarint(len(name)) ++ name ++ target (20 bytes) ++ uvarint(len(description))
+    /// ++ description)` (format §5.5).
+    public static func tag(name: String, target: ObjectID, description: String) -> Fingerprint {
+        var hasher = SHA256()
+        hasher.update(data: tagMarker)
+        hashString(Array(name.utf8), into: &hasher)
+        hasher.update(data: target.bytes)
+        hashString(Array(description.utf8), into: &hasher)
+        return Fingerprint(digest: hasher.finalize())
+    }
+
     private init(digest: SHA256.Digest) {
         self.bytes = [0] + Array(digest)
     }

@@ -125,7 +125,7 @@ extension GitRepository {
         return index
     }
 
-    private func signature(_ identity: CommitIdentity) throws -> UnsafeMutablePointer<git_signature> {
+    func signature(_ identity: CommitIdentity) throws -> UnsafeMutablePointer<git_signature> {
         let name = try cSafe(identity.name, "the name")
         let email = try cSafe(identity.email, "the email")
         var signature: UnsafeMutablePointer<git_signature>?

@@ -86,7 +86,7 @@ struct HookMessageTests {
         _ = try s.guardedRepository()
         let main = try s.head("main")
         let zero = String(repeating: "0", count: 40)
-        let input = "\(zero) \(main) refs/tags/v1\n\(zero) \(main) refs/heads/one\n\(zero) \(main) refs/heads/two\n"
+        let input = "\(zero) \(main) refs/notes/v1\n\(zero) \(main) refs/heads/one\n\(zero) \(main) refs/heads/two\n"
         let result = try s.dehub(["hook", "pre-receive"], in: s.server, stdin: Array(input.utf8), environment: ["GIT_DIR": s.server])
         #expect(result.exitCode == 1, "\(result.transcript)")
         #expect(result.stderrText.contains("only branches (refs/heads/*) may be pushed"), "\(result.transcript)")

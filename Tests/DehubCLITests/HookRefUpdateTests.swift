@@ -237,13 +237,14 @@ struct HookRefUpdateTests {
         }
     }
 
+    /// Plain git tags are not release tags (format §13): a lightweight one and an annotated one without a payload.
     @Test func refusesTags() throws {
         let (s, _, _) = try world()
         try s.git("tag", "v1")
-        expectRefused(try s.push("origin", "v1"), "only branches (refs/heads/*) may be pushed")
+        expectRefused(try s.push("origin", "v1"), "which is not an annotated tag object: lightweight tags are refused")
         #expect(try s.serverRef("refs/tags/v1") == nil)
         try s.git("tag", "-a", "-m", "annotated", "v2")
-        expectRefused(try s.push("origin", "v2"), "refs/tags/v2")
+        expectRefused(try s.push("origin", "v2"), "tag 'v2' is not verifiable (payload)")
         #expect(try s.serverRef("refs/tags/v2") == nil)
     }
 

@@ -52,7 +52,7 @@ struct PrePushTests {
         try FileManager.default.removeItem(atPath: marker)
         expectRefused(try s.push("origin", "feature:main"), "on branch 'main'", by: "client")
         expectRefused(try s.push("origin", ":main"), "deleting main is never allowed", by: "client")
-        expectRefused(try s.push("origin", "--force", "\(root):refs/tags/v1"), "only branches", by: "client")
+        expectRefused(try s.push("origin", "--force", "\(root):refs/tags/v1"), "lightweight tags are refused", by: "client")
         #expect(!s.exists(marker))
         #expect(try s.serverRef("refs/heads/main") == root)
     }

@@ -112,7 +112,7 @@ import Testing
         bad("two documents", "type: change\n---\ntype: change\n",
             "payload is not valid YAML: line 4, column 1: only one YAML document is allowed; a second one starts here", exact: true),
         bad("unknown type", "type: merge\ndescription: x\nfingerprint: \(fp)\n",
-            "payload line 3, column 7: type: unknown payload type 'merge' (expected change, comment or credential)", exact: true),
+            "payload line 3, column 7: type: unknown payload type 'merge' (expected change, comment, credential or tag)", exact: true),
         bad("type not a string", "type: [change]\n", "type: expected a string, found a list"),
         bad("type null", "type:\nfingerprint: \(fp)\n",
             "type: expected a string, found an empty value (quote it if a string is meant)"),

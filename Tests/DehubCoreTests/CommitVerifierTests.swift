@@ -384,7 +384,7 @@ import Testing
     @Test func checksHaveStableNames() {
         #expect(VerificationCheck.allCases.map(\.rawValue) == [
             "commit shape", "config", "payload", "fingerprint", "files changed", "credentials", "access controls", "root of trust",
-            "ancestry",
+            "ancestry", "tag object",
         ])
     }
 }

@@ -160,13 +160,13 @@ import Testing
             "access_controls[0].filters[0].count: unknown key"),
         // unknown types
         bad("unknown filter type", rule("  - type: path\n    pattern: main\n"),
-            "access_controls[0].filters[0].type: unknown filter type 'path' (expected branch, files_changed, payload_type, signature, commit_attributes or not)"),
+            "access_controls[0].filters[0].type: unknown filter type 'path' (expected branch, tag, files_changed, payload_type, signature, commit_attributes or not)"),
         bad("unknown signifier type", "accounts:\n- id: alice\n  signifiers:\n  - type: x509_certificate\n    body: x\n",
             "accounts[0].signifiers[0].type: unknown signifier type 'x509_certificate' (expected pgp_public_key, pgp_public_key_file, ssh_public_key or ssh_public_key_file)"),
         bad("unknown action", "access_controls:\n- action: permit\n",
             ".dehub/config.yml: line 2, column 11: access_controls[0].action: must be allow or deny, not 'permit'", exact: true),
         bad("unknown payload type", rule("  - type: payload_type\n    payload_type: merge\n"),
-            "access_controls[0].filters[0].payload_type: must be change, comment or credential, not 'merge'"),
+            "access_controls[0].filters[0].payload_type: must be change, comment, credential or tag, not 'merge'"),
         // accounts
         bad("duplicate account id", "accounts:\n- id: alice\n- id: bob\n- id: alice\n",
             ".dehub/config.yml: accounts[2].id: duplicate account id 'alice'", exact: true),

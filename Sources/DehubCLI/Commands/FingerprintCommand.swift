@@ -36,6 +36,8 @@ struct FingerprintCommand: AsyncParsableCommand {
                 fingerprint = Fingerprint.comment(text)
             case .credential:
                 fingerprint = payload.fingerprint
+            case .tag(let fields):
+                fingerprint = fields.fingerprint
             }
             guard signedMessage else {
                 Output.out(fingerprint.base64)

@@ -21,12 +21,16 @@ struct VerifyCommand: AsyncParsableCommand {
     var range: String?
     @Flag(help: "Verify every commit of the branch (--branch) from its root commit, root included, oldest first.") var all = false
     @Option(help: "The branch whose rules apply (and, with --all, whose history is verified).") var branch: String?
+    @Option(help: ArgumentHelp(
+        "Verify the release tag NAME instead (format §13), under the config at main's tip (--branch names another).",
+        valueName: "NAME"))
+    var tag: String?
     @Flag(help: "Print a machine-readable verdict per commit on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "Only report failures.") var quiet = false
 
     func validate() throws {
-        if [rev != nil, range != nil, all].filter({ $0 }).count > 1 {
-            throw ValidationError("give only one of --rev, --range and --all")
+        if [rev != nil, range != nil, all, tag != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give only one of --rev, --range, --all and --tag")
         }
         if let range, !range.contains("..") || range.contains("...") {
             throw ValidationError("--range takes A..B")
@@ -36,6 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         try await ErrorPresenter.run {
             let repo = try repository.open()
+            if let tag { return try TagVerification.run(tag, mainBranch: branch ?? "main", in: repo, json: json, quiet: quiet) }
             let branchName = try branch ?? repo.currentBranch() ?? "main"
             let commits = try commitsToVerify(in: repo, branch: branchName)
             guard !commits.isEmpty else {

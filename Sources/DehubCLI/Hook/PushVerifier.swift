@@ -14,6 +14,8 @@ struct PushVerifier {
         /// The verdicts of the commits checked, in order; verification stops at the first refused commit.
         var verdicts: [CommitVerdict] = []
         var checkedCommits = 0
+        /// The release tags the push creates, each verified (format §13.2).
+        var tags: [TagVerdict] = []
         /// Commits after the first refused one, left unchecked.
         var uncheckedCommits = 0
         /// Ref updates after the first refused one, left unchecked.
@@ -41,7 +43,9 @@ struct PushVerifier {
 
     func verify(_ updates: [RefUpdate]) throws -> Outcome {
         var outcome = Outcome()
-        let rules = PushRules(repo: repo, signatures: signatures, roles: roles, maxCommits: limits.maxCommits)
+        let rules = PushRules(
+            repo: repo, signatures: signatures, roles: roles, maxCommits: limits.maxCommits,
+            limits: PayloadLimits(maxMessageBytes: limits.maxMessageBytes))
         if case .server = side {
             outcome.refusals = try updates.compactMap(rules.staleOldValue)
             guard outcome.refusals.isEmpty else { return outcome }
@@ -57,6 +61,7 @@ struct PushVerifier {
         }
         outcome.refusals = plan.refusals
         outcome.uncheckedUpdates = plan.uncheckedUpdates
+        outcome.tags = plan.tags
         guard outcome.refusals.isEmpty else { return outcome }
         let items = plan.commits.map { ParallelVerification.Item(commit: $0.commit, branch: $0.branch, nonFastForward: $0.nonFastForward) }
         outcome.verdicts = try ParallelVerification.verify(

@@ -1,9 +1,12 @@
-/// The pure function from a commit's facts and the governing config to an access decision (format §8).
+/// The pure function from a commit's facts and the governing config to an access decision (format §8). A tag is
+/// judged by the config's entries that speak of tags, then the tag default (format §13.3).
 public enum AccessControlEvaluator {
     public static func evaluate(_ facts: CommitFacts, config: Config) -> AccessDecision {
         var unmet: [SignatureOutcome] = []
-        let entries = config.accessControls.enumerated().map { (AccessControlSource.config(index: $0), $1) }
-            + DefaultAccessControls.entries.enumerated().map { (AccessControlSource.defaults(index: $0), $1) }
+        let own = config.accessControls.enumerated().map { (AccessControlSource.config(index: $0), $1) }
+        let entries = facts.tag != nil
+            ? own.filter { $0.1.speaksOfTags } + [(AccessControlSource.tagDefault, DefaultAccessControls.tagEntry)]
+            : own + DefaultAccessControls.entries.enumerated().map { (AccessControlSource.defaults(index: $0), $1) }
         for (source, entry) in entries {
             var outcomes: [SignatureOutcome] = []
             var otherFiltersMatch = true
@@ -29,13 +32,14 @@ public enum AccessControlEvaluator {
             }
         }
         // Unreachable: the last default entry has no filters and always matches.
-        return AccessDecision(action: .deny, source: .defaults(index: DefaultAccessControls.entries.count - 1),
+        return AccessDecision(action: .deny, source: facts.tag != nil ? .tagDefault : .defaults(index: DefaultAccessControls.entries.count - 1),
                               signatureOutcomes: [], unmetSignatures: unmet)
     }
 
     static func matches(_ filter: Filter, facts: CommitFacts, config: Config) -> Bool {
         switch filter {
-        case .branch(let glob): return glob.matches(facts.branch)
+        case .branch(let glob): return facts.tag == nil && glob.matches(facts.branch)
+        case .tag(let glob): return facts.tag.map { glob.matches($0) } ?? false
         case .filesChanged(let glob): return facts.changedPaths.contains { glob.matches($0) }
         case .payloadType(let type): return facts.payloadType == type
         case .commitAttributes(let nonFastForward): return facts.nonFastForward == nonFastForward
@@ -59,7 +63,7 @@ public enum AccessControlEvaluator {
                 return [outcome]
             }
             return nestedSignatureOutcomes(inner, negated: !negated, source: source, facts: facts, config: config)
-        case .branch, .filesChanged, .payloadType, .commitAttributes, .signature:
+        case .branch, .tag, .filesChanged, .payloadType, .commitAttributes, .signature:
             return []
         }
     }

@@ -1,8 +1,10 @@
-/// The facts of one commit that access controls look at.
+/// The facts of one commit (or of one release tag: `tag` is set) that access controls look at.
 public struct CommitFacts: Equatable, Sendable {
     public var payloadType: PayloadType
-    /// The short branch name being updated (`main`, not `refs/heads/main`).
+    /// The short branch name being updated (`main`, not `refs/heads/main`); empty for a tag.
     public var branch: String
+    /// The short name of the release tag being pushed (`v1.0`); nil for a commit.
+    public var tag: String? = nil
     public var changedPaths: [String]
     public var nonFastForward: Bool
     /// Accounts with at least one verified credential on the commit.
@@ -15,6 +17,13 @@ public struct CommitFacts: Equatable, Sendable {
         self.nonFastForward = nonFastForward
         self.verifiedAccounts = verifiedAccounts
     }
+
+    /// The facts of a release tag (format §13.3): no branch, no files, never a non-fast-forward (tags never move).
+    public static func tag(_ name: String, verifiedAccounts: Set<String>) -> CommitFacts {
+        var facts = CommitFacts(payloadType: .tag, branch: "", changedPaths: [], nonFastForward: false, verifiedAccounts: verifiedAccounts)
+        facts.tag = name
+        return facts
+    }
 }
 
 /// Which access-control entry a decision came from.
@@ -23,11 +32,14 @@ public enum AccessControlSource: Equatable, Sendable, CustomStringConvertible {
     case config(index: Int)
     /// The index-th default entry (format §8.2).
     case defaults(index: Int)
+    /// The one default for tags, after the config's entries that speak of tags (format §13.3): deny.
+    case tagDefault
 
     public var description: String {
         switch self {
         case .config(let i): return "access_controls[\(i)] of \(Config.path)"
         case .defaults(let i): return "default access control #\(i + 1)"
+        case .tagDefault: return "the default access control for tags"
         }
     }
 }

@@ -12,4 +12,7 @@ public enum DefaultAccessControls {
             AccessControl(action: .deny, filters: []),
         ]
     }()
+
+    /// The default for tags, after the config's entries that speak of tags (format §13.3): nothing is allowed.
+    public static let tagEntry = AccessControl(action: .deny, filters: [])
 }

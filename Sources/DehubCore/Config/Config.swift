@@ -61,6 +61,8 @@ public struct AccessControl: Equatable, Sendable {
 
 public indirect enum Filter: Equatable, Sendable {
     case branch(Glob)
+    /// The name of the release tag being pushed (format §7.5, §13); never matches a commit.
+    case tag(Glob)
     case filesChanged(Glob)
     case payloadType(PayloadType)
     case signature(SignatureRequirement)
@@ -103,6 +105,20 @@ public struct SignatureRequirement: Equatable, Sendable {
         case .percent(let p):
             let total = countingAccounts(in: config).count
             return (total * p + 99) / 100
+        }
+    }
+}
+
+extension AccessControl {
+    /// True when the entry speaks of tags (format §13.3): one of its own filters (not one under `not`) is a `tag`
+    /// filter or `payload_type: tag`. Only such entries judge a tag, so a config written before tags existed can
+    /// never allow one by accident.
+    public var speaksOfTags: Bool {
+        filters.contains { filter in
+            switch filter {
+            case .tag, .payloadType(.tag): return true
+            default: return false
+            }
         }
     }
 }

@@ -99,13 +99,14 @@ public enum ConfigDecoder {
         let filter: Filter
         switch type {
         case "branch": filter = .branch(try glob(&map, "pattern"))
+        case "tag": filter = .tag(try glob(&map, "pattern"))
         case "files_changed": filter = .filesChanged(try glob(&map, "pattern"))
         case "payload_type":
             let n = try map.requiredNode("payload_type")
             let name = try YAMLMappingReader.string(n, path: map.fieldPath("payload_type"))
             guard let t = PayloadType(rawValue: name) else {
                 throw YAMLFieldError(
-                    field: map.fieldPath("payload_type"), problem: "must be change, comment or credential, not '\(name)'", mark: n.mark)
+                    field: map.fieldPath("payload_type"), problem: "must be change, comment, credential or tag, not '\(name)'", mark: n.mark)
             }
             filter = .payloadType(t)
         case "signature": filter = .signature(try signature(&map))
@@ -119,7 +120,7 @@ public enum ConfigDecoder {
         default:
             throw YAMLFieldError(
                 field: map.fieldPath("type"),
-                problem: "unknown filter type '\(type)' (expected branch, files_changed, payload_type, signature, commit_attributes or not)",
+                problem: "unknown filter type '\(type)' (expected branch, tag, files_changed, payload_type, signature, commit_attributes or not)",
                 mark: map.mark)
         }
         try map.finish()

@@ -86,6 +86,10 @@ public final class CommitVerifier {
             try refuseFiles(files, type: "comment")
         case .credential:
             try refuseFiles(files, type: "credential")
+        case .tag:
+            throw Rejection(
+                .payload, "carries a tag payload, which belongs only in an annotated tag object under refs/tags/",
+                hint: "make release tags with `dehub tag`")
         }
 
         // A commit that changes the config must leave a valid one behind (the commit that introduces it is refused).

@@ -9,6 +9,8 @@ public enum VerificationCheck: String, Sendable, CaseIterable {
     case accessControls = "access controls"
     case rootOfTrust = "root of trust"
     case ancestry = "ancestry"
+    /// A release tag's own shape (format §13.2): an annotated tag object of a commit, named as its ref.
+    case tagObject = "tag object"
 }
 
 /// How one credential on a commit fared.

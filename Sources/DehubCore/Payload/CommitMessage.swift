@@ -58,6 +58,8 @@ public struct CommitMessage: Equatable, Sendable {
             var seen = Set<String>()
             let unique = accounts.filter { seen.insert($0).inserted }
             return "Credential of \(unique.isEmpty ? "nobody" : unique.joined(separator: ", "))"
+        case .tag(let fields):
+            return "Release \(fields.name): \(firstLine(fields.description))"
         }
     }
 

@@ -1,6 +1,7 @@
-/// The three kinds of payload a dehub commit carries.
+/// The kinds of payload: three a dehub commit carries, and `tag`, which only an annotated tag object carries
+/// (format §4.4, §13).
 public enum PayloadType: String, CaseIterable, Sendable {
-    case change, comment, credential
+    case change, comment, credential, tag
 }
 
 /// The YAML document after a dehub commit's head line (format §3–§4).
@@ -12,6 +13,8 @@ public struct Payload: Equatable, Sendable {
         case comment(String)
         /// Credentials for a change made elsewhere; `commits` is informational.
         case credential(commits: [String], changeDescription: String?)
+        /// A release tag (format §4.4): only in the message of an annotated tag object named `name`.
+        case tag(TagFields)
     }
 
     public var body: Body
@@ -29,6 +32,7 @@ public struct Payload: Equatable, Sendable {
         case .change: return .change
         case .comment: return .comment
         case .credential: return .credential
+        case .tag: return .tag
         }
     }
 }
@@ -76,4 +80,23 @@ public struct SSHCredential: Equatable, Sendable {
         self.signature = signature
         self.account = account
     }
+}
+
+/// What a release tag is about (format §4.4): its name, the commit it points at and what it says; the fingerprint
+/// covers exactly these (§5.5).
+public struct TagFields: Equatable, Sendable {
+    /// The tag's short name (`v1.0` for `refs/tags/v1.0`).
+    public var name: String
+    /// The commit the tag points at.
+    public var target: ObjectID
+    public var description: String
+
+    public init(name: String, target: ObjectID, description: String) {
+        self.name = name
+        self.target = target
+        self.description = description
+    }
+
+    /// The fingerprint of these fields (format §5.5).
+    public var fingerprint: Fingerprint { Fingerprint.tag(name: name, target: target, description: description) }
 }

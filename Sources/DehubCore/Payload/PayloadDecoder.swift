@@ -8,7 +8,7 @@ struct PayloadDecoder {
         let typeName = try map.optionalString("type") ?? PayloadType.change.rawValue
         guard let type = PayloadType(rawValue: typeName) else {
             throw YAMLFieldError(
-                field: "type", problem: "unknown payload type '\(typeName)' (expected change, comment or credential)",
+                field: "type", problem: "unknown payload type '\(typeName)' (expected change, comment, credential or tag)",
                 mark: map.node("type")?.mark)
         }
         let fingerprint = try decodeFingerprint(&map)
@@ -30,6 +30,20 @@ struct PayloadDecoder {
             let description = try map.optionalString("change_description")
             if let description { try checkText(description, field: "change_description", map: map) }
             body = .credential(commits: commits, changeDescription: description)
+        case .tag:
+            let nameNode = try map.requiredNode("tag")
+            let name = try YAMLMappingReader.string(nameNode, path: "tag")
+            if let problem = TagName.problem(name) {
+                throw YAMLFieldError(field: "tag", problem: problem, mark: nameNode.mark)
+            }
+            let targetNode = try map.requiredNode("target")
+            let targetText = try YAMLMappingReader.string(targetNode, path: "target")
+            guard let target = ObjectID(hex: targetText) else {
+                throw YAMLFieldError(field: "target", problem: "is not a 40-digit commit id", mark: targetNode.mark)
+            }
+            let description = try map.string("description")
+            try checkText(description, field: "description", map: map)
+            body = .tag(TagFields(name: name, target: target, description: description))
         }
         let credentialNodes = try map.optionalSequence("credentials") ?? []
         guard credentialNodes.count <= limits.maxCredentials else {

@@ -10,6 +10,10 @@ enum PayloadEncoder {
         case .credential(let commits, let description):
             if !commits.isEmpty { pairs.append(("commits", .sequence(commits.map { .string($0) }))) }
             if let description { pairs.append(("change_description", .string(description))) }
+        case .tag(let fields):
+            pairs.append(("tag", .string(fields.name)))
+            pairs.append(("target", .string(fields.target.hex)))
+            pairs.append(("description", .string(fields.description)))
         }
         pairs.append(("fingerprint", .string(payload.fingerprint.base64)))
         pairs.append(("credentials", .sequence(payload.credentials.map(encode))))

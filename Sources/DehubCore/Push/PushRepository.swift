@@ -1,6 +1,6 @@
-/// What the push rules read of a repository, beyond single commits: refs, object presence, history walks and
-/// tree diffs. `DehubGit` implements it over libgit2 (through the hook's quarantine); tests use a fake.
-public protocol PushRepository: RepositoryReading {
+/// What the push rules read of a repository, beyond single commits: refs, object presence, history walks, tree
+/// diffs and tag objects. `DehubGit` implements it over libgit2 (through the hook's quarantine); tests use a fake.
+public protocol PushRepository: RepositoryReading, TagReading {
     /// The object a full ref name points at, symbolic refs followed but nothing peeled (what git's compare-and-swap
     /// compares); nil when there is no such ref.
     func referenceTarget(_ ref: String) throws -> ObjectID?

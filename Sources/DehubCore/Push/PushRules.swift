@@ -8,12 +8,17 @@ public struct PushRules<Repository: PushRepository> {
     public let roles: PusherRolePolicy
     /// Refuse a push that asks more commits than this to be verified.
     public let maxCommits: Int
+    /// The bounds on a tag's message (release tags are judged here, format §13.2).
+    public let limits: PayloadLimits
 
-    public init(repo: Repository, signatures: SignatureVerifying, roles: PusherRolePolicy, maxCommits: Int) {
+    public init(
+        repo: Repository, signatures: SignatureVerifying, roles: PusherRolePolicy, maxCommits: Int, limits: PayloadLimits = .default
+    ) {
         self.repo = repo
         self.signatures = signatures
         self.roles = roles
         self.maxCommits = maxCommits
+        self.limits = limits
     }
 
     /// One commit a branch would take, with the facts it is judged under.
@@ -37,6 +42,8 @@ public struct PushRules<Repository: PushRepository> {
         public var commits: [CommitToVerify] = []
         /// Updates after the first refused one, not looked at.
         public var uncheckedUpdates = 0
+        /// The release tags the push creates, each verified (format §13.2).
+        public var tags: [TagVerdict] = []
 
         public init() {}
     }
@@ -65,12 +72,29 @@ public struct PushRules<Repository: PushRepository> {
         let mainCreation = updates.first { $0.ref == RefUpdate.mainRef && !$0.isDeletion && mainBefore == nil }
         // The root of trust: main's roots before the push. Only a push that creates main sets them.
         let rootAnchor = mainBefore ?? mainCreation?.new
+        // A push that brings a tag and the commits it points to is judged as a whole: the target must be on main
+        // as the push leaves it.
+        let mainAfter = updates.last { $0.ref == RefUpdate.mainRef && !$0.isDeletion }?.new ?? mainBefore
         for (index, update) in updates.enumerated() {
+            if let tag = update.tag {
+                switch tagJudgement(update, tag: tag, mainBefore: mainBefore, mainAfter: mainAfter) {
+                case .accepted(let verdict):
+                    plan.tags.append(verdict)
+                    continue
+                case .refused(let refusal):
+                    plan.refusals = [refusal]
+                    plan.commits = []
+                    plan.tags = []
+                    plan.uncheckedUpdates = updates.count - index - 1
+                    return plan
+                }
+            }
             let branch: String, nonFastForward: Bool
             switch try judge(update, mainBefore: mainBefore, rootAnchor: rootAnchor) {
             case .refused(let refusal):
                 plan.refusals = [refusal]
                 plan.commits = []
+                plan.tags = []
                 plan.uncheckedUpdates = updates.count - index - 1
                 return plan
             case .deletion:
@@ -87,6 +111,44 @@ public struct PushRules<Repository: PushRepository> {
             guard plan.commits.count <= maxCommits else { throw TooManyCommits(limit: maxCommits) }
         }
         return plan
+    }
+
+    /// Format §13.2: a tag is created once, as an annotated tag object that verifies under the project's current
+    /// rules (the config at main's tip before the push), on a commit of main; it is never moved nor deleted.
+    private func tagJudgement(
+        _ update: RefUpdate, tag: String, mainBefore: ObjectID?, mainAfter: ObjectID?
+    ) -> TagJudgement {
+        let immutable = "published release tags are immutable"
+        if update.isDeletion {
+            return .refused(PushRefusal(
+                ref: update.ref, reason: "deleting tag '\(tag)' is never allowed: \(immutable)",
+                hint: "publish a new tag instead"))
+        }
+        if !update.isCreation {
+            return .refused(PushRefusal(
+                ref: update.ref,
+                reason: "moving tag '\(tag)' from \(update.old.short) to \(update.new.short) is never allowed: \(immutable)",
+                hint: "publish a new tag instead"))
+        }
+        if let problem = TagName.problem(tag) {
+            return .refused(PushRefusal(ref: update.ref, reason: "tag name \(problem)", hint: nil))
+        }
+        guard let mainBefore, let mainAfter else {
+            return .refused(PushRefusal(
+                ref: update.ref, reason: "main does not exist yet, so tag '\(tag)' has no rules to be judged by",
+                hint: "push main first, then the tag"))
+        }
+        let verdict = TagVerifier(repository: repo, signatures: signatures, limits: limits)
+            .verify(name: tag, object: update.new, rulesAt: mainBefore, mainAfter: mainAfter)
+        guard let rejection = verdict.rejection else { return .accepted(verdict) }
+        return .refused(PushRefusal(
+            ref: update.ref, reason: "tag '\(tag)' is not verifiable (\(rejection.check.rawValue)): \(rejection.reason)",
+            hint: rejection.hint))
+    }
+
+    private enum TagJudgement {
+        case accepted(TagVerdict)
+        case refused(PushRefusal)
     }
 
     private enum Judgement {
@@ -113,7 +175,7 @@ public struct PushRules<Repository: PushRepository> {
         guard let branch = update.branch else {
             return refused(PushRefusal(
                 ref: update.ref, reason: "only branches (refs/heads/*) may be pushed; \(update.ref) is refused",
-                hint: "dehub repositories take no tags or other refs in format version 0"))
+                hint: "besides branches, dehub repositories take only release tags (refs/tags/*, docs/format.md §13)"))
         }
         if update.isDeletion {
             if branch == "main" { return refused(PushRefusal(ref: update.ref, reason: "deleting main is never allowed", hint: nil)) }

@@ -15,6 +15,9 @@ public struct RefUpdate: Equatable, Sendable {
     /// The branch name for `refs/heads/NAME`, else nil.
     public var branch: String? { ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : nil }
 
+    /// The tag name for `refs/tags/NAME`, else nil.
+    public var tag: String? { ref.hasPrefix("refs/tags/") ? String(ref.dropFirst("refs/tags/".count)) : nil }
+
     public static let mainRef = "refs/heads/main"
 }
 

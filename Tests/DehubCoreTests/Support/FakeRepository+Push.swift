@@ -4,7 +4,22 @@ import DehubCore
 extension FakeRepository: PushRepository {
     func referenceTarget(_ ref: String) throws -> ObjectID? { refs[ref] }
 
-    func hasObject(_ id: ObjectID) throws -> Bool { commits[id] != nil }
+    func hasObject(_ id: ObjectID) throws -> Bool { commits[id] != nil || tags[id] != nil }
+
+    func annotatedTag(_ id: ObjectID, limit: Int) throws -> TagObject? {
+        if let failure { throw failure }
+        guard let tag = tags[id] else { return nil }
+        guard tag.message.utf8.count <= limit else { throw ReadError(description: "tag \(id) is larger than \(limit) bytes") }
+        return tag
+    }
+
+    /// Adds an annotated tag object and returns its id.
+    @discardableResult
+    func addTag(name: String, target: ObjectID, message: String, targetIsCommit: Bool = true) -> ObjectID {
+        let id = intern("tag \(name) \(target) \(message)")
+        tags[id] = TagObject(id: id, name: name, target: target, targetIsCommit: targetIsCommit, message: message)
+        return id
+    }
 
     /// Parents before children: a depth-first post-order from `tip`, stopping at what `excluding` reaches.
     func commits(from tip: ObjectID, excluding: [ObjectID]) throws -> [ObjectID] {

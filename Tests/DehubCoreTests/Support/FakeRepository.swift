@@ -19,6 +19,8 @@ final class FakeRepository: RepositoryReading {
     var failure: (any Error)?
     /// Refs by full name, for the push rules (`FakeRepository+Push.swift`).
     var refs: [String: ObjectID] = [:]
+    /// Annotated tag objects by id (`FakeRepository+Push.swift`).
+    var tags: [ObjectID: TagObject] = [:]
 
     struct ReadError: Error, CustomStringConvertible {
         var description: String

@@ -28,6 +28,10 @@ enum TestPayloadWriter {
         case .credential(let commits, let description):
             lines.append("commits: [" + commits.map(quote).joined(separator: ", ") + "]")
             if let description { lines.append("change_description: \(quote(description))") }
+        case .tag(let fields):
+            lines.append("tag: \(quote(fields.name))")
+            lines.append("target: \(quote(fields.target.hex))")
+            lines.append("description: \(quote(fields.description))")
         }
         lines.append("fingerprint: \(quote(payload.fingerprint.base64))")
         lines.append(payload.credentials.isEmpty ? "credentials: []" : "credentials:")
