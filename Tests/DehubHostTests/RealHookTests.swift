@@ -16,10 +16,13 @@ extension EndToEnd {
 
             var admin: String { team.alice.privateKeyPath }
 
-            static func start(extraArguments: [String] = []) throws -> World {
+            /// `releases`: the config also lets tags `v*` be published with 2 of the 3 signatures (format §13.3).
+            static func start(extraArguments: [String] = [], releases: Bool = false) throws -> World {
                 let scenario = try Scenario()
                 let team = try ScenarioTeam(in: scenario)
-                try scenario.bootstrap(team.strictConfig(), signers: [team.a, team.b])
+                var config = team.strictConfig()
+                if releases { config.accessControls += ScenarioConfig.releasesNeed(2, of: ScenarioTeam.names) }
+                try scenario.bootstrap(config, signers: [team.a, team.b])
                 let server = try HostTestServer(hook: { _ in try DehubBinary.require() })
                 let stranger = try server.makeKey("stranger")
                 try server.start(adminKey: team.alice.privateKeyPath, extraArguments: extraArguments)
