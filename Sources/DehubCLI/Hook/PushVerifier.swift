@@ -75,8 +75,14 @@ struct PushVerifier {
     /// Finds the commits the push brings from their object headers first: an oversized commit is refused unread,
     /// and a push of more new commits than the limit is refused before any history walk.
     private func scanPushedCommits(_ updates: [RefUpdate], before: GitRepository) throws {
-        // Only branches are walked (other refs are refused below, whatever they point at).
-        let tips = updates.filter { !$0.isDeletion && $0.branch != nil }.map(\.new)
+        // Branches are walked, and the commits release tags point at (format §13.2); other refs are refused below,
+        // whatever they point at, and so is a tag that is not an annotated tag object of a commit.
+        var tips = updates.filter { !$0.isDeletion && $0.branch != nil }.map(\.new)
+        for update in updates where !update.isDeletion && update.tag != nil {
+            if let tag = try repo.annotatedTag(update.new, limit: repo.maxCommitObjectBytes), tag.targetIsCommit {
+                tips.append(tag.target)
+            }
+        }
         do {
             _ = try repo.scanPushedCommits(from: tips, before: before, maxCount: limits.maxCommits)
         } catch is TooManyPushedCommits {
