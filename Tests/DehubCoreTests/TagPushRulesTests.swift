@@ -21,9 +21,10 @@ import Testing
         let h = VerifierHarness()
         let root: ObjectID, c1: ObjectID, c2: ObjectID, t1: ObjectID
 
-        init(tagRules: Bool = true) {
+        init(tagRules: Bool = true, bind: Bool = false) {
             var tree = VerifierHarness.rootTree
-            if tagRules { tree[".dehub/config.yml"] = .init(mode: 0o100644, bytes: Array((VerifierHarness.config + TagPushRulesTests.tagRule).utf8)) }
+            let config = (bind ? "bind_credentials: true\n" : "") + VerifierHarness.config + (tagRules ? TagPushRulesTests.tagRule : "")
+            tree[".dehub/config.yml"] = .init(mode: 0o100644, bytes: Array(config.utf8))
             root = h.root(tree: tree)
             c1 = h.change(parent: root, tree: VerifierHarness.edit(tree, ["a.txt": "a\n"]), signers: [.alice])
             c2 = h.change(parent: c1, tree: VerifierHarness.edit(tree, ["a.txt": "b\n"]), signers: [.alice])
@@ -35,12 +36,12 @@ import Testing
         func tag(
             _ name: String, on target: ObjectID, signers: [VerifierHarness.Signer], objectName: String? = nil,
             payloadName: String? = nil, payloadTarget: ObjectID? = nil, signedFor: TagFields? = nil, message: String? = nil,
-            targetIsCommit: Bool = true
+            targetIsCommit: Bool = true, credentials: [Credential]? = nil
         ) -> ObjectID {
             let fields = TagFields(name: payloadName ?? name, target: payloadTarget ?? target, description: "Release")
             let payload = Payload(
                 body: .tag(fields), fingerprint: fields.fingerprint,
-                credentials: signers.map { $0.credential(over: (signedFor ?? fields).fingerprint) })
+                credentials: credentials ?? signers.map { $0.credential(over: (signedFor ?? fields).fingerprint) })
             let text = message ?? TestPayloadWriter.render(head: CommitMessage.defaultHead(for: payload), payload: payload)
             return h.repo.addTag(name: objectName ?? name, target: target, message: text, targetIsCommit: targetIsCommit)
         }
@@ -137,6 +138,29 @@ import Testing
         let reason = try #require(try w.refusal([update], mainBefore: mainBefore))
         let text = expected.replacingOccurrences(of: "{c1}", with: w.c1.short).replacingOccurrences(of: "{t1}", with: w.t1.short)
         #expect(reason.contains(text), "\(reason)")
+    }
+
+    /// Format §5.5 and §6.7: under `bind_credentials: true` (at main's tip) a tag's credentials sign the bound message
+    /// naming the project of the target's history; the bare fingerprint, or another project, does not verify.
+    @Test(arguments: ["root", "bare", "other"])
+    func boundConfigsBindTagCredentials(signed: String) throws {
+        let w = World(bind: true)
+        let fields = TagFields(name: "v1.0", target: w.c1, description: "Release")
+        let bytes: [UInt8]
+        switch signed {
+        case "root": bytes = SignedMessage(fingerprint: fields.fingerprint, binding: .project(ProjectID(root: w.root))).bytes
+        case "bare": bytes = fields.fingerprint.bytes
+        default: bytes = SignedMessage(fingerprint: fields.fingerprint, binding: .project(ProjectID(root: w.t1))).bytes
+        }
+        let credentials = ["A11CE00000000001", "B0B0000000000002"].enumerated().map { i, key in
+            Credential.pgp(PGPCredential(pubKeyID: key, signature: FakeSignatures.pgpSignature(keyID: key, over: bytes), account: ["alice", "bob"][i]))
+        }
+        let reason = try w.refusal([Self.create(w.tag("v1.0", on: w.c1, signers: [], credentials: credentials))])
+        if signed == "root" {
+            #expect(reason == nil)
+        } else {
+            #expect(reason?.contains("(credentials): 2 credential(s) did not verify") == true, "\(reason ?? "accepted")")
+        }
     }
 
     /// A tag payload belongs in a tag object: a commit that carries one is not verifiable.

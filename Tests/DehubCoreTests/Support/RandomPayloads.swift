@@ -29,9 +29,13 @@ enum RandomPayloads {
 
     static func payload(_ rng: inout SeededGenerator) -> Payload {
         let body: Payload.Body
-        switch Int.random(in: 0...2, using: &rng) {
+        switch Int.random(in: 0...3, using: &rng) {
         case 0: body = .change(description: text(&rng))
         case 1: body = .comment(text(&rng))
+        case 2:
+            let target = ObjectID(hex: String((0..<40).map { _ in "0123456789abcdef".randomElement(using: &rng)! }))!
+            body = .tag(TagFields(name: ["v1.0", "release/2026-11", "x", "v1.0+build.7"].randomElement(using: &rng)!,
+                                  target: target, description: text(&rng)))
         default:
             let commits = (0..<Int.random(in: 0...3, using: &rng)).map { _ in
                 String((0..<40).map { _ in "0123456789abcdef".randomElement(using: &rng)! })
