@@ -11,7 +11,8 @@ struct VerifyCommand: AsyncParsableCommand {
             Checks one commit (--rev, default HEAD), every commit of a range (--range A..B, oldest first) or every \
             commit of a branch from its root commit, root included (--all) under the rules of a branch (--branch, \
             default: the branch checked out, else main). Exits 0 when every commit verifies, 1 when one does not. \
-            A range that holds no commit verifies nothing: it says so on stderr and exits 0 (--json prints []).
+            A range that holds no commit verifies nothing: it says so on stderr and exits 0 (--json prints []). \
+            --tag NAME verifies the release tag NAME as the hook would, under the config at main (format §13).
             """)
 
     @ParentCommand var root: DehubCommand

@@ -86,7 +86,13 @@ struct ReleaseTags {
                 hint: "the proposer runs `dehub tag \(name) --propose BRANCH` and pushes BRANCH; fetch it and pass --from origin/BRANCH",
                 status: .noInput)
         }
-        if let local = try? localDraft(name: name), local.fields == fields { found = local.credentials + found }
+        if let local = try? localDraft(name: name) {
+            if local.fields == fields {
+                found = local.credentials + found
+            } else {
+                Output.err("dehub: the local tag '\(name)' is another tag (target \(local.fields.target.short)); it is replaced by the proposal's")
+            }
+        }
         let governing = try self.governing
         let message = try signedMessage(fields, governing: governing)
         var draft = Draft(fields: fields)
