@@ -18,7 +18,11 @@ struct CredentialMaker {
 
     let repo: GitRepository
 
-    func make(_ signer: Signer, message: SignedMessage, governing: GoverningConfig) async throws -> Credential {
+    /// `governs`: what the governing config is, for the message when the account is not in it.
+    func make(
+        _ signer: Signer, message: SignedMessage, governing: GoverningConfig,
+        governs: String = "the config that governs this commit (\(Config.path) of its parent)"
+    ) async throws -> Credential {
         switch signer {
         case .anonymousPGP(let keyID):
             return try anonymous(keyID: keyID, message: message.bytes)
@@ -26,7 +30,7 @@ struct CredentialMaker {
             guard governing.config.account(account) != nil else {
                 let known = governing.config.accountIDs
                 throw CLIError(
-                    "account '\(account)' is not in the config that governs this commit (\(Config.path) of its parent)",
+                    "account '\(account)' is not in \(governs)",
                     hint: known.isEmpty ? "add the account and its key to \(Config.path) first" : "known accounts: \(known.joined(separator: ", "))",
                     status: .dataError)
             }

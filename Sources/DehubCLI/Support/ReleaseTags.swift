@@ -60,7 +60,9 @@ struct ReleaseTags {
             Output.err("dehub: tag '\(draft.fields.name)' already carries a credential of '\(account)'; not signing again")
             return
         }
-        draft.credentials.append(try await CredentialMaker(repo: repo).make(signer, message: message, governing: governing))
+        draft.credentials.append(try await CredentialMaker(repo: repo).make(
+            signer, message: message, governing: governing,
+            governs: "the config that governs release tags (\(Config.path) at main's tip, \(main.short))"))
     }
 
     /// The draft of tag `name` from the proposal thread at `tip` (the commits not on main): the first credential
@@ -113,11 +115,14 @@ struct ReleaseTags {
         try checkTarget(draft.fields)
         let name = draft.fields.name
         let payload = Payload(body: .tag(draft.fields), fingerprint: draft.fields.fingerprint, credentials: draft.credentials)
-        let message = try CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload).renderChecked()
+        let head = CommitMessage.defaultHead(for: payload)
+        let message = try CommitMessage(head: head, payload: payload).renderChecked()
         let id = try repo.createTagObject(name: name, target: draft.fields.target, message: message)
         try repo.forceUpdateReference("refs/tags/\(name)", to: id, message: "dehub tag \(name)")
         let accounts = draft.credentials.map { $0.account ?? "anonymous" }
-        Output.out("[tag \(TerminalText.safe(name)) \(id.short)] \(draft.fields.target.short) credentials: \(accounts.joined(separator: ", "))")
+        Output.out(
+            "[tag \(TerminalText.safe(name)) \(id.short)] \(TerminalText.safe(head)) (target \(draft.fields.target.short); "
+                + "credentials: \(accounts.joined(separator: ", ")))")
         let verdict = TagVerifier(repository: repo, signatures: SignatureVerifier.shared).verify(name: name, object: id, rulesAt: main, mainAfter: main)
         if let rejection = verdict.rejection {
             Output.err("dehub: not accepted yet (\(rejection.check.rawValue)): \(TerminalText.safe(rejection.reason))")
