@@ -118,7 +118,7 @@ let package = Package(
         ),
         .executableTarget(name: "dehub-host", dependencies: ["DehubHost"], linkerSettings: yamlLibrary),
 
-        .testTarget(name: "DehubCoreTests", dependencies: ["DehubCore"], linkerSettings: cLibraries),
+        .testTarget(name: "DehubCoreTests", dependencies: ["DehubCore", "DehubTestSupport"], linkerSettings: cLibraries),
         .testTarget(name: "DehubGitTests", dependencies: ["DehubGit", "DehubTestSupport"], linkerSettings: cLibraries),
         .testTarget(
             name: "DehubSignaturesTests",
