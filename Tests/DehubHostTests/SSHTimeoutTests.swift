@@ -74,6 +74,26 @@ extension EndToEnd {
             try host.expectOK(host.server.ssh(["whoami"], key: host.admin))
         }
 
+        @Test("a connection that logged in (SSH) or sent a full request head (HTTP) is not cut by the handshake timeout")
+        func handshakeTimeoutSparesTheRest() throws {
+            let host = try HostFixture.start(config: "handshake_timeout_seconds: 2\n")
+            defer { host.stop() }
+            let server = host.server
+            let waiting = try BackgroundClient(["sh", "-c", server.sshCommand(key: host.admin) + " git@127.0.0.1 git-upload-pack demo.git"],
+                                               environment: server.environment, directory: server.root)
+            defer { waiting.stop() }
+            let http = try #require(RawConnection(source: "127.0.0.2", port: server.httpPort))
+            let request = "GET /demo.git/info/refs?service=git-upload-pack HTTP/1.1\r\nHost: x\r\n\r\n"
+            http.send(request)
+            let first = http.readAll(timeout: 2)
+            #expect(first.text.hasPrefix("HTTP/1.1 200"), "\(first.text)")
+            usleep(4_000_000)
+            #expect(waiting.process.isRunning, "the logged-in SSH session was cut: \(waiting.stderr)")
+            #expect(!http.isClosedByPeer, "the HTTP connection that sent a full request was cut")
+            http.send(request)
+            #expect(http.readAll(timeout: 5).text.hasPrefix("HTTP/1.1 200"))
+        }
+
         /// Attack: a session kept open only with SSH keepalives (`ServerAliveInterval`), with no data either way,
         /// holding its git process. The idle timeout counts session data only, so it closes the connection and
         /// git's process group is killed.
