@@ -30,6 +30,9 @@ struct HookReleaseTagTests {
         let verifyOne = try s.dehub("verify", "--tag", "v1.0")
         #expect(verifyOne.exitCode == 1 && verifyOne.stderrText.contains("missing: bob, carol"), "\(verifyOne.transcript)")
 
+        let bound = try s.dehubOK("fingerprint", "--tag", "v1.0", "--signed-message").trimmingCharacters(in: .whitespacesAndNewlines)
+        let root = try s.git("rev-list", "--max-parents=0", "main")
+        #expect(bound.count == 158 && bound.contains(root), "a bound config signs the 79-byte message naming the root: \(bound)")
         let object = try s.tag("v1.0", by: team.b, ["--add-credential"])
         let pushed = try s.push("origin", "refs/tags/v1.0")
         expectAccepted(pushed)

@@ -47,6 +47,10 @@ struct TagCommandTests {
         let twice = try s.dehub(["tag", "v1.0", "--add-credential"] + team.a.arguments)
         #expect(twice.exitCode == 0 && twice.stderrText.contains("already carries a credential of 'alice'"), "\(twice.transcript)")
         #expect(try s.dehubOK("verify", "--tag", "v1.0", "-q").isEmpty)
+        let fingerprint = try s.dehubOK("fingerprint", "--tag", "v1.0").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try s.tagMessage("v1.0").contains("fingerprint: \(fingerprint)\n"))
+        let signed = try s.dehubOK("fingerprint", "--tag", "v1.0", "--signed-message").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(signed.count == 66 && signed.hasPrefix("00"), "an unbound config signs the 33 fingerprint bytes: \(signed)")
         // A plain git tag is not a release tag: verify says why.
         try s.git("tag", "-a", "-m", "plain", "v2")
         let plain = try s.dehub("verify", "--tag", "v2")

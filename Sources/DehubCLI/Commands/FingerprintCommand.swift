@@ -10,16 +10,19 @@ struct FingerprintCommand: AsyncParsableCommand {
             For a credential commit, whose fingerprint belongs to another change, prints the fingerprint it carries. \
             With --signed-message, prints in hex the exact bytes the commit's credentials sign under the config of \
             its parent: the fingerprint, or the bound message when that config has bind_credentials: true \
-            (docs/format.md §6.7).
+            (docs/format.md §6.7). With --tag NAME, the same for the local release tag NAME, whose credentials sign \
+            under the config at main's tip (format §13.2).
             """)
 
     @ParentCommand var root: DehubCommand
     @Option(help: "The commit.") var rev: String = "HEAD"
     @Flag(help: "Print the bytes credentials on the commit sign (hex) instead of the fingerprint.") var signedMessage = false
+    @Option(help: ArgumentHelp("The local release tag instead of a commit.", valueName: "NAME")) var tag: String?
 
     func run() async throws {
         try await ErrorPresenter.run {
             let repo = try root.repository.open()
+            if let tag { return try printTag(tag, in: repo) }
             let id = try root.repository.resolve(rev, in: repo)
             let commit = try repo.commit(id)
             let payload: Payload
@@ -55,5 +58,24 @@ struct FingerprintCommand: AsyncParsableCommand {
             }
             return .ok
         }
+    }
+
+    /// The fingerprint of the local release tag `name`, or the bytes its credentials sign under the config at main.
+    private func printTag(_ name: String, in repo: GitRepository) throws -> ExitStatus {
+        if let problem = TagName.problem(name) { throw CLIError("tag name \(problem)", status: .usage) }
+        let releases = ReleaseTags(repo: repo, main: try root.repository.resolve("main", in: repo))
+        guard let draft = try releases.localDraft(name: name) else {
+            throw CLIError("there is no local tag '\(name)'", status: .noInput)
+        }
+        guard signedMessage else {
+            Output.out(draft.fields.fingerprint.base64)
+            return .ok
+        }
+        let signed = try releases.signedMessage(draft.fields, governing: try releases.governing)
+        Output.out(signed.hex)
+        if case .project(let project) = signed.binding {
+            Output.err("bound to project \(project) (bind_credentials in the config at main)")
+        }
+        return .ok
     }
 }
