@@ -58,4 +58,23 @@ struct TagCommandTests {
         let json = try s.dehub("verify", "--tag", "v2", "--json")
         #expect(json.exitCode == 1 && json.stdoutText.contains("\"check\" : \"payload\""), "\(json.transcript)")
     }
+
+    /// Format §13.4: a proposal thread that holds two forms of one tag (here two descriptions) is never resolved
+    /// silently; the signer picks one, and only that form's credentials are taken.
+    @Test func aThreadWithTwoFormsOfATagAsksWhichOne() throws {
+        let s = try Scenario()
+        let team = try ScenarioTeam(in: s)
+        try s.bootstrap(team.config(accessControls: ScenarioConfig.releasesNeed(2, of: ScenarioTeam.names)), signers: [team.a])
+        for (signer, text) in [(team.a, "One"), (team.b, "Two")] {
+            try s.tag("v1.0", by: signer, ["--descr", text])
+            try s.dehubOK("tag", "v1.0", "--propose", "release/v1.0")
+            try s.git("tag", "-d", "v1.0")
+        }
+        let ambiguous = try s.dehub(["tag", "v1.0", "--from", "release/v1.0"] + team.c.arguments)
+        #expect(ambiguous.exitCode == 65 && ambiguous.stderrText.contains("proposes tag 'v1.0' in 2 different forms"), "\(ambiguous.transcript)")
+        #expect(try s.gitResult(["rev-parse", "--verify", "-q", "refs/tags/v1.0"]).exitCode != 0, "no tag was written")
+        let picked = try s.dehub(["tag", "v1.0", "--from", "release/v1.0", "--descr", "Two"] + team.c.arguments)
+        #expect(picked.exitCode == 0 && picked.stdoutText.contains("credentials: bob, carol"), "\(picked.transcript)")
+        #expect(try s.dehubOK("verify", "--tag", "v1.0").contains("by bob, carol"))
+    }
 }

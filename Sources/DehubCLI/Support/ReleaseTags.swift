@@ -71,17 +71,28 @@ struct ReleaseTags {
     /// local tag when it is the same tag.
     func collect(name: String, from tip: ObjectID, rev: String?, description: String?) throws -> Draft {
         let wanted = try rev.map { try repo.resolve($0) }
-        var fields: TagFields?
-        var found: [Credential] = []
+        var proposals: [(fields: TagFields, credentials: [Credential])] = []
         for id in try repo.commits(from: tip, excluding: [main]) {
             guard let payload = try? CommitMessage.parse(try repo.commit(id).message).payload,
                 case .credential(let commits, let text?) = payload.body, commits.count == 1, let target = ObjectID(hex: commits[0])
             else { continue }
             let candidate = TagFields(name: name, target: target, description: text)
-            guard candidate.fingerprint == payload.fingerprint else { continue }
-            if fields == nil, wanted == nil || wanted == target, description == nil || description == text { fields = candidate }
-            if candidate == fields { found += payload.credentials }
+            guard candidate.fingerprint == payload.fingerprint, wanted == nil || wanted == target, description == nil || description == text
+            else { continue }
+            proposals.append((candidate, payload.credentials))
         }
+        // Several forms of one tag on a thread (another target or description) are never resolved silently: the
+        // signer picks the one they mean to sign.
+        var forms: [TagFields] = []
+        for proposal in proposals where !forms.contains(proposal.fields) { forms.append(proposal.fields) }
+        guard forms.count <= 1 else {
+            let listed = forms.map { "target \($0.target.short), description '\(TerminalText.safe(String($0.description.prefix { $0 != "\n" })))'" }
+            throw CLIError(
+                "\(tip.short) proposes tag '\(name)' in \(forms.count) different forms: " + listed.joined(separator: "; "),
+                hint: "pick the one you mean to sign with --rev (and --descr)", status: .dataError)
+        }
+        let fields = forms.first
+        var found = proposals.flatMap(\.credentials)
         guard let fields else {
             throw CLIError(
                 "no proposal of tag '\(name)' on \(tip.short) (a credential commit over the tag's fingerprint, not on main)",
