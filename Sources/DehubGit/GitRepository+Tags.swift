@@ -11,7 +11,7 @@ extension GitRepository: TagReading {
         var type = GIT_OBJECT_INVALID
         try check(git_odb_read_header(&size, &type, odb, &oid), "cannot read object \(id)")
         guard type == GIT_OBJECT_TAG else { return nil }
-        guard size <= limit else { throw GitError("tag object \(id) is \(size) bytes, more than the limit of \(limit) bytes; it was not read") }
+        guard size <= limit else { throw TagTooLarge(tag: id, size: size, limit: limit) }
         var object: OpaquePointer?
         try check(git_odb_read(&object, odb, &oid), "cannot read tag \(id)")
         defer { git_odb_object_free(object) }
@@ -76,5 +76,16 @@ struct RawTag {
         return RawTag(
             target: target, targetType: String(fields[1].dropFirst("type ".count)), name: String(fields[2].dropFirst("tag ".count)),
             message: message)
+    }
+}
+
+/// A tag object larger than the reader's limit, found from its header without reading the object.
+public struct TagTooLarge: Error, Equatable, Sendable, CustomStringConvertible {
+    public var tag: ObjectID
+    public var size: Int
+    public var limit: Int
+
+    public var description: String {
+        "tag object \(tag.short) is \(size) bytes, more than the limit of \(limit) bytes for a tag object; it was not read"
     }
 }

@@ -165,4 +165,15 @@ struct HookReleaseTagTests {
         #expect(try s.tagMessage("v1.0").contains("pub_key_id: \(pgp.ed25519.keyID)"))
         expectAccepted(try s.push("origin", "refs/tags/v1.0"))
     }
+
+    /// Format §13.2 check 3: a tag object over the server's message limit is refused unread, with the setting named.
+    @Test func anOversizedTagIsRefusedUnread() throws {
+        let (s, team) = try world()
+        try s.git("config", "dehub.maxMessageBytes", "1024", in: s.server)
+        try s.tag("v1.0", by: team.a, ["--descr", String(repeating: "long release notes ", count: 4000)])
+        try s.tag("v1.0", by: team.b, ["--add-credential"])
+        expectRefused(try s.push("origin", "refs/tags/v1.0"), "refs/tags/v1.0: tag object ", "more than the limit of 66560 bytes",
+                      "git config dehub.maxMessageBytes")
+        #expect(try s.serverRef("refs/tags/v1.0") == nil)
+    }
 }

@@ -31,7 +31,7 @@ import Testing
         #expect(try repo.annotatedTag(objectID(tree), limit: 1 << 20) == nil)
         let treeTag = try #require(try repo.annotatedTag(objectID(try fixture.git("rev-parse", "refs/tags/treetag")), limit: 1 << 20))
         #expect(!treeTag.targetIsCommit)
-        #expect(throws: GitError.self) { try repo.annotatedTag(fixture.id("refs/tags/v1"), limit: 100) }
+        #expect(throws: TagTooLarge.self) { try repo.annotatedTag(fixture.id("refs/tags/v1"), limit: 100) }
     }
 
     @Test func refusesAMessageWithANulByte() throws {

@@ -79,9 +79,16 @@ struct PushVerifier {
         // whatever they point at, and so is a tag that is not an annotated tag object of a commit.
         var tips = updates.filter { !$0.isDeletion && $0.branch != nil }.map(\.new)
         for update in updates where !update.isDeletion && update.tag != nil {
-            if let tag = try repo.annotatedTag(update.new, limit: repo.maxCommitObjectBytes), tag.targetIsCommit {
-                tips.append(tag.target)
+            let tag: TagObject?
+            do {
+                tag = try repo.annotatedTag(update.new, limit: repo.maxCommitObjectBytes)
+            } catch let error as TagTooLarge {
+                throw CLIError(
+                    "\(update.ref): \(error.description) (git config dehub.maxMessageBytes, plus "
+                        + "\(GitRepository.commitHeaderAllowance >> 10) KiB of headers)",
+                    hint: "a release tag's message is at most \(limits.maxMessageBytes) bytes here", status: .notVerifiable)
             }
+            if let tag, tag.targetIsCommit { tips.append(tag.target) }
         }
         do {
             _ = try repo.scanPushedCommits(from: tips, before: before, maxCount: limits.maxCommits)
