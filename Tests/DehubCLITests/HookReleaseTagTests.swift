@@ -25,7 +25,8 @@ struct HookReleaseTagTests {
         try s.tag("v1.0", by: team.a, ["--descr", "dehub 1.0"])
         expectRefused(
             try s.push("origin", "refs/tags/v1.0"), "tag 'v1.0' is not verifiable (access controls)",
-            "needs credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol")
+            "needs credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol",
+            "remote: dehub:   next: collect the missing credentials on a thread (`dehub tag v1.0 --propose BRANCH`")
         #expect(try s.serverRef("refs/tags/v1.0") == nil)
         let verifyOne = try s.dehub("verify", "--tag", "v1.0")
         #expect(verifyOne.exitCode == 1 && verifyOne.stderrText.contains("missing: bob, carol"), "\(verifyOne.transcript)")
