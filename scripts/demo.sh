@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A short end-to-end tour of dehub in a temporary directory: accounts, signed changes, a thread with a comment
-# and a credential, combine onto main, verification, and refusals. Usage: scripts/demo.sh PATH/TO/dehub
+# and a credential, combine onto main, verification, a two-signature release, and refusals.
+# Usage: scripts/demo.sh PATH/TO/dehub
 set -euo pipefail
 DEHUB=${1:-dehub}
 case "$DEHUB" in */*) DEHUB=$(cd "$(dirname "$DEHUB")" && pwd)/$(basename "$DEHUB") ;; esac
@@ -46,6 +47,13 @@ access_controls:
   filters:
   - type: branch
     pattern: main
+- action: allow              # releases: tags v* need both signatures (docs/format.md §13)
+  filters:
+  - type: tag
+    pattern: v*
+  - type: signature
+    account_ids: [alice, bob]
+    count: 2
 YAML
 git add .dehub
 say "the root of trust needs what main's rules need: alice proposes it on a thread, bob accredits it, combine"
@@ -75,11 +83,20 @@ run "$DEHUB" combine --start "$START" --end feature --onto main
 run "$DEHUB" verify --all --branch main
 run git log --format='%h %s' main
 
-say "the hook refuses what the rules do not allow"
+say "a server guarded by the hook"
 run "$DEHUB" init --bare "$WORK/server.git"
 run "$DEHUB" install-hook --repo "$WORK/server.git"
 git remote add origin "$WORK/server.git"
 run git push -q origin main
+
+say "a release: the tag v1.0 needs both signatures too"
+run "$DEHUB" tag v1.0 --descr "Hello 1.0" --as alice --sign-key "$WORK/alice"
+run git push origin refs/tags/v1.0 || echo "(refused: bob has not signed yet)"
+run "$DEHUB" tag v1.0 --add-credential --as bob --sign-key "$WORK/bob"
+run git push origin refs/tags/v1.0
+run "$DEHUB" verify --tag v1.0
+
+say "the hook refuses what the rules do not allow"
 git switch -q main
 echo "sneaky" >> hello.txt; git add hello.txt
 git commit -q -m "Unsigned change"

@@ -23,6 +23,9 @@ struct DemoScriptTests {
             "2 of 2 commit(s) verified on branch 'main'",
             "Initialized empty bare dehub repository",
             "installed a hook running",
+            "(refused: bob has not signed yet)",
+            "release tag 'v1.0' verified (credentials of alice, bob)",
+            "ok tag v1.0",
             "remote: dehub: push refused",
             "(refused, as it should be)",
         ] {
