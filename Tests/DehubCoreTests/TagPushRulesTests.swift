@@ -163,6 +163,20 @@ import Testing
         }
     }
 
+    /// Published tags are immutable for every pusher: an admin behind a host may delete a thread, never a tag.
+    @Test(arguments: [PusherRolePolicy.anyone, .behindHost(role: .admin), .behindHost(role: .member), .behindHost(role: .other)])
+    func noRoleMovesOrDeletesATag(roles: PusherRolePolicy) throws {
+        let w = World()
+        let published = w.tag("v1.0", on: w.c1, signers: [.alice, .bob])
+        w.h.repo.refs["refs/tags/v1.0"] = published
+        let rules = PushRules(repo: w.h.repo, signatures: FakeSignatures(), roles: roles, maxCommits: 100)
+        let moved = w.tag("v1.0", on: w.c1, signers: [.alice, .bob, .carol])
+        for update in [RefUpdate(old: published, new: Self.zero, ref: "refs/tags/v1.0"), RefUpdate(old: published, new: moved, ref: "refs/tags/v1.0")] {
+            let reason = try rules.plan([update], mainBefore: w.c1).refusals.first?.reason
+            #expect(reason?.contains("is never allowed: published release tags are immutable") == true, "\(reason ?? "accepted")")
+        }
+    }
+
     /// A tag payload belongs in a tag object: a commit that carries one is not verifiable.
     @Test func aCommitWithATagPayloadIsRejected() {
         let w = World()
