@@ -5,10 +5,12 @@
 # Prints one line per phase: median and max of RUNS clone times, and how many clones failed.
 # Usage: bench/http-stall-bench.sh BIN_DIR [CONFIG_LINE...]   (BIN_DIR holds dehub-host; CONFIG_LINEs go into
 #        host-config.yml, e.g. 'request_body_timeout_seconds: 5')
-# Environment: BENCH_ATTACKERS (64), BENCH_RUNS (5), BENCH_REPO_MIB (8).
+# Environment: BENCH_ATTACKERS (64), BENCH_RUNS (5), BENCH_REPO_MIB (8), BENCH_CLONE_TIMEOUT (180 s: a clone still
+#              running then counts as failed), BENCH_TOKEN_KEY (an OpenSSH public key: clone as that key's admin
+#              token, through /auth/, instead of anonymously).
 set -euo pipefail
 BIN=$(cd "${1:?usage: bench/http-stall-bench.sh BIN_DIR [CONFIG_LINE...]}" && pwd); shift
-ATTACKERS=${BENCH_ATTACKERS:-64} RUNS=${BENCH_RUNS:-5} MIB=${BENCH_REPO_MIB:-8}
+ATTACKERS=${BENCH_ATTACKERS:-64} RUNS=${BENCH_RUNS:-5} MIB=${BENCH_REPO_MIB:-8} CLONE_TIMEOUT=${BENCH_CLONE_TIMEOUT:-180}
 WORK=$(mktemp -d); DATA="$WORK/data"; HOST_PID=""; FLOOD_PIDS=()
 cleanup() {
   for pid in "${FLOOD_PIDS[@]}" $HOST_PID; do kill "$pid" 2>/dev/null || true; done
@@ -31,6 +33,12 @@ HOST_PID=$!
 for _ in $(seq 100); do grep -q '^ready' "$WORK/out" && break; sleep 0.1; done
 PORT=$(sed -n 's/^http listening on .*:\([0-9]*\)$/\1/p' "$WORK/out")
 [ -n "$PORT" ] || { cat "$WORK/out"; exit 1; }
+URL="http://127.0.0.1:$PORT/demo.git" WHO=anonymous
+if [ -n "${BENCH_TOKEN_KEY:-}" ]; then
+  cat "$BENCH_TOKEN_KEY" >> "$DATA/admins"
+  TOKEN=$("$BIN/dehub-host" token create bench --key "$BENCH_TOKEN_KEY" --data "$DATA")
+  URL="http://x:$TOKEN@127.0.0.1:$PORT/auth/demo.git" WHO=admin
+fi
 
 # clones NAME: RUNS clones, one after the other; prints NAME, median and max seconds, failures.
 clones() {
@@ -38,7 +46,7 @@ clones() {
   for ((r = 0; r < RUNS; r++)); do
     rm -rf "$WORK/clone"
     start=$(date +%s.%N)
-    git clone -q "http://127.0.0.1:$PORT/demo.git" "$WORK/clone" 2>/dev/null || failed=$((failed + 1))
+    timeout "$CLONE_TIMEOUT" git clone -q "$URL" "$WORK/clone" 2>/dev/null || failed=$((failed + 1))
     end=$(date +%s.%N)
     times+=("$(echo "$end - $start" | bc)")
   done
@@ -56,7 +64,7 @@ stalled() {
   done
 }
 
-echo "config: ${*:-defaults}; $ATTACKERS attackers; $MIB MiB repo; $RUNS clones per phase"
+echo "config: ${*:-defaults}; $ATTACKERS attackers; $MIB MiB repo; $RUNS clones per phase by $WHO"
 clones "idle"
 for ((a = 0; a < ATTACKERS; a++)); do stalled & FLOOD_PIDS+=($!); done
 sleep 2

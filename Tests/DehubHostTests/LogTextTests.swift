@@ -44,9 +44,8 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-             function: String, line: UInt) {
-        events.append(Event(message: message.description, metadata: metadata ?? [:]))
+    func log(event: LogEvent) {
+        events.append(Event(message: event.message.description, metadata: event.metadata ?? [:]))
     }
 }
 
