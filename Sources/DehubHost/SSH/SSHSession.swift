@@ -73,7 +73,10 @@ struct SSHSession: Sendable {
         do {
             let status = try await services.runner.run(
                 service, repoPath: grant.path, environment: grant.gitEnvironment(environment), input: input,
-                permit: permit, stdout: { try await output.write($0) }, stderr: { try await output.write($0, stderr: true) })
+                permit: permit, idleTimeout: .seconds(services.config.gitIdleTimeoutSeconds),
+                // A stopped git: close the session, so that a write waiting on a client that stopped reading fails.
+                onAbort: { _ in output.channel.close(promise: nil) },
+                stdout: { try await output.write($0) }, stderr: { try await output.write($0, stderr: true) })
             await output.finish(status: status)
             return status
         } catch let error as HostError {
