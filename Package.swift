@@ -113,11 +113,12 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(name: "dehub-host", dependencies: ["DehubHost"], linkerSettings: yamlLibrary),
 
-        .testTarget(name: "DehubCoreTests", dependencies: ["DehubCore"], linkerSettings: cLibraries),
+        .testTarget(name: "DehubCoreTests", dependencies: ["DehubCore", "DehubTestSupport"], linkerSettings: cLibraries),
         .testTarget(name: "DehubGitTests", dependencies: ["DehubGit", "DehubTestSupport"], linkerSettings: cLibraries),
         .testTarget(
             name: "DehubSignaturesTests",

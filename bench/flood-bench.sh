@@ -5,7 +5,9 @@
 #   B. the same push from a stranger behind the host (DEHUB_PUSHER_ROLE=other): refused by dehub.strangerMaxCommits;
 #   C. the largest push a stranger can make that is accepted under the defaults: 1,000 replayed comment commits,
 #      each with 32 copies of a valid credential (checked once per push);
-#   D. one commit with a 300 MB message, the hook run alone on git's quarantine environment.
+#   D. one commit with a 300 MB message, the hook run alone on git's quarantine environment;
+#   E. FLOOD_ANON_COMMITS (40) commits from a stranger, each with 31 distinct valid anonymous OpenPGP credentials
+#      (the costliest content: no credential repeats): the CPU per credential, to scale to the limits.
 # Prints the hook's wall time, CPU time (user + system) and peak resident memory for each (GNU time).
 # Usage: bench/flood-bench.sh PATH/TO/dehub   Environment: FLOOD_COMMITS (2000), FLOOD_COPIES (256), BENCH_KEEP=1.
 set -euo pipefail
@@ -95,6 +97,44 @@ flood "$WORK/good.msg" 1000 flood-good
 DEHUB_PUSHER_ROLE=other push refs/heads/flood-good
 grep -q "1000 commit(s) verified" "$WORK/push.out" || { cat "$WORK/push.out"; exit 1; }
 report "C. 1,000 replayed commits x 32 valid credentials (accepted)"
+
+# E. The costliest content a stranger can bring: distinct valid anonymous OpenPGP credentials (the attacker's own
+# keys; each signature differs, so none is remembered), 31 a commit next to bob's replayed one.
+ANON_COMMITS=${FLOOD_ANON_COMMITS:-40}
+export GNUPGHOME="$WORK/gnupg"; mkdir -p "$GNUPGHOME"; chmod 700 "$GNUPGHOME"
+echo no-autostart > "$GNUPGHOME/gpg.conf"
+gpg-agent --homedir "$GNUPGHOME" --daemon >/dev/null 2>&1 || true
+trap 'gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1 || true; [ -z "${BENCH_KEEP:-}" ] && rm -rf "$WORK"' EXIT
+message "$BOB" | sed -n 's/^fingerprint: //p' | base64 -d > "$WORK/fp.bin"
+KEYS=()
+for ((j = 0; j < 31; j++)); do
+  gpg --batch --passphrase '' --quick-gen-key "Anon $j <anon$j@example.com>" ed25519 sign never 2>/dev/null
+  KEYS+=("$(gpg --batch --list-keys --with-colons "anon$j@example.com" 2>/dev/null | awk -F: '/^pub/ { print $5; exit }')")
+  gpg --batch --armor --export "${KEYS[$j]}" | awk '{ print length($0) ? "    " $0 : "" }' > "$WORK/anon$j.asc"
+done
+BOB_ITEM=$(credential "$BOB")
+parent=$(git rev-parse main)
+for ((i = 0; i < ANON_COMMITS; i++)); do
+  {
+    message "$BOB" | sed '/^credentials:/,$d'
+    echo "credentials:"
+    printf '%s\n' "$BOB_ITEM"
+    for ((j = 0; j < 31; j++)); do
+      body=$(gpg --batch -u "${KEYS[$j]}" --sig-notation "n@example.com=$i" --detach-sign -o - "$WORK/fp.bin" 2>/dev/null | base64 -w0)
+      printf -- '- type: pgp_signature\n  pub_key_id: %s\n  pub_key_body: |\n' "${KEYS[$j]}"
+      cat "$WORK/anon$j.asc"
+      printf '  body: %s\n' "$body"
+    done
+  } > "$WORK/anon.msg"
+  printf 'commit refs/heads/flood-anon\ncommitter Flood <flood@example.com> %d +0000\ndata %d\n' $((1700000000 + i)) "$(wc -c < "$WORK/anon.msg")"
+  cat "$WORK/anon.msg"
+  if [ "$i" = 0 ]; then printf 'from %s\n\n' "$parent"; else printf '\n'; fi
+done | git fast-import --quiet
+DEHUB_PUSHER_ROLE=other push refs/heads/flood-anon
+grep -q "$ANON_COMMITS commit(s) verified" "$WORK/push.out" || { cat "$WORK/push.out"; exit 1; }
+report "E. $ANON_COMMITS commits x 31 distinct anonymous OpenPGP credentials (accepted)"
+read -r _ user sys _ < <(tail -1 "$TIMES")
+printf '   per anonymous credential: %.3f ms of CPU (%d checks)\n' "$(echo "($user + $sys) * 1000 / ($ANON_COMMITS * 31)" | bc -l)" $((ANON_COMMITS * 31))
 
 Q="$WORK/server.git/objects/tmp_objdir-incoming-bench"
 mkdir -p "$Q"

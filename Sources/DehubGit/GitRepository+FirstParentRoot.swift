@@ -31,7 +31,7 @@ extension GitRepository {
         guard rest.starts(with: parent) else { return nil }
         let line = rest.dropFirst(parent.count)
         guard line.count > 40, line[line.startIndex + 40] == 10,
-              let found = ObjectID(hex: String(decoding: line.prefix(40), as: UTF8.self))
+            let found = ObjectID(hex: String(decoding: line.prefix(40), as: UTF8.self))
         else { throw GitError("commit \(id) has a malformed parent line") }
         return found
     }

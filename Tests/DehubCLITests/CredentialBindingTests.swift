@@ -93,7 +93,8 @@ struct CredentialBindingTests {
         let verified = try s.dehub("verify", "--rev", root, "--branch", "main")
         #expect(verified.exitCode == 0, "\(verified.transcript)")
         #expect(verified.stdoutText.contains("by alice, bob"), "\(verified.transcript)")
-        let signedHex = try s.dehubOK("fingerprint", "--rev", root, "--signed-message").trimmingCharacters(in: .whitespacesAndNewlines)
+        let signedHex = try s.dehubOK("fingerprint", "--rev", root, "--signed-message").trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let fingerprintHex = Data(base64Encoded: try s.payloadFingerprint(of: root))!.map { String(format: "%02x", $0) }.joined()
         #expect(signedHex == Self.boundPrefixHex + String(repeating: "00", count: 20) + fingerprintHex)
         try expectSSHKeygenAccepts(s, commit: root, signedHex: signedHex, key: team.alice, account: "alice")
@@ -109,7 +110,8 @@ struct CredentialBindingTests {
         try s.makeServer()
         expectAccepted(try s.push("-q", "origin", "main"))
         try s.git("switch", "-q", "-c", "upgrade")
-        let change = try s.change("Bind credentials", by: team.a, files: [".dehub/config.yml": team.strictConfig().bound.render()])
+        let change = try s.change(
+            "Bind credentials", by: team.a, files: [".dehub/config.yml": team.strictConfig().bound.render()])
         try s.git("switch", "-q", "-c", "review", "main")
         let credential = try s.credential(start: change, by: team.b)
         try s.write(".dehub/config.yml", team.strictConfig().bound.render())
@@ -121,9 +123,11 @@ struct CredentialBindingTests {
         expectAccepted(try s.push("-q", "origin", "main"))
         let all = try s.dehub("verify", "--all", "--branch", "main")
         #expect(all.exitCode == 0, "\(all.transcript)")
-        let signedHex = try s.dehubOK("fingerprint", "--rev", "main", "--signed-message").trimmingCharacters(in: .whitespacesAndNewlines)
+        let signedHex = try s.dehubOK("fingerprint", "--rev", "main", "--signed-message").trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(signedHex.hasPrefix(Self.boundPrefixHex), "the change after the upgrade signs the bound form")
-        let before = try s.dehubOK("fingerprint", "--rev", "main~1", "--signed-message").trimmingCharacters(in: .whitespacesAndNewlines)
+        let before = try s.dehubOK("fingerprint", "--rev", "main~1", "--signed-message").trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(before.count == 66, "the upgrade itself is judged, and signed, by the old rules: \(before)")
     }
 
@@ -162,17 +166,21 @@ struct CredentialBindingTests {
         try s.git("switch", "-q", "-c", "feature")
         let signed = try s.change("Signed the old way", by: team.a, files: ["o.txt": "o\n"])
         let message = try s.message(of: signed)
-        let credential = try s.handMadeSSHCredential(fingerprint: try s.payloadFingerprint(of: signed), key: team.bob, account: "bob")
-        let crafted = try s.craft(message: Scenario.replacingCredentials(in: message, with: "credentials:\n" + credential),
-                                  parents: [try s.head("HEAD^")])
+        let credential = try s.handMadeSSHCredential(
+            fingerprint: try s.payloadFingerprint(of: signed), key: team.bob, account: "bob")
+        let crafted = try s.craft(
+            message: Scenario.replacingCredentials(in: message, with: "credentials:\n" + credential),
+            parents: [try s.head("HEAD^")])
         let result = try s.dehub("verify", "--rev", crafted)
         #expect(result.exitCode == 1, "\(result.transcript)")
         #expect(result.stderrText.contains("credentials[0] (ssh, account bob)"), "\(result.transcript)")
     }
 
     /// `ssh-keygen -Y verify` accepts the credential of `account` on `commit` over the bytes `signedHex`.
-    private func expectSSHKeygenAccepts(_ s: Scenario, commit: String, signedHex: String, key: SSHTestKey, account: String,
-                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func expectSSHKeygenAccepts(
+        _ s: Scenario, commit: String, signedHex: String, key: SSHTestKey, account: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let message = try s.message(of: commit)
         let lines = message.split(separator: "\n").map(String.init)
         guard let at = lines.firstIndex(of: "  account: \(account)"), at > 0, lines[at - 1].hasPrefix("  body: ") else {
@@ -190,9 +198,12 @@ struct CredentialBindingTests {
         try "\(account) \(key.publicKeyLine)\n".write(toFile: dir + "/allowed", atomically: true, encoding: .utf8)
         var bytes: [UInt8] = []
         var hex = Array(signedHex.utf8)[...]
-        while hex.count >= 2 { bytes.append(UInt8(String(decoding: hex.prefix(2), as: UTF8.self), radix: 16)!); hex = hex.dropFirst(2) }
+        while hex.count >= 2 {
+            bytes.append(UInt8(String(decoding: hex.prefix(2), as: UTF8.self), radix: 16)!); hex = hex.dropFirst(2)
+        }
         let result = try s.run(
-            "ssh-keygen", ["-Y", "verify", "-f", dir + "/allowed", "-I", account, "-n", "dehub", "-s", dir + "/sig"], stdin: bytes)
+            "ssh-keygen", ["-Y", "verify", "-f", dir + "/allowed", "-I", account, "-n", "dehub", "-s", dir + "/sig"], stdin: bytes
+        )
         #expect(result.exitCode == 0, "ssh-keygen -Y verify: \(result.transcript)", sourceLocation: sourceLocation)
     }
 }

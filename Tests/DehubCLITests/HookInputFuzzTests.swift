@@ -1,4 +1,6 @@
 import Testing
+import DehubCore
+import DehubTestSupport
 @testable import DehubCLI
 
 /// The hook's own decoders of untrusted text, fuzzed the way `DehubCoreTests/FuzzTests` fuzzes payloads: the
@@ -7,20 +9,9 @@ import Testing
 @Suite("hook input decoders, fuzzed")
 struct HookInputFuzzTests {
     /// SplitMix64, seeded: a failure names the seed and the input.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alphabet: [Character] = Array("0123456789kKmMgG-+. xe_\u{0}\n\u{FF10}é")
 
-    static func text(_ rng: inout Seeded, maxLength: Int = 24) -> String {
+    static func text(_ rng: inout SeededGenerator, maxLength: Int = 24) -> String {
         String((0..<Int.random(in: 0...maxLength, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
     }
 
@@ -36,9 +27,21 @@ struct HookInputFuzzTests {
         #expect(parsed == expected, "'\(text)'")
     }
 
+    /// Strangers get the lower of each pair, and messages name the setting that applied.
+    @Test func strangerLimitsAreTheLowerOfEachPair() {
+        var limits = HookLimits()
+        #expect(limits.forStrangers.maxCommits == 1_000 && limits.forStrangers.maxCommitsKey == "dehub.strangerMaxCommits")
+        #expect(limits.forStrangers.timeoutSeconds == 30 && limits.forStrangers.timeoutKey == "dehub.strangerTimeoutSeconds")
+        limits.maxCommits = 500
+        limits.timeoutSeconds = 10
+        #expect(limits.forStrangers.maxCommits == 500 && limits.forStrangers.maxCommitsKey == "dehub.maxCommits")
+        #expect(limits.forStrangers.timeoutSeconds == 10 && limits.forStrangers.timeoutKey == "dehub.timeoutSeconds")
+        #expect(limits.maxCommitObjectBytes == limits.maxMessageBytes + 64 * 1024)
+    }
+
     @Test(arguments: [UInt64(31), 32, 33])
     func limitValuesFuzzed(seed: UInt64) {
-        var rng = Seeded(state: seed)
+        var rng = SeededGenerator(seed: seed)
         for _ in 0..<5_000 {
             let text = Self.text(&rng)
             let maximum = Int.random(in: 1...10_000_000, using: &rng)
@@ -56,13 +59,13 @@ struct HookInputFuzzTests {
 
     @Test(arguments: [UInt64(41), 42])
     func rolesFuzzed(seed: UInt64) {
-        var rng = Seeded(state: seed)
-        #expect(PusherRolePolicy.from(pusherRole: nil) == .anyone)
-        #expect(!PusherRolePolicy.from(pusherRole: "admin").isStranger)
-        #expect(!PusherRolePolicy.from(pusherRole: "member").isStranger)
+        var rng = SeededGenerator(seed: seed)
+        #expect(PusherRolePolicy.from(environmentValue: nil) == .anyone)
+        #expect(!PusherRolePolicy.from(environmentValue: "admin").isStranger)
+        #expect(!PusherRolePolicy.from(environmentValue: "member").isStranger)
         for _ in 0..<5_000 {
             let role = Self.text(&rng, maxLength: 8) + ["", "admin", "member", "other"].randomElement(using: &rng)!
-            let policy = PusherRolePolicy.from(pusherRole: role)
+            let policy = PusherRolePolicy.from(environmentValue: role)
             // Only the exact words admin and member are trusted; everything else is a stranger (fail closed).
             #expect(policy.isStranger == !(role == "admin" || role == "member"), "'\(role.debugDescription)'")
             #expect((policy.refusalCreatingMain(ref: "refs/heads/main") == nil) == (role == "admin"))
@@ -72,7 +75,7 @@ struct HookInputFuzzTests {
 
     @Test(arguments: [UInt64(51), 52])
     func preReceiveLinesFuzzed(seed: UInt64) {
-        var rng = Seeded(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let id = String(repeating: "a", count: 40)
         let valid = "\(id) \(id) refs/heads/main\n"
         for _ in 0..<5_000 {

@@ -43,7 +43,9 @@ struct VerifyAllTests {
 
         let result = try s.dehub("verify", "--all", "--branch", "main")
         #expect(result.exitCode == 1, "\(result.transcript)")
-        #expect(result.stderrText.contains("commit \(short(root)) \"Plain root, no payload\" is not verifiable"), "\(result.transcript)")
+        #expect(
+            result.stderrText.contains("commit \(short(root)) \"Plain root, no payload\" is not verifiable"),
+            "\(result.transcript)")
         #expect(result.stderrText.contains("1 of 2 commit(s) verified on branch 'main'"), "\(result.transcript)")
         #expect(result.stdoutText.contains("ok \(short(signed))"), "\(result.transcript)")
     }
@@ -101,6 +103,16 @@ struct VerifyAllTests {
         #expect(result.stdoutText.contains("\"threads/json\""), "\(result.transcript)")
         #expect(result.stdoutText.contains("\"Touch docs/a/b.md\""), "\(result.transcript)")
         #expect(!result.stdoutText.contains("\\/"), "\(result.transcript)")
+    }
+
+    /// More than 64 commits are verified by several workers, which share one project id (`ProjectScope`).
+    @Test func aLongBoundHistoryOnSeveralWorkers() throws {
+        let (s, team, _) = try world()
+        try s.git("switch", "-q", "-c", "long")
+        for i in 0..<140 { try s.comment("Comment \(i)", by: i % 2 == 0 ? team.b : team.c) }
+        let result = try s.dehub("verify", "--all", "--branch", "long", "-q")
+        #expect(result.exitCode == 0, "\(result.transcript)")
+        #expect(result.stderrText.contains("143 of 143 commit(s) verified on branch 'long'"), "\(result.transcript)")
     }
 
     /// Progress is drawn on stderr only when stderr is a terminal (`script` gives the command one).

@@ -1,4 +1,6 @@
+import DehubTestSupport
 import Testing
+
 @testable import DehubCore
 
 /// `bind_credentials` (format §6.7): the config key, the bound message byte for byte, and the verifier binding
@@ -9,20 +11,40 @@ import Testing
 
     // MARK: - The config key
 
-    @Test(arguments: [("bind_credentials: true\n", true), ("bind_credentials: false\n", false), ("accounts: []\n", false), ("", false)])
+    @Test(arguments: [
+        ("bind_credentials: true\n", true), ("bind_credentials: false\n", false), ("accounts: []\n", false), ("", false),
+    ])
     func decodesTheKey(_ yaml: String, _ bound: Bool) throws {
         #expect(try ConfigDecoder.decode(Array(yaml.utf8)).bindCredentials == bound)
     }
 
     @Test(arguments: [
-        ("bind_credentials: yes\n", ".dehub/config.yml: line 1, column 19: bind_credentials: expected true or false, found boolean"),
-        ("bind_credentials: \"true\"\n", ".dehub/config.yml: line 1, column 19: bind_credentials: expected true or false, found string"),
-        ("bind_credentials: True\n", ".dehub/config.yml: line 1, column 19: bind_credentials: expected true or false, found boolean"),
-        ("bind_credentials: 1\n", ".dehub/config.yml: line 1, column 19: bind_credentials: expected true or false, found integer"),
+        (
+            "bind_credentials: yes\n",
+            ".dehub/config.yml: line 1, column 19: bind_credentials: expected true or false, found boolean"
+        ),
+        (
+            "bind_credentials: \"true\"\n",
+            ".dehub/config.yml: line 1, column 19: bind_credentials: expected true or false, found string"
+        ),
+        (
+            "bind_credentials: True\n",
+            ".dehub/config.yml: line 1, column 19: bind_credentials: expected true or false, found boolean"
+        ),
+        (
+            "bind_credentials: 1\n",
+            ".dehub/config.yml: line 1, column 19: bind_credentials: expected true or false, found integer"
+        ),
         ("bind_credentials:\n", ".dehub/config.yml: line 1, column 18: bind_credentials: expected true or false, found null"),
-        ("bind_credentials: [true]\n", ".dehub/config.yml: line 1, column 19: bind_credentials: expected true or false, found a list"),
+        (
+            "bind_credentials: [true]\n",
+            ".dehub/config.yml: line 1, column 19: bind_credentials: expected true or false, found a list"
+        ),
         ("bind_credential: true\n", ".dehub/config.yml: line 1, column 1: bind_credential: unknown key"),
-        ("bind_credentials: true\nbind_credentials: false\n", ".dehub/config.yml is not valid YAML: line 2, column 1: duplicate key 'bind_credentials'"),
+        (
+            "bind_credentials: true\nbind_credentials: false\n",
+            ".dehub/config.yml is not valid YAML: line 2, column 1: duplicate key 'bind_credentials'"
+        ),
     ])
     func refusesWrongValues(_ yaml: String, _ expected: String) {
         #expect(Fixtures.configError(yaml) == expected)
@@ -63,16 +85,19 @@ import Testing
         #expect(SignedMessage.boundPrefix.count == 26)
         #expect(Hex.encode(SignedMessage.boundPrefix) == "646568756220626f756e642063726564656e7469616c20763100")
         #expect(m.bytes.count == 79)
-        #expect(Hex.encode(m.bytes) == "646568756220626f756e642063726564656e7469616c20763100"
-            + "7a1f3c5e9b2d4f6081a3c5e7092b4d6f8a0c2e41"
-            + "00845be4f5d36d5ceb9d5cc1106101d2aca5195daf67fb76350cf296ab1bc5e15f")
+        #expect(
+            Hex.encode(m.bytes) == "646568756220626f756e642063726564656e7469616c20763100"
+                + "7a1f3c5e9b2d4f6081a3c5e7092b4d6f8a0c2e41"
+                + "00845be4f5d36d5ceb9d5cc1106101d2aca5195daf67fb76350cf296ab1bc5e15f")
         let root0 = SignedMessage(fingerprint: Self.fingerprint, binding: .project(.rootCommit))
         #expect(Array(root0.bytes[26..<46]) == [UInt8](repeating: 0, count: 20))
     }
 
     @Test func theConfigChoosesAndTheProjectIsOnlyAskedWhenBound() throws {
         var asked = 0
-        let project = { () -> ProjectID in asked += 1; return .rootCommit }
+        let project = { () -> ProjectID in
+            asked += 1; return .rootCommit
+        }
         let plain = try SignedMessage.governed(by: Config(), fingerprint: Self.fingerprint, project: project)
         #expect(plain.binding == .none && asked == 0)
         let bound = try SignedMessage.governed(by: Config(bindCredentials: true), fingerprint: Self.fingerprint, project: project)
@@ -86,12 +111,14 @@ import Testing
     @Test func verifierBindsToTheRootOfTheHistory() {
         let h = VerifierHarness()
         var tree = VerifierHarness.rootTree
-        tree[".dehub/config.yml"] = FakeRepository.Entry(mode: 0o100644, bytes: Array(("bind_credentials: true\n" + VerifierHarness.config).utf8))
+        tree[".dehub/config.yml"] = FakeRepository.Entry(
+            mode: 0o100644, bytes: Array(("bind_credentials: true\n" + VerifierHarness.config).utf8))
         let rootFiles = h.repo.diff(from: [:], to: tree)
         let rootFP = Fingerprint.change(description: "Initial commit", files: rootFiles)
         let rootMessage = SignedMessage(fingerprint: rootFP, binding: .project(.rootCommit))
         let root = h.repo.addCommit(
-            parents: [], tree: tree, message: Self.render(.change(description: "Initial commit"), rootFP, [.alice, .bob], over: rootMessage))
+            parents: [], tree: tree,
+            message: Self.render(.change(description: "Initial commit"), rootFP, [.alice, .bob], over: rootMessage))
         #expect(h.verify(root).isVerified, "\(h.verify(root).rejection?.reason ?? "")")
 
         let next = VerifierHarness.edit(tree, ["a.txt": "a\n"])
@@ -99,7 +126,8 @@ import Testing
         func commit(signedFor binding: SignedMessage.Binding) -> ObjectID {
             h.repo.addCommit(
                 parents: [root], tree: next,
-                message: Self.render(.change(description: "Add a"), fp, [.carol], over: SignedMessage(fingerprint: fp, binding: binding)))
+                message: Self.render(
+                    .change(description: "Add a"), fp, [.carol], over: SignedMessage(fingerprint: fp, binding: binding)))
         }
         let good = commit(signedFor: .project(ProjectID(root: root)))
         #expect(h.verify(good).isVerified, "\(h.verify(good).rejection?.reason ?? "")")
@@ -117,16 +145,21 @@ import Testing
         #expect(scoped.verify(otherProject, branch: "main", nonFastForward: false).rejection?.check == .credentials)
     }
 
-    static func render(_ body: Payload.Body, _ fingerprint: Fingerprint, _ signers: [VerifierHarness.Signer], over message: SignedMessage) -> String {
+    static func render(
+        _ body: Payload.Body, _ fingerprint: Fingerprint, _ signers: [VerifierHarness.Signer], over message: SignedMessage
+    ) -> String {
         let credentials: [Credential] = signers.map { signer in
             switch signer {
             case .pgp(let account, let keyID, let pubKeyID, let pubKeyBody):
-                return .pgp(PGPCredential(
-                    pubKeyID: pubKeyID ?? keyID, signature: FakeSignatures.pgpSignature(keyID: keyID, over: message.bytes),
-                    account: account, pubKeyBody: pubKeyBody))
+                return .pgp(
+                    PGPCredential(
+                        pubKeyID: pubKeyID ?? keyID, signature: FakeSignatures.pgpSignature(keyID: keyID, over: message.bytes),
+                        account: account, pubKeyBody: pubKeyBody))
             case .ssh(let account, let key):
                 let blob = String(key.split(separator: " ")[1])
-                return .ssh(SSHCredential(pubKey: key, signature: FakeSignatures.sshSignature(blob: blob, over: message.bytes), account: account))
+                return .ssh(
+                    SSHCredential(
+                        pubKey: key, signature: FakeSignatures.sshSignature(blob: blob, over: message.bytes), account: account))
             }
         }
         let payload = Payload(body: body, fingerprint: fingerprint, credentials: credentials)

@@ -1,3 +1,4 @@
+import DehubTestSupport
 import Testing
 @testable import DehubCore
 

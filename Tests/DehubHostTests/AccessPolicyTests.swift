@@ -15,7 +15,7 @@ struct AccessPolicyTests {
     static let missing = RepoFacts.missing
 
     @Test("reads", arguments: [
-        (anonymous, publicRepo, AccessDecision.allow),
+        (anonymous, publicRepo, HostAccessDecision.allow),
         (stranger, publicRepo, .allow),
         (anonymous, privateRepo, .deny(.authenticationRequired)),
         (stranger, privateRepo, .deny(.notFound)),
@@ -27,13 +27,13 @@ struct AccessPolicyTests {
         (admin, missing, .deny(.notFound)),
         (anonymous, emptyRepo, .allow),
     ])
-    func read(requester: RequesterFacts, repo: RepoFacts, expected: AccessDecision) {
+    func read(requester: RequesterFacts, repo: RepoFacts, expected: HostAccessDecision) {
         #expect(AccessPolicy.decideRead(requester, repo) == expected)
     }
 
     @Test("pushes", arguments: [
         // open policy: the hook is the gate
-        (anonymous, publicRepo, Transport.ssh, PushPolicy.open, AccessDecision.allow),
+        (anonymous, publicRepo, Transport.ssh, PushPolicy.open, HostAccessDecision.allow),
         (anonymous, publicRepo, .http, .open, .allow),
         (stranger, publicRepo, .ssh, .open, .allow),
         // one must see a repo to push to it
@@ -58,15 +58,15 @@ struct AccessPolicyTests {
         (anonymous, publicRepo, .http, .members, .deny(.authenticationRequired)),
         (anonymous, publicRepo, .ssh, .members, .deny(.authenticationRequired)),
     ])
-    func push(requester: RequesterFacts, repo: RepoFacts, transport: Transport, policy: PushPolicy, expected: AccessDecision) {
+    func push(requester: RequesterFacts, repo: RepoFacts, transport: Transport, policy: PushPolicy, expected: HostAccessDecision) {
         #expect(AccessPolicy.decidePush(requester, repo, transport: transport, policy: policy) == expected)
     }
 
     @Test("administration", arguments: [
-        (admin, AccessDecision.allow), (stranger, .deny(.adminOnly)), (member, .deny(.adminOnly)),
+        (admin, HostAccessDecision.allow), (stranger, .deny(.adminOnly)), (member, .deny(.adminOnly)),
         (reader, .deny(.adminOnly)), (anonymous, .deny(.adminOnly)),
     ])
-    func administration(requester: RequesterFacts, expected: AccessDecision) {
+    func administration(requester: RequesterFacts, expected: HostAccessDecision) {
         #expect(AccessPolicy.decideAdministration(requester) == expected)
     }
 

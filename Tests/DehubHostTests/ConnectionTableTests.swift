@@ -1,4 +1,5 @@
 @testable import DehubHost
+import NIOCore
 import Testing
 
 /// The connection caps as a pure state machine: per address, half-open per address, eviction of the heaviest
@@ -100,5 +101,15 @@ struct ConnectionTableTests {
                 #expect(t.count(from: address, unauthenticatedOnly: true) <= limits.unauthenticatedPerAddress)
             }
         }
+    }
+
+    @Test("what counts as one source: an IPv4 address, an IPv6 /64, loopback and IPv4-mapped addresses whole", arguments: [
+        ("10.1.2.3", "10.1.2.3"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
+        ("::1", "::1"),
+    ])
+    func sourceKey(address: String, key: String) throws {
+        #expect(ConnectionGuard.sourceKey(try SocketAddress(ipAddress: address, port: 22)) == key)
     }
 }

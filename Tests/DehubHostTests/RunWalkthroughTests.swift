@@ -32,13 +32,17 @@ extension EndToEnd {
             let prepared = try HostCommandRunner.run(
                 ["bash", Self.scripts + "/run-host.sh", bin], environment: env, directory: server.root, timeout: 300)
             #expect(prepared.status == 0, "\(prepared.output)")
-            #expect(prepared.stdout.contains("git clone -q http://127.0.0.1:0/demo.git && cd demo"), "prints the walkthrough: \(prepared.output)")
+            #expect(
+                prepared.stdout.contains("git clone -q http://127.0.0.1:0/demo.git && cd demo"),
+                "prints the walkthrough: \(prepared.output)")
 
             let keys = server.data + "/demo-keys"
             try server.start(adminKey: keys + "/admin")
             var text = try String(contentsOfFile: Self.scripts + "/walkthrough.txt", encoding: .utf8)
-            for (name, value) in [("BIN", bin), ("HTTP", "127.0.0.1:\(server.httpPort)"), ("SSH_HOST", "127.0.0.1"),
-                                  ("SSH_PORT", "\(server.sshPort)"), ("KEYS", keys)] {
+            for (name, value) in [
+                ("BIN", bin), ("HTTP", "127.0.0.1:\(server.httpPort)"), ("SSH_HOST", "127.0.0.1"),
+                ("SSH_PORT", "\(server.sshPort)"), ("KEYS", keys),
+            ] {
                 text = text.replacingOccurrences(of: "{{\(name)}}", with: value)
             }
             let steps = text.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { String($0.dropFirst(2)) }
@@ -50,12 +54,15 @@ extension EndToEnd {
             }
             let work = server.root + "/walk"
             try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-            let ran = try HostCommandRunner.run(["bash", "-c", script], environment: server.environment, directory: work, timeout: 600)
+            let ran = try HostCommandRunner.run(
+                ["bash", "-c", script], environment: server.environment, directory: work, timeout: 600)
             #expect(ran.status == 0, "\(ran.output)")
 
             for (i, step) in steps.enumerated() {
                 // ssh ends its warnings with \r\n, one Character to Swift: split on any newline.
-                let status = ran.stderr.split(whereSeparator: \.isNewline).first { $0.hasPrefix("@@ status \(i) ") }.map { $0.split(separator: " ").last! }
+                let status = ran.stderr.split(whereSeparator: \.isNewline).first { $0.hasPrefix("@@ status \(i) ") }.map {
+                    $0.split(separator: " ").last!
+                }
                 let refused = step.contains("# refused")
                 if refused {
                     #expect(status != nil && status != "0", "step \(i) should be refused: \(step)\n\(ran.output)")
@@ -66,9 +73,12 @@ extension EndToEnd {
             #expect(ran.stderr.contains("remote: dehub: push refused"), "\(ran.output)")
             #expect(ran.stdout.contains("demo"), "repo list over SSH: \(ran.output)")
             let landed = try server.git(["--git-dir", server.data + "/repos/demo.git", "log", "-1", "--format=%s", "main"])
-            #expect(landed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "Add idea.txt", "\(landed.output)\n\(ran.output)")
+            #expect(
+                landed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "Add idea.txt", "\(landed.output)\n\(ran.output)"
+            )
             let verified = try HostCommandRunner.run(
-                [bin + "/dehub", "-C", work + "/demo", "verify", "--all", "--branch", "main", "-q"], environment: server.environment)
+                [bin + "/dehub", "-C", work + "/demo", "verify", "--all", "--branch", "main", "-q"],
+                environment: server.environment)
             #expect(verified.status == 0, "\(verified.output)")
         }
     }

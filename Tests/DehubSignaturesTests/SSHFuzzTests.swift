@@ -6,23 +6,11 @@ import Testing
 
 private let sampleMessage = SSHSharedKeys.sampleMessage
 
-/// A small deterministic generator (SplitMix64), so that a failing case can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Property: random mutations and truncations of valid blobs and key lines never crash and never verify;
 /// they only throw the documented error types.
 @Suite("SSH decoders under random mutation")
 struct SSHFuzzTests {
-    static func mutate(_ bytes: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
         var out = bytes
         switch rng.next() % 6 {
         case 0 where !out.isEmpty:
@@ -51,7 +39,7 @@ struct SSHFuzzTests {
         let key = try SSHPublicKey(line: made.publicKeyLine)
         let blob = try SSHSignatureArmor.dearmor(
             try keys.workspace.keygenSign(sampleMessage, keyFile: made.privateKeyPath))
-        var rng = SplitMix64(state: 0xDE4B_0000 + UInt64(keyType.rawValue.count))
+        var rng = SeededGenerator(seed: 0xDE4B_0000 + UInt64(keyType.rawValue.count))
         let iterations = keyType == .rsa3072 ? 1500 : 4000
         var verified = 0
         for _ in 0..<iterations {
@@ -73,7 +61,7 @@ struct SSHFuzzTests {
     func mutatedKeys(keyType: SSHTestKeyType) throws {
         let line = SSHSharedKeys.shared.key(keyType).publicKeyLine
         let key = try SSHPublicKey(line: line)
-        var rng = SplitMix64(state: 0x5EED + UInt64(keyType.rawValue.count))
+        var rng = SeededGenerator(seed: 0x5EED + UInt64(keyType.rawValue.count))
         for _ in 0..<3000 {
             let blob = Self.mutate(key.blob, &rng)
             if let parsed = try? SSHPublicKey(blob: blob) { #expect(parsed.blob == blob) }
@@ -89,7 +77,7 @@ struct SSHFuzzTests {
 
     @Test func mutatedArmourOnlyThrows() throws {
         let armored = SSHSignatureArmor.armor(try Ed25519SSHSigner().sign(sampleMessage))
-        var rng = SplitMix64(state: 42)
+        var rng = SeededGenerator(seed: 42)
         for _ in 0..<3000 {
             let text = String(decoding: Self.mutate(Array(armored.utf8), &rng), as: UTF8.self)
             do { _ = try SSHSignatureArmor.dearmor(text) } catch is SignatureFailure {} catch {
@@ -99,7 +87,7 @@ struct SSHFuzzTests {
     }
 
     @Test func randomBytesOnlyThrow() {
-        var rng = SplitMix64(state: 7)
+        var rng = SeededGenerator(seed: 7)
         let key = Ed25519SSHSigner().publicKey
         for _ in 0..<3000 {
             let bytes =

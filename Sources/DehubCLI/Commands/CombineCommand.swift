@@ -40,7 +40,8 @@ struct CombineCommand: AsyncParsableCommand {
             }
             let governing = try GoverningConfigReader.load(repo: repo, tree: change.baseTree ?? change.tree)
             // The combined commit's parent is the branch's tip: its config and its project decide what was signed.
-            let signed = try SignedMessageReader.forCommit(parent: tip, fingerprint: change.fingerprint, governing: governing, repo: repo)
+            let signed = try SignedMessageReader.forCommit(
+                parent: tip, fingerprint: change.fingerprint, governing: governing, repo: repo)
             let credentials = CredentialCollector.collect(
                 from: change.payloads.compactMap(\.payload), message: signed, governing: governing)
             let payload = Payload(body: .change(description: change.description), fingerprint: change.fingerprint, credentials: credentials)

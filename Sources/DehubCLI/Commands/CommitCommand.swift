@@ -99,7 +99,9 @@ struct CommitContext {
     }
 
     /// `bindingParent`: the parent of the commit the credential is for, whose project a bound credential names.
-    func commit(tree: ObjectID, body: Payload.Body, fingerprint: Fingerprint, bindingParent: ObjectID?) async throws -> ExitStatus {
+    func commit(
+        tree: ObjectID, body: Payload.Body, fingerprint: Fingerprint, bindingParent: ObjectID?
+    ) async throws -> ExitStatus {
         // The config that will govern the commit: its parent's, or its own for a root commit.
         let governing = try GoverningConfigReader.load(repo: repo, tree: parentTree ?? tree)
         let signed = try SignedMessageReader.forCommit(
@@ -128,7 +130,9 @@ enum GoverningConfigReader {
 enum SignedMessageReader {
     /// What the credentials of a commit whose parent is `parent` (nil: a root commit) sign under `governing`, the
     /// config of that parent (format §6.7): the fingerprint, bound to the project when the config says so.
-    static func forCommit(parent: ObjectID?, fingerprint: Fingerprint, governing: GoverningConfig, repo: GitRepository) throws -> SignedMessage {
+    static func forCommit(
+        parent: ObjectID?, fingerprint: Fingerprint, governing: GoverningConfig, repo: GitRepository
+    ) throws -> SignedMessage {
         do {
             return try SignedMessage.governed(by: governing.config, fingerprint: fingerprint) {
                 try ProjectID.of(parents: parent.map { [$0] } ?? [], in: repo)

@@ -43,8 +43,10 @@ struct FingerprintCommand: AsyncParsableCommand {
             }
             // The commit's credentials are judged by its parent's config (its own for a root commit), format §9.1.
             let parent = commit.parents.first
-            let governing = try GoverningConfigReader.load(repo: repo, tree: try parent.map { try repo.tree(ofCommit: $0) } ?? commit.tree)
-            let signed = try SignedMessageReader.forCommit(parent: parent, fingerprint: fingerprint, governing: governing, repo: repo)
+            let governingTree = try parent.map { try repo.tree(ofCommit: $0) } ?? commit.tree
+            let governing = try GoverningConfigReader.load(repo: repo, tree: governingTree)
+            let signed = try SignedMessageReader.forCommit(
+                parent: parent, fingerprint: fingerprint, governing: governing, repo: repo)
             Output.out(signed.hex)
             if case .project(let project) = signed.binding {
                 Output.err("bound to project \(project) (bind_credentials in the governing config)")

@@ -16,8 +16,9 @@ struct InitCommand: AsyncParsableCommand {
             let repo = try GitRepository.initialize(path: target, bare: bare)
             Output.out("Initialized empty \(bare ? "bare " : "")dehub repository in \(repo.gitDirectory) (branch main)")
             if !bare {
-                Output.out("next: write .dehub/config.yml (bind_credentials: true, accounts, access controls: docs/format.md §7), "
-                    + "`git add` it, then `dehub commit --as ACCOUNT change --descr ...`")
+                Output.out(
+                    "next: write .dehub/config.yml (bind_credentials: true, accounts, access controls: docs/format.md §7), "
+                        + "`git add` it, then `dehub commit --as ACCOUNT change --descr ...`")
             }
             return .ok
         }

@@ -25,7 +25,7 @@ public enum HookRunner {
             }
             var roles = PusherRolePolicy.anyone
             if case .preReceive = mode {
-                roles = .from(pusherRole: getenv(PusherRolePolicy.environmentVariable).map { String(cString: $0) })
+                roles = .from(environmentValue: getenv(PusherRole.environmentVariable).map { String(cString: $0) })
             }
             var limits = try HookLimits.from(repo)
             if roles.isStranger { limits = limits.forStrangers }

@@ -1,16 +1,5 @@
 import DehubCore
 
-/// One ref update as git's hooks describe it on stdin.
-struct RefUpdate: Equatable {
-    var old: ObjectID
-    var new: ObjectID
-    var ref: String
-
-    var isDeletion: Bool { new.isZero }
-    var isCreation: Bool { old.isZero }
-    var branch: String? { ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : nil }
-}
-
 /// Parses hook stdin strictly: a malformed line rejects the whole push (never "log and continue").
 enum RefUpdateParser {
     struct Malformed: Error, CustomStringConvertible {

@@ -41,7 +41,9 @@ struct CredentialMaker {
         }
     }
 
-    private func sign(account: String, keys: GoverningConfig.AccountKeys, keyFile: String?, message: [UInt8]) async throws -> Credential {
+    private func sign(
+        account: String, keys: GoverningConfig.AccountKeys, keyFile: String?, message: [UInt8]
+    ) async throws -> Credential {
         if let keyFile {
             guard !keys.ssh.isEmpty else {
                 throw CLIError("account '\(account)' has no SSH key in \(Config.path)", status: .dataError)

@@ -40,7 +40,8 @@ enum ParallelVerification {
         let firstRejected = Atomic<Int>(Int.max)
         let repositories = try (0..<count).map { _ in try open() }
         DispatchQueue.concurrentPerform(iterations: count) { worker in
-            let verifier = CommitVerifier(repository: repositories[worker], signatures: signatures, limits: limits, project: project)
+            let verifier = CommitVerifier(
+                repository: repositories[worker], signatures: signatures, limits: limits, project: project)
             var i = worker
             while i < items.count, i < firstRejected.load(ordering: .acquiring) {
                 let verdict = verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward)

@@ -9,7 +9,10 @@ public final class CommitVerifier {
 
     /// `project`: the history the verified commits share, whose root commit bound credentials name (§6.7); nil
     /// works it out from each commit's own history (one walk per commit that needs it).
-    public init(repository: RepositoryReading, signatures: SignatureVerifying, limits: PayloadLimits = .default, project: ProjectScope? = nil) {
+    public init(
+        repository: RepositoryReading, signatures: SignatureVerifying, limits: PayloadLimits = .default,
+        project: ProjectScope? = nil
+    ) {
         self.repository = repository
         self.signatures = signatures
         self.limits = limits
@@ -124,7 +127,9 @@ public final class CommitVerifier {
     }
 
     /// What the commit's credentials must sign: bound to its project when the governing config says so.
-    private func signedMessage(parents: [ObjectID], fingerprint: Fingerprint, governing: GoverningConfig) throws -> SignedMessage {
+    private func signedMessage(
+        parents: [ObjectID], fingerprint: Fingerprint, governing: GoverningConfig
+    ) throws -> SignedMessage {
         do {
             return try SignedMessage.governed(by: governing.config, fingerprint: fingerprint) {
                 guard !parents.isEmpty else { return .rootCommit }
@@ -137,7 +142,8 @@ public final class CommitVerifier {
                 hint: "check the repository with git fsck")
         } catch {
             throw Rejection(
-                .credentials, "the governing config binds credentials to the project, but its root commit could not be read: \(error)",
+                .credentials,
+                "the governing config binds credentials to the project, but its root commit could not be read: \(error)",
                 hint: "check the repository with git fsck")
         }
     }

@@ -1,3 +1,5 @@
+import DehubCore
+
 /// Gathers the facts for one request (who is asking, what the repo is), then asks `AccessPolicy`.
 /// The same gate serves the embedded SSH server, smart HTTP and the OpenSSH mode.
 public struct AccessGate: Sendable {
@@ -17,7 +19,7 @@ public struct AccessGate: Sendable {
     public struct Grant: Sendable, Equatable {
         public let name: RepoName
         public let path: String
-        /// For pushes: who pushes, as the hook reads it (`DEHUB_PUSHER_ROLE`) to decide who may delete branches.
+        /// For pushes: who pushes, as the hook reads it (DehubCore's `PusherRole`, the contract between the two).
         public var pusherRole: PusherRole? = nil
         /// An admin, or a member or reader of this repository: may take the reserved git slots, served first.
         public var isPrivileged = false
@@ -25,14 +27,9 @@ public struct AccessGate: Sendable {
         /// `base` plus what the hook must know of this grant.
         public func gitEnvironment(_ base: [String: String]) -> [String: String] {
             var environment = base
-            if let pusherRole { environment["DEHUB_PUSHER_ROLE"] = pusherRole.rawValue }
+            if let pusherRole { environment[PusherRole.environmentVariable] = pusherRole.rawValue }
             return environment
         }
-    }
-
-    /// The pusher's standing in a repository, as far as the hook cares.
-    public enum PusherRole: String, Sendable {
-        case admin, member, other
     }
 
     /// Decides whether `identity` may run `service` on the repository named `rawName` (as sent).

@@ -60,7 +60,9 @@ public enum AccessDenial: Error, Equatable, Sendable {
     }
 }
 
-public enum AccessDecision: Equatable, Sendable {
+/// The host's answer to one request (not to be confused with DehubCore's `AccessDecision`, the verdict of a
+/// config's access controls on a commit).
+public enum HostAccessDecision: Equatable, Sendable {
     case allow
     case deny(AccessDenial)
 }
@@ -75,7 +77,7 @@ public enum AccessPolicy {
     }
 
     /// Fetch, clone, ls-remote, archive.
-    public static func decideRead(_ requester: RequesterFacts, _ repo: RepoFacts) -> AccessDecision {
+    public static func decideRead(_ requester: RequesterFacts, _ repo: RepoFacts) -> HostAccessDecision {
         canSee(requester, repo) ? .allow : .deny(invisible(requester))
     }
 
@@ -84,7 +86,7 @@ public enum AccessPolicy {
     /// limits pushes to admins and members. Everything else is left to the dehub hook.
     public static func decidePush(
         _ requester: RequesterFacts, _ repo: RepoFacts, transport: Transport, policy: PushPolicy
-    ) -> AccessDecision {
+    ) -> HostAccessDecision {
         guard canSee(requester, repo) else { return .deny(invisible(requester)) }
         if !repo.mainExists {
             return requester.isAdmin && transport == .ssh ? .allow : .deny(.firstPushNeedsAdminOverSSH)
@@ -99,7 +101,7 @@ public enum AccessPolicy {
     }
 
     /// `repo create|list|delete` and the other admin commands (`whoami` is open to everyone).
-    public static func decideAdministration(_ requester: RequesterFacts) -> AccessDecision {
+    public static func decideAdministration(_ requester: RequesterFacts) -> HostAccessDecision {
         requester.isAdmin ? .allow : .deny(.adminOnly)
     }
 

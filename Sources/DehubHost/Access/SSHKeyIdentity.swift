@@ -1,56 +1,38 @@
-import Crypto
-import Foundation
+import DehubCore
 
-/// An SSH public key as an identity: its algorithm name and its wire-format blob.
-/// Two keys are the same identity when their blobs are equal (comments are ignored).
+/// An SSH public key as an identity: its algorithm name and its wire-format blob. Two keys are the same identity
+/// when their blobs are equal (comments are ignored). Key lines are read with DehubCore's strict
+/// `SSHPublicKeyLine`, the same parser the hook uses for the config's keys, so the host never admits a key the
+/// hook would refuse (security-key types included, until something verifies them).
 public struct SSHKeyIdentity: Hashable, Sendable, CustomStringConvertible {
     public let algorithm: String
     public let blob: [UInt8]
 
-    /// Algorithms this host recognises in files. The embedded SSH server only ever verifies
+    /// Algorithms this host recognises in files: those dehub verifies. The embedded SSH server only ever verifies
     /// Ed25519 and ECDSA; RSA keys are accepted in files for the OpenSSH mode.
-    public static let knownAlgorithms: Set<String> = [
-        "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa",
-        "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
-    ]
+    public static var knownAlgorithms: Set<String> { SSHPublicKeyLine.algorithms }
 
     public init(algorithm: String, blob: [UInt8]) {
         self.algorithm = algorithm
         self.blob = blob
     }
 
-    /// Parses `ALGORITHM BASE64 [comment]`. The blob must start with the same algorithm name.
+    /// Parses `ALGORITHM BASE64 [comment]` strictly; nil when it is not such a line.
     public init?(openSSHLine line: some StringProtocol) {
-        let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard parts.count >= 2, Self.knownAlgorithms.contains(String(parts[0])),
-            let data = Data(base64Encoded: String(parts[1])), data.count >= 4, data.count <= 16 * 1024
-        else { return nil }
-        let blob = [UInt8](data)
-        guard Self.leadingString(of: blob) == String(parts[0]) else { return nil }
-        self.algorithm = String(parts[0])
-        self.blob = blob
+        guard let parsed = try? SSHPublicKeyLine(parsing: line) else { return nil }
+        self.init(algorithm: parsed.algorithm, blob: parsed.blob)
     }
 
     /// `ALGORITHM BASE64`, the form written to files and compared.
-    public var openSSHLine: String { algorithm + " " + Data(blob).base64EncodedString() }
+    public var openSSHLine: String { SSHPublicKeyLine(algorithm: algorithm, blob: blob).canonical }
 
     /// `SHA256:...` as `ssh-keygen -l` prints it.
-    public var fingerprint: String {
-        let digest = SHA256.hash(data: blob)
-        var b64 = Data(digest).base64EncodedString()
-        while b64.hasSuffix("=") { b64.removeLast() }
-        return "SHA256:" + b64
-    }
+    public var fingerprint: String { SSHPublicKeyLine.fingerprint(ofBlob: blob) }
 
     public var isRSA: Bool { algorithm == "ssh-rsa" }
 
     public var description: String { "\(algorithm) \(fingerprint)" }
 
     /// The first SSH string of a key blob (its algorithm name), bounds-checked.
-    static func leadingString(of blob: [UInt8]) -> String? {
-        guard blob.count >= 4 else { return nil }
-        let length = Int(blob[0]) << 24 | Int(blob[1]) << 16 | Int(blob[2]) << 8 | Int(blob[3])
-        guard length > 0, length <= 64, blob.count >= 4 + length else { return nil }
-        return String(decoding: blob[4..<(4 + length)], as: UTF8.self)
-    }
+    static func leadingString(of blob: [UInt8]) -> String? { SSHPublicKeyLine.leadingString(of: blob) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import Subprocess
+import Synchronization
 
 /// Runs `git upload-pack|receive-pack|upload-archive` for one connection, streaming both ways.
 ///
@@ -88,7 +89,7 @@ public struct GitProcessRunner: Sendable {
     }
 
     /// Moves bytes both ways until git's stdout ends (git exited, or an abort stopped it).
-    private static func stream<Input: AsyncSequence & Sendable>(
+    nonisolated(nonsending) private static func stream<Input: AsyncSequence & Sendable>(
         _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, control: GitRunControl, input: Input?,
         idleTimeout: Duration?, stdout: (ByteBuffer) async throws -> Void,
         stderr: @escaping @Sendable (ByteBuffer) async throws -> Void
@@ -189,12 +190,11 @@ public struct GitProcessRunner: Sendable {
 }
 
 /// The control of a run once git started (set inside Subprocess's closure, read after it threw).
-private final class StartedRun: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: GitRunControl?
+private final class StartedRun: Sendable {
+    private let value = Mutex<GitRunControl?>(nil)
 
     var control: GitRunControl? {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

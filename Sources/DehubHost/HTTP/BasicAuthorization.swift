@@ -1,4 +1,4 @@
-import Foundation
+import DehubCore
 
 /// `Authorization: Basic base64(user:password)`. The password is the token; the user name is ignored.
 public enum BasicAuthorization {
@@ -13,7 +13,7 @@ public enum BasicAuthorization {
         guard header.utf8.count <= 1024 else { return .malformed }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "basic",
-            let data = Data(base64Encoded: String(parts[1]).trimmingSpaces())
+            let data = Base64.decode(String(parts[1]).trimmingSpaces())
         else { return .malformed }
         let text = String(decoding: data, as: UTF8.self)
         guard let colon = text.firstIndex(of: ":") else { return .malformed }

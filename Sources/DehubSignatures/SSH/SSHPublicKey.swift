@@ -17,24 +17,22 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
 
     public var keyType: SSHKeyType { material.keyType }
 
-    /// Parses a key line `type base64 [comment]`, as found in `id_ed25519.pub` or printed by `ssh-add -L`.
-    /// Leading and trailing blanks and one final newline are ignored; options prefixes are not supported.
+    /// Parses a key line `type base64 [comment]`, as found in `id_ed25519.pub` or printed by `ssh-add -L`, with
+    /// DehubCore's strict `SSHPublicKeyLine` (the host reads key lines with the same parser); then the key material.
     public init(line: String) throws {
-        var text = Substring(line)
-        if let last = text.last, last.isNewline { text = text.dropLast() }  // "\n", or "\r\n" (one Character)
-        guard !text.contains(where: { $0.isNewline }) else {
-            throw SSHKeyError("SSH public key must be a single line")
+        // The verifier's own list of types first, so that its message names what it supports.
+        let typeName = line.split(maxSplits: 1, omittingEmptySubsequences: true, whereSeparator: { $0 == " " || $0 == "\t" })
+            .first.map(String.init) ?? ""
+        if !typeName.isEmpty, !typeName.contains(where: \.isNewline), SSHKeyType(rawValue: typeName) == nil {
+            throw SSHKeyType.unknown(typeName)
         }
-        let fields = text.split(maxSplits: 2, omittingEmptySubsequences: true, whereSeparator: Self.isBlank)
-        guard let typeField = fields.first else { throw SSHKeyError("empty SSH public key") }
-        let typeName = String(typeField)
-        guard SSHKeyType(rawValue: typeName) != nil else { throw SSHKeyType.unknown(typeName) }
-        guard fields.count >= 2 else { throw SSHKeyError("SSH public key '\(typeName)' has no key data") }
-        guard let blob = Base64.decode(fields[1]) else {
-            throw SSHKeyError("SSH public key '\(typeName)' has bad base64 key data")
+        let parsed: SSHPublicKeyLine
+        do {
+            parsed = try SSHPublicKeyLine(parsing: line)
+        } catch {
+            throw SSHKeyError(error.message)
         }
-        let comment = fields.count == 3 ? Self.trimmingBlanks(fields[2]) : nil
-        try self.init(blob: blob, comment: comment)
+        try self.init(blob: parsed.blob, comment: parsed.comment)
         guard keyType.rawValue == typeName else {
             throw SSHKeyError("SSH public key line says '\(typeName)' but its key data is '\(keyType.rawValue)'")
         }
@@ -63,15 +61,5 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(blob) }
 
     /// The fingerprint of any byte string claimed to be a key blob (also of blobs that do not parse).
-    static func fingerprint(ofBlob blob: [UInt8]) -> String {
-        "SHA256:" + Base64.encode(Array(SHA256.hash(data: blob)), padded: false)
-    }
-
-    private static func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" }
-
-    private static func trimmingBlanks(_ text: Substring) -> String? {
-        guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) })
-        else { return nil }
-        return String(text[first...last])
-    }
+    static func fingerprint(ofBlob blob: [UInt8]) -> String { SSHPublicKeyLine.fingerprint(ofBlob: blob) }
 }

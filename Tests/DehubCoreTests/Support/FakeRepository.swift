@@ -17,6 +17,8 @@ final class FakeRepository: RepositoryReading {
     private var counter: UInt32 = 0
     /// When set, every read throws this.
     var failure: (any Error)?
+    /// Refs by full name, for the push rules (`FakeRepository+Push.swift`).
+    var refs: [String: ObjectID] = [:]
 
     struct ReadError: Error, CustomStringConvertible {
         var description: String
@@ -109,7 +111,7 @@ final class FakeRepository: RepositoryReading {
         return false
     }
 
-    private func tree(of id: ObjectID) throws -> Tree {
+    func tree(of id: ObjectID) throws -> Tree {
         guard let t = trees[id] else { throw ReadError(description: "no tree \(id)") }
         return t
     }

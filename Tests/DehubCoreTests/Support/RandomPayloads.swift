@@ -1,3 +1,4 @@
+import DehubTestSupport
 @testable import DehubCore
 
 /// Random payloads built from strings chosen to trip YAML writers and readers.

@@ -1,13 +1,16 @@
-import DehubCore
-import DehubGit
+/// Judges a non-fast-forward update as a whole (format §10 rule 4), under the config at the branch's current tip:
+/// the new tip's credentials are checked against that config, and `NonFastForwardPolicy` decides.
+public struct NonFastForwardGate<Repository: PushRepository> {
+    public let repo: Repository
+    public let signatures: SignatureVerifying
 
-/// Judges a non-fast-forward update as a whole, under the config at the branch's current tip
-/// (see `NonFastForwardPolicy`).
-struct NonFastForwardGate {
-    let repo: GitRepository
-    let signatures: SignatureVerifying
+    public init(repo: Repository, signatures: SignatureVerifying) {
+        self.repo = repo
+        self.signatures = signatures
+    }
 
-    func refusal(for update: RefUpdate, branch: String) throws -> PushVerifier.Refusal? {
+    /// Nil when the update may go ahead, else why not.
+    public func refusal(for update: RefUpdate, branch: String) throws -> PushRefusal? {
         let old = try repo.commit(update.old)
         let new = try repo.commit(update.new)
         let governing: GoverningConfig
