@@ -18,15 +18,18 @@ extension EndToEnd {
             let null = open("/dev/null", O_RDWR)
             defer { close(null) }
             // stdin is a pipe this test holds open and never writes: upload-pack advertises its refs, then waits.
-            let ssh = try ChildProcess("/bin/sh", ["-c", server.sshCommand(key: host.admin) + " git@127.0.0.1 \"git-upload-pack 'demo.git'\""],
-                                       environment: server.environment, stdin: fds[0], stdout: null, stderr: null)
+            let ssh = try ChildProcess(
+                "/bin/sh", ["-c", server.sshCommand(key: host.admin) + " git@127.0.0.1 \"git-upload-pack 'demo.git'\""],
+                environment: server.environment, stdin: fds[0], stdout: null, stderr: null)
             close(fds[0])
             defer { ssh.killAndWait() }
             let started = HTTPMisbehavingClientTests.waitFor(seconds: 20) {
                 HTTPMisbehavingClientTests.requestGit(server).contains { $0.contains("upload-pack") }
             }
             #expect(started, "upload-pack did not start")
-            let stopped = HTTPMisbehavingClientTests.waitFor(seconds: 3 + 5) { HTTPMisbehavingClientTests.requestGit(server).isEmpty }
+            let stopped = HTTPMisbehavingClientTests.waitFor(seconds: 3 + 5) {
+                HTTPMisbehavingClientTests.requestGit(server).isEmpty
+            }
             #expect(stopped, "git left: \(HTTPMisbehavingClientTests.requestGit(server))")
             // The session is closed too.
             #expect(ssh.wait(timeout: 10) != nil, "the ssh session stayed open")

@@ -2,7 +2,8 @@
 public enum AccessControlEvaluator {
     public static func evaluate(_ facts: CommitFacts, config: Config) -> AccessDecision {
         var unmet: [SignatureOutcome] = []
-        let entries = config.accessControls.enumerated().map { (AccessControlSource.config(index: $0), $1) }
+        let entries =
+            config.accessControls.enumerated().map { (AccessControlSource.config(index: $0), $1) }
             + DefaultAccessControls.entries.enumerated().map { (AccessControlSource.defaults(index: $0), $1) }
         for (source, entry) in entries {
             var outcomes: [SignatureOutcome] = []
@@ -29,8 +30,9 @@ public enum AccessControlEvaluator {
             }
         }
         // Unreachable: the last default entry has no filters and always matches.
-        return AccessDecision(action: .deny, source: .defaults(index: DefaultAccessControls.entries.count - 1),
-                              signatureOutcomes: [], unmetSignatures: unmet)
+        return AccessDecision(
+            action: .deny, source: .defaults(index: DefaultAccessControls.entries.count - 1),
+            signatureOutcomes: [], unmetSignatures: unmet)
     }
 
     static func matches(_ filter: Filter, facts: CommitFacts, config: Config) -> Bool {
