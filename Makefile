@@ -65,8 +65,9 @@ bench: bench-deps
 fmt:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
+# The style check CI runs first (`.swift-format`); `make fmt` fixes what it finds.
 lint:
-	$(SWIFT) format lint --recursive Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 clean:
 	rm -rf .build .build-static dist

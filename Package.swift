@@ -1,6 +1,6 @@
+import Foundation
 // swift-tools-version: 6.2
 import PackageDescription
-import Foundation
 
 // `LINK_MODE=static` links the C libraries from Debian's static archives (see deploy/README-static.md);
 // the default links their shared objects. The module maps carry no `link` lines, so that
@@ -12,11 +12,13 @@ let staticArchives = [
     "libssh2.a", "libssl.a", "libcrypto.a", "libpcre2-8.a", "libz.a",
     "libgpgme.a", "libassuan.a", "libgpg-error.a", "libyaml.a",
 ]
-let cLibraries: [LinkerSetting] = linkMode == "static"
+let cLibraries: [LinkerSetting] =
+    linkMode == "static"
     ? [.unsafeFlags(staticArchives.map { archiveDir + $0 })]
     : [.linkedLibrary("git2"), .linkedLibrary("gpgme"), .linkedLibrary("yaml")]
 /// The host reads configs with DehubCore, which needs only libyaml.
-let yamlLibrary: [LinkerSetting] = linkMode == "static"
+let yamlLibrary: [LinkerSetting] =
+    linkMode == "static"
     ? [.unsafeFlags([archiveDir + "libyaml.a"])]
     : [.linkedLibrary("yaml")]
 

@@ -41,7 +41,10 @@ public struct SSHPublicKeyLine: Hashable, Sendable, CustomStringConvertible {
         guard let typeField = fields.first else { throw Malformed(message: "empty SSH public key") }
         let type = String(typeField)
         guard Self.algorithms.contains(type) else {
-            throw Malformed(message: "unsupported SSH key type '\(type.prefix(64))' (supported: \(Self.algorithms.sorted().joined(separator: ", ")))")
+            throw Malformed(
+                message:
+                    "unsupported SSH key type '\(type.prefix(64))' (supported: \(Self.algorithms.sorted().joined(separator: ", ")))"
+            )
         }
         guard fields.count >= 2 else { throw Malformed(message: "SSH public key '\(type)' has no key data") }
         guard fields[1].utf8.count <= (Self.maxBlobBytes + 2) / 3 * 4, let blob = Base64.decode(fields[1]) else {
@@ -49,8 +52,9 @@ public struct SSHPublicKeyLine: Hashable, Sendable, CustomStringConvertible {
         }
         let blobType = Self.leadingString(of: blob)
         guard blobType == type else {
-            throw Malformed(message: blobType.map { "SSH public key line says '\(type)' but its key data is '\($0.prefix(64))'" }
-                ?? "SSH public key line says '\(type)' but its key data is not an SSH key")
+            throw Malformed(
+                message: blobType.map { "SSH public key line says '\(type)' but its key data is '\($0.prefix(64))'" }
+                    ?? "SSH public key line says '\(type)' but its key data is not an SSH key")
         }
         self.algorithm = type
         self.blob = blob

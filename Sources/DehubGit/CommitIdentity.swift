@@ -20,7 +20,8 @@ struct CommitIdentity: Equatable {
     ) throws -> CommitIdentity {
         let lower = role.rawValue.lowercased()
         let name = environment["GIT_\(role.rawValue)_NAME"] ?? config("\(lower).name") ?? config("user.name")
-        let email = environment["GIT_\(role.rawValue)_EMAIL"] ?? config("\(lower).email") ?? config("user.email")
+        let email =
+            environment["GIT_\(role.rawValue)_EMAIL"] ?? config("\(lower).email") ?? config("user.email")
             ?? environment["EMAIL"]
         guard let name, !name.allSatisfy(\.isWhitespace) else {
             throw GitError(

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A point in time as git records it: seconds since the epoch and the author's UTC offset in minutes.
@@ -48,11 +48,11 @@ struct GitDate: Equatable {
             rest = rest.dropFirst()
         }
         guard rest.count == 5,
-              let day = digits(Substring(rest[rest.startIndex])),
-              let month = months.firstIndex(of: rest[rest.startIndex + 1].lowercased()),
-              let year = digits(Substring(rest[rest.startIndex + 2])), rest[rest.startIndex + 2].count == 4,
-              let clock = timeOfDay(Substring(rest[rest.startIndex + 3])),
-              let offset = zone(rest[rest.startIndex + 4])
+            let day = digits(Substring(rest[rest.startIndex])),
+            let month = months.firstIndex(of: rest[rest.startIndex + 1].lowercased()),
+            let year = digits(Substring(rest[rest.startIndex + 2])), rest[rest.startIndex + 2].count == 4,
+            let clock = timeOfDay(Substring(rest[rest.startIndex + 3])),
+            let offset = zone(rest[rest.startIndex + 4])
         else { return nil }
         return make(year: year, month: Int64(month + 1), day: day, clock: clock, offset: offset)
     }
@@ -85,8 +85,8 @@ struct GitDate: Equatable {
         }
         let dateParts = dateText.split(separator: "-", omittingEmptySubsequences: false)
         guard dateParts.count == 3, dateParts[0].count == 4,
-              let year = digits(dateParts[0]), let month = digits(dateParts[1]), let day = digits(dateParts[2]),
-              let clock = timeOfDay(timeText)
+            let year = digits(dateParts[0]), let month = digits(dateParts[1]), let day = digits(dateParts[2]),
+            let clock = timeOfDay(timeText)
         else { return nil }
         if let zoneText {
             guard let offset = zone(zoneText) else { return nil }
@@ -110,8 +110,8 @@ struct GitDate: Equatable {
     private static func timeOfDay(_ text: Substring) -> (hour: Int64, minute: Int64, second: Int64)? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.count == 2 }),
-              let hour = digits(parts[0]), let minute = digits(parts[1]),
-              hour < 24, minute < 60
+            let hour = digits(parts[0]), let minute = digits(parts[1]),
+            hour < 24, minute < 60
         else { return nil }
         let second = parts.count == 3 ? digits(parts[2]) : 0
         guard let second, second <= 60 else { return nil }
@@ -145,7 +145,8 @@ struct GitDate: Equatable {
         year: Int64, month: Int64, day: Int64, clock: (hour: Int64, minute: Int64, second: Int64), offset: Int32
     ) -> GitDate? {
         guard validDay(year: year, month: month, day: day) else { return nil }
-        let local = daysSinceEpoch(year: year, month: month, day: day) * 86_400
+        let local =
+            daysSinceEpoch(year: year, month: month, day: day) * 86_400
             + clock.hour * 3_600 + clock.minute * 60 + clock.second
         return GitDate(seconds: local - Int64(offset) * 60, offsetMinutes: offset)
     }

@@ -8,7 +8,8 @@ extension GitRepository: RepositoryReading {
     public func commit(_ id: ObjectID) throws -> CommitInfo {
         let raw = try rawCommit(id)
         let valid = String(validating: raw.message, as: UTF8.self)
-        var info = CommitInfo(id: id, parents: raw.parents, tree: raw.tree, message: valid ?? String(decoding: raw.message, as: UTF8.self))
+        var info = CommitInfo(
+            id: id, parents: raw.parents, tree: raw.tree, message: valid ?? String(decoding: raw.message, as: UTF8.self))
         info.messageIsValidUTF8 = valid != nil
         return info
     }
@@ -92,7 +93,7 @@ extension GitRepository {
         // Only plain relative paths name an entry: no empty, `.` or `..` component, no NUL.
         let components = path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false)
         guard !path.utf8.contains(0),
-              components.allSatisfy({ !$0.isEmpty && !$0.elementsEqual([0x2E]) && !$0.elementsEqual([0x2E, 0x2E]) })
+            components.allSatisfy({ !$0.isEmpty && !$0.elementsEqual([0x2E]) && !$0.elementsEqual([0x2E, 0x2E]) })
         else { return nil }
         let root = try trees.tree(tree, in: handle)
         defer { git_tree_free(root) }

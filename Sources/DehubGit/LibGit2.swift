@@ -1,12 +1,13 @@
 import CGit2
 import CGit2Options
 import DehubCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// libgit2 is initialised exactly once per process, lazily and thread-safely (Swift globals are
@@ -27,7 +28,7 @@ extension ObjectID {
     /// The id held in a libgit2 oid (always 20 bytes for SHA-1 repositories).
     init(_ oid: git_oid) {
         let bytes = withUnsafeBytes(of: oid.id) { Array($0) }
-        self = ObjectID(bytes: bytes) ?? .zero   // a git_oid is 20 bytes by definition
+        self = ObjectID(bytes: bytes) ?? .zero  // a git_oid is 20 bytes by definition
     }
 
     /// The libgit2 form of this id.

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads this process's environment without Foundation (the hook binary stays small).
@@ -17,9 +17,9 @@ enum ProcessEnvironment {
     static func current() -> [String: String] {
         var result: [String: String] = [:]
         #if canImport(Darwin)
-        guard var cursor = _NSGetEnviron()?.pointee else { return result }
+            guard var cursor = _NSGetEnviron()?.pointee else { return result }
         #else
-        var cursor = environ
+            var cursor = environ
         #endif
         while let entry = cursor.pointee {
             let pair = String(cString: entry)

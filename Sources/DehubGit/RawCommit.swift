@@ -43,7 +43,7 @@ struct RawCommit: Equatable {
         guard let committer = try nextLine(), committer.starts(with: Array("committer ".utf8)) else {
             throw GitError("has no committer line")
         }
-        while try nextLine() != nil {}   // remaining headers (encoding, gpgsig with its continuation lines, ...)
+        while try nextLine() != nil {}  // remaining headers (encoding, gpgsig with its continuation lines, ...)
         let message = Array(bytes[cursor...])
         if message.contains(0) { throw GitError("has a NUL byte in its message") }
         return RawCommit(tree: tree, parents: parents, message: message)

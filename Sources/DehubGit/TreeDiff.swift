@@ -1,11 +1,12 @@
 import CGit2
 import DehubCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Compares two trees the way `git diff-tree -r --no-renames` does, by walking both in git's tree order
@@ -56,8 +57,10 @@ struct TreeDiff {
             defer { git_tree_free(tree) }
             try compare(tree, nil, prefix: prefix + entry.nameBytes + [0x2F])
         } else {
-            changes.append(FileChange(path: prefix + entry.nameBytes, fromMode: entry.mode, fromID: entry.id,
-                                      toMode: 0, toID: .zero))
+            changes.append(
+                FileChange(
+                    path: prefix + entry.nameBytes, fromMode: entry.mode, fromID: entry.id,
+                    toMode: 0, toID: .zero))
         }
     }
 
@@ -67,8 +70,10 @@ struct TreeDiff {
             defer { git_tree_free(tree) }
             try compare(nil, tree, prefix: prefix + entry.nameBytes + [0x2F])
         } else {
-            changes.append(FileChange(path: prefix + entry.nameBytes, fromMode: 0, fromID: .zero,
-                                      toMode: entry.mode, toID: entry.id))
+            changes.append(
+                FileChange(
+                    path: prefix + entry.nameBytes, fromMode: 0, fromID: .zero,
+                    toMode: entry.mode, toID: entry.id))
         }
     }
 
@@ -82,8 +87,10 @@ struct TreeDiff {
             defer { git_tree_free(newTree) }
             try compare(oldTree, newTree, prefix: prefix + old.nameBytes + [0x2F])
         } else {
-            changes.append(FileChange(path: prefix + old.nameBytes, fromMode: old.mode, fromID: old.id,
-                                      toMode: new.mode, toID: new.id))
+            changes.append(
+                FileChange(
+                    path: prefix + old.nameBytes, fromMode: old.mode, fromID: old.id,
+                    toMode: new.mode, toID: new.id))
         }
     }
 
@@ -131,12 +138,14 @@ struct TreeEntries {
         entries.reserveCapacity(count)
         for index in 0..<count {
             guard let entry = git_tree_entry_byindex(tree, index), let name = git_tree_entry_name(entry),
-                  let oid = git_tree_entry_id(entry)
+                let oid = git_tree_entry_id(entry)
             else { throw GitError("cannot read entry \(index) of tree '\(String(decoding: path, as: UTF8.self))'") }
             let mode = UInt32(git_tree_entry_filemode(entry).rawValue)
             let bytes = UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self)
-            entries.append(TreeEntry(name: bytes, length: strlen(name), oid: oid, mode: mode,
-                                     isTree: mode == UInt32(GIT_FILEMODE_TREE.rawValue)))
+            entries.append(
+                TreeEntry(
+                    name: bytes, length: strlen(name), oid: oid, mode: mode,
+                    isTree: mode == UInt32(GIT_FILEMODE_TREE.rawValue)))
         }
         try validate(path: path)
     }

@@ -64,7 +64,8 @@ public enum CommandRunner {
                 executable, arguments, environment: environment, directory: directory, stdin: stdin, timeout: timeout)
         } catch let error as ChildProcessError {
             throw CommandFailure(
-                command: [executable] + arguments, result: CommandResult(exitCode: 127, stdout: [], stderr: Array(error.description.utf8)))
+                command: [executable] + arguments,
+                result: CommandResult(exitCode: 127, stdout: [], stderr: Array(error.description.utf8)))
         }
     }
 }

@@ -39,7 +39,8 @@ public final class GPGHome: @unchecked Sendable {
     /// Runs gpg in this home; returns the result whatever the exit code.
     @discardableResult
     public func run(_ arguments: [String], input: [UInt8] = []) throws -> GPGProcessResult {
-        try GPGProcess.run("/usr/bin/gpg", ["--homedir", path, "--batch", "--no-tty"] + arguments, environment: environment, input: input)
+        try GPGProcess.run(
+            "/usr/bin/gpg", ["--homedir", path, "--batch", "--no-tty"] + arguments, environment: environment, input: input)
     }
 
     /// Runs gpg in this home and throws unless it exits 0.
@@ -47,7 +48,8 @@ public final class GPGHome: @unchecked Sendable {
     public func gpg(_ arguments: [String], input: [UInt8] = []) throws -> GPGProcessResult {
         let result = try run(arguments, input: input)
         guard result.exitCode == 0 else {
-            throw GPGProcessFailure(description: "gpg \(arguments.joined(separator: " ")) exited \(result.exitCode): \(result.stderr)")
+            throw GPGProcessFailure(
+                description: "gpg \(arguments.joined(separator: " ")) exited \(result.exitCode): \(result.stderr)")
         }
         return result
     }
@@ -69,7 +71,9 @@ public final class GPGHome: @unchecked Sendable {
 
     /// Adds a subkey to the key `fingerprint` and returns the subkey's fingerprint.
     @discardableResult
-    public func addSubkey(to fingerprint: String, algorithm: String = "ed25519", usage: String = "sign", at time: String? = nil) throws -> String {
+    public func addSubkey(to fingerprint: String, algorithm: String = "ed25519", usage: String = "sign", at time: String? = nil)
+        throws -> String
+    {
         let before = try subkeyFingerprints(of: fingerprint)
         try gpg(Self.at(time) + ["--passphrase", "", "--quick-add-key", fingerprint, algorithm, usage])
         guard let added = try subkeyFingerprints(of: fingerprint).first(where: { !before.contains($0) }) else {
@@ -104,7 +108,8 @@ public final class GPGHome: @unchecked Sendable {
     /// A binary detached signature made by the gpg CLI (`key` may end with `!` to force a subkey).
     public func detachSign(_ message: [UInt8], key: String, digest: String? = nil, at time: String? = nil) throws -> [UInt8] {
         let digestArguments = digest.map { ["--digest-algo", $0] } ?? []
-        return try gpg(Self.at(time) + digestArguments + ["--local-user", key, "--detach-sign", "--output", "-"], input: message).stdout
+        return try gpg(Self.at(time) + digestArguments + ["--local-user", key, "--detach-sign", "--output", "-"], input: message)
+            .stdout
     }
 
     /// Runs `gpg --verify` and reports the status lines.
@@ -128,7 +133,9 @@ public final class GPGHome: @unchecked Sendable {
     /// Revokes subkey number `index` (1-based, in key order) of `fingerprint` through `--edit-key`.
     public func revokeSubkey(of fingerprint: String, index: Int) throws {
         let commands = "key \(index)\nrevkey\ny\n0\n\ny\nsave\n"
-        try gpg(["--yes", "--pinentry-mode", "loopback", "--passphrase", "", "--command-fd", "0", "--edit-key", fingerprint], input: Array(commands.utf8))
+        try gpg(
+            ["--yes", "--pinentry-mode", "loopback", "--passphrase", "", "--command-fd", "0", "--edit-key", fingerprint],
+            input: Array(commands.utf8))
     }
 
     /// Sets the expiry of the primary key (`expire`: 1d, 2y, never, ...), as of `time`.

@@ -31,8 +31,9 @@ public final class GitFixture: @unchecked Sendable {
         let directory = try TemporaryDirectory(prefix: "dehub-git")
         let path = directory.appending(bare ? "repo.git" : "repo")
         let fixture = try GitFixture(directory: directory, path: path, bare: bare)
-        try fixture.run(["init", "--quiet", "--initial-branch=\(initialBranch)"] + (bare ? ["--bare"] : []) + [path],
-                        in: directory.path)
+        try fixture.run(
+            ["init", "--quiet", "--initial-branch=\(initialBranch)"] + (bare ? ["--bare"] : []) + [path],
+            in: directory.path)
         return fixture
     }
 
@@ -167,9 +168,10 @@ public final class GitFixture: @unchecked Sendable {
         if stageAll { try git("add", "-A") }
         let date = "@\(GitFixture.baseDate + 60 * commitCount) +0000"
         commitCount += 1
-        try run(["commit", "--quiet", "--allow-empty", "--cleanup=verbatim", "-F", "-"],
-                input: Array(message.utf8),
-                environment: ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date])
+        try run(
+            ["commit", "--quiet", "--allow-empty", "--cleanup=verbatim", "-F", "-"],
+            input: Array(message.utf8),
+            environment: ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date])
         return try git("rev-parse", "HEAD")
     }
 

@@ -78,8 +78,11 @@ public final class HostTestServer: @unchecked Sendable {
             kill -TERM $pid 2>/dev/null
             wait $pid
             """#
-        var arguments = ["-c", wrapper, "sh", Self.binary(), "serve", "--data", data, "--ssh", "127.0.0.1:0", "--http", "127.0.0.1:0", "--hook", hook,
-                         "--log-level", "warning"]
+        var arguments = [
+            "-c", wrapper, "sh", Self.binary(), "serve", "--data", data, "--ssh", "127.0.0.1:0", "--http", "127.0.0.1:0",
+            "--hook", hook,
+            "--log-level", "warning",
+        ]
         if let adminKey { arguments += ["--admin-key", adminKey + ".pub"] }
         let output = try Self.pipe(), lifeline = try Self.pipe()
         defer { close(output.write); close(lifeline.read) }
@@ -87,7 +90,8 @@ public final class HostTestServer: @unchecked Sendable {
         httpPort = 0
         serverPID = 0
         let process = try ChildProcess(
-            "/bin/sh", arguments + extraArguments, environment: environment, stdin: lifeline.read, stdout: output.write, stderr: output.write)
+            "/bin/sh", arguments + extraArguments, environment: environment, stdin: lifeline.read, stdout: output.write,
+            stderr: output.write)
         self.process = process
         self.lifeline = lifeline.write
         let ready = DispatchSemaphore(value: 0)
@@ -165,7 +169,8 @@ public final class HostTestServer: @unchecked Sendable {
     public func removeFiles() { try? FileManager.default.removeItem(atPath: root) }
 
     public func sshCommand(key: String?) -> String {
-        var command = "ssh -p \(sshPort) -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+        var command =
+            "ssh -p \(sshPort) -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
             + " -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=20"
         command += key.map { " -i \($0)" } ?? " -o IdentityFile=none"
         return command
@@ -175,14 +180,19 @@ public final class HostTestServer: @unchecked Sendable {
     public func httpURL(_ name: String) -> String { "http://127.0.0.1:\(httpPort)/\(name).git" }
 
     /// `ssh [key] USER@127.0.0.1 COMMAND...` against the server.
-    public func ssh(_ command: [String], key: String?, user: String = "git", timeout: TimeInterval = 60) throws -> HostCommandResult {
-        try HostCommandRunner.run(["sh", "-c", sshCommand(key: key) + " \(user)@127.0.0.1 \"$@\"", "ssh"] + command,
-                                  environment: environment, timeout: timeout)
+    public func ssh(_ command: [String], key: String?, user: String = "git", timeout: TimeInterval = 60) throws
+        -> HostCommandResult
+    {
+        try HostCommandRunner.run(
+            ["sh", "-c", sshCommand(key: key) + " \(user)@127.0.0.1 \"$@\"", "ssh"] + command,
+            environment: environment, timeout: timeout)
     }
 
     /// `git ARGS` with GIT_SSH_COMMAND set to the server's port and `key`.
-    public func git(_ arguments: [String], key: String? = nil, in directory: String? = nil,
-                    extraEnvironment: [String: String] = [:], timeout: TimeInterval = 120) throws -> HostCommandResult {
+    public func git(
+        _ arguments: [String], key: String? = nil, in directory: String? = nil,
+        extraEnvironment: [String: String] = [:], timeout: TimeInterval = 120
+    ) throws -> HostCommandResult {
         var env = environment
         env["GIT_SSH_COMMAND"] = sshCommand(key: key)
         env.merge(extraEnvironment) { $1 }
@@ -190,7 +200,9 @@ public final class HostTestServer: @unchecked Sendable {
     }
 
     /// A work tree at `root/NAME` with one commit whose message is `message`.
-    public func makeWorkTree(_ name: String, message: String, file: String = "README", content: String = "hello\n") throws -> String {
+    public func makeWorkTree(_ name: String, message: String, file: String = "README", content: String = "hello\n") throws
+        -> String
+    {
         let path = root + "/" + name
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         _ = try git(["init", "-q", "-b", "main", path])

@@ -87,15 +87,19 @@ public final class Scenario: @unchecked Sendable {
 
     /// Runs `dehub arguments` (in `work` unless told otherwise), whatever its exit code.
     @discardableResult
-    public func dehub(_ arguments: String..., in folder: String? = nil, stdin: [UInt8] = [],
-                      environment extra: [String: String] = [:]) throws -> CommandResult {
+    public func dehub(
+        _ arguments: String..., in folder: String? = nil, stdin: [UInt8] = [],
+        environment extra: [String: String] = [:]
+    ) throws -> CommandResult {
         try run(dehubPath, arguments, in: folder, stdin: stdin, environment: extra)
     }
 
     /// Runs `dehub arguments` given as an array, whatever its exit code.
     @discardableResult
-    public func dehub(_ arguments: [String], in folder: String? = nil, stdin: [UInt8] = [],
-                      environment extra: [String: String] = [:]) throws -> CommandResult {
+    public func dehub(
+        _ arguments: [String], in folder: String? = nil, stdin: [UInt8] = [],
+        environment extra: [String: String] = [:]
+    ) throws -> CommandResult {
         try run(dehubPath, arguments, in: folder, stdin: stdin, environment: extra)
     }
 
@@ -112,8 +116,10 @@ public final class Scenario: @unchecked Sendable {
     }
 
     /// Runs git (in `work` unless told otherwise), whatever its exit code.
-    public func gitResult(_ arguments: [String], in folder: String? = nil, stdin: [UInt8] = [],
-                          environment extra: [String: String] = [:]) throws -> CommandResult {
+    public func gitResult(
+        _ arguments: [String], in folder: String? = nil, stdin: [UInt8] = [],
+        environment extra: [String: String] = [:]
+    ) throws -> CommandResult {
         try run("git", arguments, in: folder, stdin: stdin, environment: extra)
     }
 

@@ -51,8 +51,10 @@ extension Scenario {
     /// Lands a change on main the way the rules want it: alice commits it on a thread, each of `reviewers`
     /// accredits it, and the thread is combined onto main. Leaves `work` on main; returns main's new tip.
     @discardableResult
-    public func landOnMain(_ description: String, files: [String: String], author: ScenarioSigner,
-                           reviewers: [ScenarioSigner]) throws -> String {
+    public func landOnMain(
+        _ description: String, files: [String: String], author: ScenarioSigner,
+        reviewers: [ScenarioSigner]
+    ) throws -> String {
         try git("switch", "-q", "-c", "landing", "main")
         let start = try change(description, by: author, files: files)
         for reviewer in reviewers { try credential(start: start, by: reviewer) }

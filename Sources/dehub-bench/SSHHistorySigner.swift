@@ -1,12 +1,13 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Crypto
 import DehubCore
 import DehubGit
 import DehubSignatures
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Two accounts, alice and bob, with Ed25519 SSH keys derived from fixed seeds (so a history is the same
 /// on every run); they sign alternate commits. The credential is SSHSIG namespace `dehub`, the git signature

@@ -1,7 +1,7 @@
 import DehubCLI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // A closed pipe (a pager quit early, a tool that exits before reading) is an error to handle, not a reason to die.

@@ -64,8 +64,9 @@ struct CombineCommandTests {
         let result = try s.dehub("combine", "--start", start, "--end", "feature", "--onto", "main")
         #expect(result.exitCode == 1, "\(result.transcript)")
         #expect(result.stderrText.contains("main was not moved"), "\(result.transcript)")
-        #expect(result.stderrText.contains("needs credentials from 2 of [alice, bob, carol]; verified: alice"),
-                "\(result.transcript)")
+        #expect(
+            result.stderrText.contains("needs credentials from 2 of [alice, bob, carol]; verified: alice"),
+            "\(result.transcript)")
         #expect(try s.head("main") == root)
     }
 
@@ -86,8 +87,9 @@ struct CombineCommandTests {
         let refused = try s.dehub("combine", "--start", start, "--end", "feature", "--onto", "main")
         #expect(refused.exitCode == 1, "\(refused.transcript)")
         #expect(try s.head("main") == root)
-        let output = try s.dehubOK("combine", "--start", start, "--end", "feature", "--onto", "main",
-                                   "--descr", "Another description")
+        let output = try s.dehubOK(
+            "combine", "--start", start, "--end", "feature", "--onto", "main",
+            "--descr", "Another description")
         #expect(output.contains("credentials: bob, carol"), "\(output)")
         #expect(try s.git("log", "-1", "--format=%s", "main") == "Another description")
     }

@@ -28,7 +28,8 @@ struct CommitSSHTests {
         #expect(changeMessage.contains("type: change"))
         #expect(changeMessage.contains("type: ssh_signature"))
         #expect(changeMessage.contains("account: alice"))
-        #expect(changeMessage.contains("pub_key: " + team.alice.publicKeyLine.split(separator: " ").prefix(2).joined(separator: " ")))
+        #expect(
+            changeMessage.contains("pub_key: " + team.alice.publicKeyLine.split(separator: " ").prefix(2).joined(separator: " ")))
         let credentialMessage = try s.message(of: credential)
         #expect(credentialMessage.contains("type: credential"))
         #expect(credentialMessage.contains("- " + change), "the credential lists the change it accredits")

@@ -25,7 +25,8 @@ func expectRefused(
     let marker = side == "remote" ? "remote: dehub: push refused" : "dehub: push refused"
     #expect(result.stderrText.contains(marker), "no '\(marker)' line\n\(result.transcript)", sourceLocation: sourceLocation)
     for fragment in fragments {
-        #expect(result.stderrText.contains(fragment), "missing '\(fragment)'\n\(result.transcript)", sourceLocation: sourceLocation)
+        #expect(
+            result.stderrText.contains(fragment), "missing '\(fragment)'\n\(result.transcript)", sourceLocation: sourceLocation)
     }
 }
 

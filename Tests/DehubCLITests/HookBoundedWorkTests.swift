@@ -41,7 +41,8 @@ struct HookBoundedWorkTests {
         let other = try s.comment("Something bob said", by: team.b)
         let item = Scenario.credentials(in: try s.message(of: other)).split(separator: "\n", maxSplits: 1)[1] + "\n"
         let base = try s.message(of: try s.comment("Copied credentials", by: team.a))
-        let message = Scenario.replacingCredentials(in: base, with: "credentials:\n" + String(repeating: String(item), count: 256))
+        let message = Scenario.replacingCredentials(
+            in: base, with: "credentials:\n" + String(repeating: String(item), count: 256))
         try s.git("reset", "-q", "--hard", "main")
         let tip = try Self.flood(s, message: message, count: 2_000)
         // Behind the host, an anonymous pusher is a stranger: refused by the count of new commits, before any walk.
@@ -49,8 +50,9 @@ struct HookBoundedWorkTests {
         expectRefused(stranger, "the push brings more than 1000 commits to verify (git config dehub.strangerMaxCommits)")
         // On a plain git server (no role), refused at its first commit by the credential limit.
         let result = try s.push("origin", "flood")
-        expectRefused(result, "check:  payload", "credentials: has 256 entries, more than the limit of 32",
-                      "1 of 1 commit(s) not verifiable; 1999 later commit(s) not checked")
+        expectRefused(
+            result, "check:  payload", "credentials: has 256 entries, more than the limit of 32",
+            "1 of 1 commit(s) not verifiable; 1999 later commit(s) not checked")
         #expect(try s.serverRef("refs/heads/flood") == nil)
         #expect(try !s.serverHasObject(tip))
     }
@@ -67,7 +69,8 @@ struct HookBoundedWorkTests {
         try s.git("reset", "-q", "--hard", "main")
         _ = try Self.flood(s, message: message, count: 300)
         let result = try s.push("origin", "flood")
-        expectRefused(result, "check:  credentials", "32 credential(s) did not verify", "credentials[31] (ssh, account bob)",
-                      "1 of 1 commit(s) not verifiable; 299 later commit(s) not checked")
+        expectRefused(
+            result, "check:  credentials", "32 credential(s) did not verify", "credentials[31] (ssh, account bob)",
+            "1 of 1 commit(s) not verifiable; 299 later commit(s) not checked")
     }
 }

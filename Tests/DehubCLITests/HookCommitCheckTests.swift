@@ -23,7 +23,9 @@ struct HookCommitCheckTests {
         #expect(result.exitCode != 0, "\(result.transcript)", sourceLocation: sourceLocation)
         #expect(result.stderrText.contains("remote: dehub: push refused"), "\(result.transcript)", sourceLocation: sourceLocation)
         for fragment in fragments {
-            #expect(result.stderrText.contains(fragment), "missing '\(fragment)'\n\(result.transcript)", sourceLocation: sourceLocation)
+            #expect(
+                result.stderrText.contains(fragment), "missing '\(fragment)'\n\(result.transcript)",
+                sourceLocation: sourceLocation)
         }
         #expect(try s.serverRef("refs/heads/\(branch)") == serverBefore, sourceLocation: sourceLocation)
         #expect(try !s.serverHasObject(commit), "the refused commit stays in quarantine", sourceLocation: sourceLocation)
@@ -76,7 +78,8 @@ struct HookCommitCheckTests {
         let donor = try s.change("Donor", by: team.a, files: ["donor.txt": "d\n"])
         let target = try s.change("Target", by: team.a, files: ["target.txt": "t\n"])
         let copied = try s.craft(
-            message: Scenario.replacingCredentials(in: s.message(of: target), with: Scenario.credentials(in: s.message(of: donor))),
+            message: Scenario.replacingCredentials(
+                in: s.message(of: target), with: Scenario.credentials(in: s.message(of: donor))),
             parents: [donor])
         #expect(copied != target)
         try expectPushRefused(
@@ -207,7 +210,8 @@ struct HookCommitCheckTests {
         try s.git("switch", "-q", "-c", "feature", "main")
         try s.change("Right", by: team.a, files: ["r.txt": "r\n"])
         try s.git("merge", "-q", "--no-ff", "-m", "Merge left", "left")
-        try expectPushRefused(s, "feature", serverBefore: nil, bad: s.head(), "check:  commit shape", "is a merge commit (2 parents)")
+        try expectPushRefused(
+            s, "feature", serverBefore: nil, bad: s.head(), "check:  commit shape", "is a merge commit (2 parents)")
     }
 
     @Test func refusesMalformedYAML() throws {

@@ -1,8 +1,9 @@
 import DehubTestSupport
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 9: a 292 KB pack holding one commit with a 300 MB message drove the hook to ~600 MB of memory, because
@@ -17,8 +18,9 @@ struct HookCommitSizeTests {
         try s.git("switch", "-q", "-c", "big")
         let big = try s.craft(message: "Big\n\n" + String(repeating: "a", count: 3_000_000))
         let result = try s.push("origin", "big")
-        expectRefused(result, "commit \(short(big)) is 300", "bytes, more than the limit of 1114112 bytes for a commit object",
-                      "it was not read")
+        expectRefused(
+            result, "commit \(short(big)) is 300", "bytes, more than the limit of 1114112 bytes for a commit object",
+            "it was not read")
         #expect(try !s.serverHasObject(big))
     }
 
@@ -37,7 +39,8 @@ struct HookCommitSizeTests {
             "GIT_QUARANTINE_PATH": quarantine,
         ]
         let size = 300_000_000
-        let headers = "tree \(tree)\nparent \(main)\nauthor M <m@dehub.test> 1700000000 +0000\n"
+        let headers =
+            "tree \(tree)\nparent \(main)\nauthor M <m@dehub.test> 1700000000 +0000\n"
             + "committer M <m@dehub.test> 1700000000 +0000\n\nBig\n\n"
         try headers.write(toFile: s.directory.appending("headers"), atomically: true, encoding: .utf8)
         let script = """
@@ -51,10 +54,14 @@ struct HookCommitSizeTests {
         var environment = s.environment
         environment.merge(quarantineEnvironment) { $1 }
         let input = "\(String(repeating: "0", count: 40)) \(big) refs/heads/big\n"
-        let run = try MeasuredRun(s.dehubPath, ["hook", "pre-receive"], environment: environment, stdin: input,
-                                  scratch: s.directory.path)
+        let run = try MeasuredRun(
+            s.dehubPath, ["hook", "pre-receive"], environment: environment, stdin: input,
+            scratch: s.directory.path)
         #expect(run.exitCode == 1, "\(run.stderr)")
-        #expect(run.stderr.contains("commit \(short(big)) is \(size + headers.utf8.count) bytes, more than the limit of 1114112 bytes"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "commit \(short(big)) is \(size + headers.utf8.count) bytes, more than the limit of 1114112 bytes"),
+            "\(run.stderr)")
         // Reading the object would take at least its 300 MB; the hook stays far below.
         #expect(run.maxResidentKiB < 150_000, "peak resident memory \(run.maxResidentKiB) KiB")
     }

@@ -114,16 +114,17 @@ struct HookEdgeCaseTests {
     @Test func appliesAStricterBranchsRulesToCommitsItTakesInTheSamePushAsMain() throws {
         let s = try Scenario()
         let team = try ScenarioTeam(in: s)
-        let config = team.config(accessControls: """
-            - action: allow
-              filters:
-              - {type: branch, pattern: "release/*"}
-              - {type: signature, account_ids: [alice, bob, carol], count: 3}
-            - action: deny
-              filters:
-              - {type: branch, pattern: "release/*"}
+        let config = team.config(
+            accessControls: """
+                - action: allow
+                  filters:
+                  - {type: branch, pattern: "release/*"}
+                  - {type: signature, account_ids: [alice, bob, carol], count: 3}
+                - action: deny
+                  filters:
+                  - {type: branch, pattern: "release/*"}
 
-            """ + ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names))
+                """ + ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names))
         try s.bootstrap(config, signers: [team.a, team.b, team.c])
         try s.makeServer()
         expectAccepted(try s.push("origin", "main"))

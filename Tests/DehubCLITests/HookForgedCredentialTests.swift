@@ -16,8 +16,9 @@ struct HookForgedCredentialTests {
     }
 
     private func pushWith(_ s: Scenario, message: String, credentials: String, parent: String) throws -> (CommandResult, String) {
-        let id = try s.craft(message: Scenario.replacingCredentials(in: message, with: "credentials:\n" + credentials),
-                             parents: [parent])
+        let id = try s.craft(
+            message: Scenario.replacingCredentials(in: message, with: "credentials:\n" + credentials),
+            parents: [parent])
         return (try s.push("--force", "origin", "feature"), id)
     }
 

@@ -1,6 +1,7 @@
-import Testing
 import DehubCore
 import DehubTestSupport
+import Testing
+
 @testable import DehubCLI
 
 /// The hook's own decoders of untrusted text, fuzzed the way `DehubCoreTests/FuzzTests` fuzzes payloads: the

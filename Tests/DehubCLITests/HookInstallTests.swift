@@ -20,7 +20,9 @@ struct HookInstallTests {
         let root = try s.head("main")
         let first = try s.push("origin", "main")
         #expect(first.exitCode == 0, "\(first.transcript)", sourceLocation: sourceLocation)
-        #expect(first.stderrText.contains("remote: dehub: 1 commit(s) verified"), "\(first.transcript)", sourceLocation: sourceLocation)
+        #expect(
+            first.stderrText.contains("remote: dehub: 1 commit(s) verified"), "\(first.transcript)",
+            sourceLocation: sourceLocation)
         try s.write("sneaky.txt", "sneaky\n")
         try s.git("add", "sneaky.txt")
         try s.git("commit", "-q", "-m", "Unsigned")

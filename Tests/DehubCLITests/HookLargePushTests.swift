@@ -42,8 +42,9 @@ struct HookLargePushTests {
         let forged = message.replacingOccurrences(of: "account: bob", with: "account: carol")
         let ids = try chain(s, message: message, count: 150, bad: (97, forged))
         let result = try s.push("origin", "feature")
-        expectRefused(result, "commit \(short(ids[97])) ", "is not one of account 'carol''s keys",
-                      "1 of 99 commit(s) not verifiable; 52 later commit(s) not checked")
+        expectRefused(
+            result, "commit \(short(ids[97])) ", "is not one of account 'carol''s keys",
+            "1 of 99 commit(s) not verifiable; 52 later commit(s) not checked")
         #expect(try s.serverRef("refs/heads/feature") == nil)
     }
 }

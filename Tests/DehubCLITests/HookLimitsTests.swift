@@ -51,8 +51,9 @@ struct HookLimitsTests {
         let script = "mkfifo in && exec 3<>in && exec '\(s.dehubPath)' hook pre-receive <in"
         let result = try s.run("/bin/sh", ["-c", script], in: s.directory.path, environment: ["GIT_DIR": s.server])
         #expect(result.exitCode == 1, "\(result.transcript)")
-        #expect(result.stderrText.contains("dehub: push refused: the hook ran out of time (git config dehub.timeoutSeconds)"),
-                "\(result.transcript)")
+        #expect(
+            result.stderrText.contains("dehub: push refused: the hook ran out of time (git config dehub.timeoutSeconds)"),
+            "\(result.transcript)")
     }
 
     static let badValues: [(String, String)] = [

@@ -33,20 +33,24 @@ struct HookMessageTests {
     @Test func namesTheRequirementOfADenyUnlessRule() throws {
         let s = try Scenario()
         let team = try ScenarioTeam(in: s)
-        try s.bootstrap(team.config(accessControls: """
-            - action: deny
-              filters:
-              - {type: branch, pattern: main}
-              - {type: not, filter: {type: signature, account_ids: [alice, bob, carol], count: 2}}
+        try s.bootstrap(
+            team.config(
+                accessControls: """
+                    - action: deny
+                      filters:
+                      - {type: branch, pattern: main}
+                      - {type: not, filter: {type: signature, account_ids: [alice, bob, carol], count: 2}}
 
-            """), signers: [team.a, team.b])
+                    """), signers: [team.a, team.b])
         try s.makeServer()
         expectAccepted(try s.push("-q", "origin", "main"))
         try s.change("Alice alone on main", by: team.a, files: ["a.txt": "a\n"])
         let result = try s.push("origin", "main")
-        expectRefused(result, "reason: access_controls[0] of .dehub/config.yml denies this change commit on branch 'main' "
-                      + "unless it carries credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol",
-                      "dehub combine")
+        expectRefused(
+            result,
+            "reason: access_controls[0] of .dehub/config.yml denies this change commit on branch 'main' "
+                + "unless it carries credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol",
+            "dehub combine")
     }
 
     @Test func listsEachFailedCredentialAndWhy() throws {
@@ -57,8 +61,9 @@ struct HookMessageTests {
         let message = try s.message(of: signed).replacingOccurrences(of: "account: alice", with: "account: bob")
         let forged = try s.craft(message: message, parents: [s.head("HEAD^")])
         let result = try s.push("origin", "feature")
-        expectRefused(result, "commit \(short(forged)) \"Claims bob\" is not verifiable on branch 'feature'",
-                      "check:  credentials", "credentials[0] (ssh, account bob): key ", "verified credentials: none")
+        expectRefused(
+            result, "commit \(short(forged)) \"Claims bob\" is not verifiable on branch 'feature'",
+            "check:  credentials", "credentials[0] (ssh, account bob): key ", "verified credentials: none")
     }
 
     /// Verification stops at the first refused commit (oldest first): it is explained, and the rest are counted as
@@ -72,8 +77,10 @@ struct HookMessageTests {
             try s.git("commit", "-q", "-m", "Plain commit \(i)")
         }
         let result = try s.push("origin", "main")
-        expectRefused(result, "1 of 1 commit(s) not verifiable; 11 later commit(s) not checked "
-                      + "(the hook stops at the first refused commit); nothing was updated")
+        expectRefused(
+            result,
+            "1 of 1 commit(s) not verifiable; 11 later commit(s) not checked "
+                + "(the hook stops at the first refused commit); nothing was updated")
         let details = result.remoteLines.filter { $0.contains("is not verifiable on branch 'main'") }
         #expect(details.count == 1, "\(result.transcript)")
         #expect(details.first?.contains("\"Plain commit 1\"") == true, "oldest first: \(details)")
@@ -87,11 +94,13 @@ struct HookMessageTests {
         let main = try s.head("main")
         let zero = String(repeating: "0", count: 40)
         let input = "\(zero) \(main) refs/notes/v1\n\(zero) \(main) refs/heads/one\n\(zero) \(main) refs/heads/two\n"
-        let result = try s.dehub(["hook", "pre-receive"], in: s.server, stdin: Array(input.utf8), environment: ["GIT_DIR": s.server])
+        let result = try s.dehub(
+            ["hook", "pre-receive"], in: s.server, stdin: Array(input.utf8), environment: ["GIT_DIR": s.server])
         #expect(result.exitCode == 1, "\(result.transcript)")
         #expect(result.stderrText.contains("only branches (refs/heads/*) may be pushed"), "\(result.transcript)")
-        #expect(result.stderrText.contains("dehub: 2 later ref update(s) not checked (the hook stops at the first refusal)"),
-                "\(result.transcript)")
+        #expect(
+            result.stderrText.contains("dehub: 2 later ref update(s) not checked (the hook stops at the first refusal)"),
+            "\(result.transcript)")
     }
 
     static let malformedInputs: [(String, String)] = [
@@ -128,8 +137,10 @@ struct HookMessageTests {
         let s = try Scenario()
         _ = try s.guardedRepository()
         let main = try #require(try s.serverRef("refs/heads/main"))
-        for input in ["\(main) \(Self.one) refs/heads/main\n", "\(Self.zero) \(Self.one) refs/heads/feature\n",
-                      "\(Self.one) \(main) refs/heads/feature\n"] {
+        for input in [
+            "\(main) \(Self.one) refs/heads/main\n", "\(Self.zero) \(Self.one) refs/heads/feature\n",
+            "\(Self.one) \(main) refs/heads/feature\n",
+        ] {
             let result = try s.dehub("hook", "pre-receive", in: s.server, stdin: Array(input.utf8), environment: ["GIT_DIR": "."])
             #expect(result.exitCode == 1, "\(input)\n\(result.transcript)")
             #expect(result.stderrText.contains("dehub: push refused"), "\(input)\n\(result.transcript)")

@@ -28,8 +28,9 @@ struct HookOpenPGPTests {
 
         // alice (SSH) and dave: alice does not count on main.
         let refused = try s.landOnMainUnverified("Alice and dave", files: ["q.txt": "q\n"], author: team.a, reviewers: [dave])
-        expectRefused(try s.push("origin", "main"), "needs credentials from 2 of [dave, erin]; verified: dave",
-                      "verified credentials: alice, dave")
+        expectRefused(
+            try s.push("origin", "main"), "needs credentials from 2 of [dave, erin]; verified: dave",
+            "verified credentials: alice, dave")
         #expect(try !s.serverHasObject(refused))
 
         // erin's signature moved to another change does not verify.
@@ -38,7 +39,8 @@ struct HookOpenPGPTests {
         let donor = try s.change("Donor", by: erin, files: ["d.txt": "d\n"])
         let target = try s.change("Target", by: dave, files: ["t.txt": "t\n"])
         let forged = try s.craft(
-            message: s.message(of: target) + Scenario.credentials(in: s.message(of: donor)).replacingOccurrences(of: "credentials:\n", with: ""),
+            message: s.message(of: target)
+                + Scenario.credentials(in: s.message(of: donor)).replacingOccurrences(of: "credentials:\n", with: ""),
             parents: [donor])
         expectRefused(try s.push("origin", "feature"), "check:  credentials", "credentials[1] (pgp, account erin)")
         #expect(try !s.serverHasObject(forged))
@@ -47,8 +49,10 @@ struct HookOpenPGPTests {
 
 extension Scenario {
     /// Like `landOnMain`, but with `combine --no-verify`: main moves locally even when its rules are not met.
-    fileprivate func landOnMainUnverified(_ description: String, files: [String: String], author: ScenarioSigner,
-                                          reviewers: [ScenarioSigner]) throws -> String {
+    fileprivate func landOnMainUnverified(
+        _ description: String, files: [String: String], author: ScenarioSigner,
+        reviewers: [ScenarioSigner]
+    ) throws -> String {
         try git("switch", "-q", "-c", "landing", "main")
         let start = try change(description, by: author, files: files)
         for reviewer in reviewers { try credential(start: start, by: reviewer) }

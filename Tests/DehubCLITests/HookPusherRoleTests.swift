@@ -34,7 +34,8 @@ struct HookPusherRoleTests {
             expectAccepted(result)
             #expect(try s.serverRef("refs/heads/hello") == root)
         } else {
-            expectRefused(result, "moving 'hello' other than forward is refused: on this host only admins and the repository's members")
+            expectRefused(
+                result, "moving 'hello' other than forward is refused: on this host only admins and the repository's members")
             #expect(try s.serverRef("refs/heads/hello") == hello)
         }
     }
@@ -68,12 +69,14 @@ struct HookPusherRoleTests {
     func theConfigStillDecidesRewinds(role: String?) throws {
         let s = try Scenario()
         let team = try ScenarioTeam(in: s)
-        try s.bootstrap(team.config(accessControls: """
-            - action: deny
-              filters:
-              - {type: commit_attributes, non_fast_forward: true}
+        try s.bootstrap(
+            team.config(
+                accessControls: """
+                    - action: deny
+                      filters:
+                      - {type: commit_attributes, non_fast_forward: true}
 
-            """ + ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names)), signers: [team.a, team.b])
+                    """ + ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names)), signers: [team.a, team.b])
         try s.makeServer()
         expectAccepted(try s.push("-q", "origin", "main"))
         try s.git("switch", "-q", "-c", "hello")
@@ -81,8 +84,9 @@ struct HookPusherRoleTests {
         let hello = try s.change("Hello again", by: team.b, files: ["hello.txt": "hello, world\n"])
         expectAccepted(try s.push("origin", "hello"))
         let result = try s.push("--force", "origin", "hello~1:refs/heads/hello", environment: role.map(self.role) ?? [:])
-        expectRefused(result, "moving 'hello' from", "is not a fast-forward, and the current config does not allow it",
-                      "access_controls[0] of .dehub/config.yml denies")
+        expectRefused(
+            result, "moving 'hello' from", "is not a fast-forward, and the current config does not allow it",
+            "access_controls[0] of .dehub/config.yml denies")
         #expect(try s.serverRef("refs/heads/hello") == hello)
     }
 
@@ -133,7 +137,8 @@ struct HookPusherRoleTests {
         try s.git("config", "dehub.strangerMaxCommits", "2", in: s.server)
         try s.git("switch", "-q", "-c", "feature")
         for i in 1...3 { try s.change("Step \(i)", by: team.a, files: ["s.txt": "\(i)\n"]) }
-        expectRefused(try s.push("origin", "feature", environment: role("other")), "more than 2 commits", "dehub.strangerMaxCommits")
+        expectRefused(
+            try s.push("origin", "feature", environment: role("other")), "more than 2 commits", "dehub.strangerMaxCommits")
         #expect(try s.serverRef("refs/heads/feature") == nil)
         expectAccepted(try s.push("origin", "feature", environment: role("member")))
     }
@@ -144,10 +149,12 @@ struct HookPusherRoleTests {
         _ = try s.guardedRepository()
         try s.git("config", "dehub.strangerTimeoutSeconds", "1", in: s.server)
         let script = "mkfifo in && exec 3<>in && exec '\(s.dehubPath)' hook pre-receive <in"
-        let result = try s.run("/bin/sh", ["-c", script], in: s.directory.path,
-                               environment: ["GIT_DIR": s.server, "DEHUB_PUSHER_ROLE": "other"])
+        let result = try s.run(
+            "/bin/sh", ["-c", script], in: s.directory.path,
+            environment: ["GIT_DIR": s.server, "DEHUB_PUSHER_ROLE": "other"])
         #expect(result.exitCode == 1, "\(result.transcript)")
-        #expect(result.stderrText.contains("dehub: push refused: the hook ran out of time (git config dehub.strangerTimeoutSeconds)"),
-                "\(result.transcript)")
+        #expect(
+            result.stderrText.contains("dehub: push refused: the hook ran out of time (git config dehub.strangerTimeoutSeconds)"),
+            "\(result.transcript)")
     }
 }

@@ -32,24 +32,27 @@ struct HookRealOldValueTests {
         let (s, main, hello, next) = try world()
         let result = try hook(s, "\(Self.zero) \(next) refs/heads/hello\n")
         #expect(result.exitCode == 1, "\(result.transcript)")
-        #expect(result.stderrText.contains(
-            "dehub: refs/heads/hello: the push says 'refs/heads/hello' is new, but the repository has it at \(short(hello))"),
+        #expect(
+            result.stderrText.contains(
+                "dehub: refs/heads/hello: the push says 'refs/heads/hello' is new, but the repository has it at \(short(hello))"),
             "\(result.transcript)")
         #expect(result.stderrText.contains("next: fetch, then push again"), "\(result.transcript)")
         #expect(!result.stderrText.contains("verified"), "\(result.transcript)")
         // main too: a "new" main would otherwise be judged as a new root of trust.
         let claimsNewMain = try hook(s, "\(Self.zero) \(main) refs/heads/main\n")
         #expect(claimsNewMain.exitCode == 1)
-        #expect(claimsNewMain.stderrText.contains("says 'refs/heads/main' is new, but the repository has it at \(short(main))"),
-                "\(claimsNewMain.transcript)")
+        #expect(
+            claimsNewMain.stderrText.contains("says 'refs/heads/main' is new, but the repository has it at \(short(main))"),
+            "\(claimsNewMain.transcript)")
     }
 
     @Test func refusesAWrongOldValue() throws {
         let (s, main, hello, next) = try world()
         let result = try hook(s, "\(main) \(next) refs/heads/hello\n")
         #expect(result.exitCode == 1, "\(result.transcript)")
-        #expect(result.stderrText.contains(
-            "the push says 'refs/heads/hello' is at \(short(main)), but the repository has it at \(short(hello))"),
+        #expect(
+            result.stderrText.contains(
+                "the push says 'refs/heads/hello' is at \(short(main)), but the repository has it at \(short(hello))"),
             "\(result.transcript)")
     }
 
@@ -57,8 +60,10 @@ struct HookRealOldValueTests {
         let (s, _, hello, next) = try world()
         let result = try hook(s, "\(hello) \(next) refs/heads/nothere\n")
         #expect(result.exitCode == 1, "\(result.transcript)")
-        #expect(result.stderrText.contains("the push says 'refs/heads/nothere' is at \(short(hello)), but the repository has no such ref"),
-                "\(result.transcript)")
+        #expect(
+            result.stderrText.contains(
+                "the push says 'refs/heads/nothere' is at \(short(hello)), but the repository has no such ref"),
+            "\(result.transcript)")
     }
 
     @Test func refusesDeletingWithAWrongOldValue() throws {

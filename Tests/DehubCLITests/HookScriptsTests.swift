@@ -67,8 +67,9 @@ struct HookScriptsTests {
         chmod(s.server + "/hooks/pre-receive", 0o755)
         let result = try s.push("origin", "main", environment: ["DEHUB": "/no/such/dehub"])
         #expect(result.exitCode != 0, "\(result.transcript)")
-        #expect(result.stderrText.contains("remote: dehub: push refused: the dehub binary (/no/such/dehub) is missing"),
-                "\(result.transcript)")
+        #expect(
+            result.stderrText.contains("remote: dehub: push refused: the dehub binary (/no/such/dehub) is missing"),
+            "\(result.transcript)")
         #expect(try s.serverRef("refs/heads/main") == nil)
     }
 

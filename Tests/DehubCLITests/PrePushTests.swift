@@ -11,7 +11,9 @@ struct PrePushTests {
         let s = try Scenario()
         let team = try s.guardedRepository()
         let marker = s.directory.appending("server-hook-ran")
-        try s.write("hooks/pre-receive", """
+        try s.write(
+            "hooks/pre-receive",
+            """
             #!/bin/sh
             echo ran >> '\(marker)'
             exec '\(s.dehubPath)' hook pre-receive
@@ -88,7 +90,8 @@ struct PrePushRootTests {
         try s.dehubOK("install-hook", "--pre-push")
         let mallory = try s.sshKey("mallory")
         try s.git("switch", "-q", "--orphan", "evil")
-        let evilConfig = ScenarioConfig(accounts: [.init("mallory", [.ssh(mallory.publicKeyLine)])], accessControls: "- action: allow\n")
+        let evilConfig = ScenarioConfig(
+            accounts: [.init("mallory", [.ssh(mallory.publicKeyLine)])], accessControls: "- action: allow\n")
         try s.change("Take over", by: ScenarioSigner("mallory", key: mallory), files: [".dehub/config.yml": evilConfig.render()])
         // The server's hook would let it in (see HookRefUpdateTests); this asks the client alone.
         try FileManager.default.removeItem(atPath: s.server + "/hooks/pre-receive")

@@ -9,7 +9,8 @@ struct TextRoundTripTests {
     static let texts: [String] = [
         "no", "yes", "~", "null", "123", "0x1F", "1.5", ".inf", "1:30", "", " ", "a: b", "- item", "# not a comment",
         "line1\nline2\n", "trailing spaces   ", "\tleading tab", "multi\n\n\nblank lines\n\n", "emoji 🎉 and é",
-        "first\nsecond has crlf\r\nhere", "a lone\rcarriage return", "---", "...", "'quoted'", "\"double\"", "%YAML 1.2", "&anchor", "*alias", "!tag", "{flow: map}",
+        "first\nsecond has crlf\r\nhere", "a lone\rcarriage return", "---", "...", "'quoted'", "\"double\"", "%YAML 1.2",
+        "&anchor", "*alias", "!tag", "{flow: map}",
         "[flow, list]", "key: value\nother: 1", " leading space", "NEL\u{85}inside", "LS\u{2028}inside", "back\\slash",
         "ends with newline\n", "\n\nstarts with newlines", String(repeating: "long line ", count: 200),
     ]
@@ -40,7 +41,8 @@ struct TextRoundTripTests {
             let change = try s.dehub(["commit"] + team.a.arguments + ["change"] + Self.option("--descr", text))
             #expect(change.exitCode == 0, "change \(text.debugDescription)\n\(change.transcript)", sourceLocation: sourceLocation)
             let comment = try s.dehub(["commit"] + team.b.arguments + ["comment"] + Self.option("--comment", text))
-            #expect(comment.exitCode == 0, "comment \(text.debugDescription)\n\(comment.transcript)", sourceLocation: sourceLocation)
+            #expect(
+                comment.exitCode == 0, "comment \(text.debugDescription)\n\(comment.transcript)", sourceLocation: sourceLocation)
             let verified = try s.dehub("verify", "--range", "HEAD~2..HEAD")
             #expect(verified.exitCode == 0, "\(text.debugDescription)\n\(verified.transcript)", sourceLocation: sourceLocation)
         }

@@ -48,7 +48,9 @@ struct UsageErrorTests {
         let s = try Scenario()
         let empty = s.directory.appending("empty")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
-        for arguments in [["verify"], ["fingerprint"], ["-C", "/nonexistent/repo", "verify"], ["install-hook", "--repo", empty]] {
+        for arguments in [
+            ["verify"], ["fingerprint"], ["-C", "/nonexistent/repo", "verify"], ["install-hook", "--repo", empty],
+        ] {
             let result = try s.dehub(arguments, in: empty)
             #expect(result.exitCode == 66, "dehub \(arguments.joined(separator: " "))\n\(result.transcript)")
             #expect(result.stderrText.contains("not a git repository"), "\(result.transcript)")

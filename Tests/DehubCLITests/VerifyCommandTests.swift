@@ -41,8 +41,9 @@ struct VerifyCommandTests {
         #expect(result.stdoutText.isEmpty)
         #expect(result.stderrText.contains("commit \(short(commits[0])) \"Add a file\" is not verifiable on branch 'main'"))
         #expect(result.stderrText.contains("check:  access controls"), "\(result.transcript)")
-        #expect(result.stderrText.contains(
-            "access_controls[1] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice"),
+        #expect(
+            result.stderrText.contains(
+                "access_controls[1] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice"),
             "\(result.transcript)")
         #expect(result.stderrText.contains("next:"), "\(result.transcript)")
     }

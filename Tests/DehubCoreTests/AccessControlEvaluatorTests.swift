@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DehubCore
 
 @Suite struct AccessControlEvaluatorTests {
@@ -11,7 +12,8 @@ import Testing
         CommitFacts(payloadType: type, branch: branch, changedPaths: paths, nonFastForward: nff, verifiedAccounts: signed)
     }
 
-    static func evaluate(_ facts: CommitFacts, _ controls: [AccessControl] = [], accounts: [Account] = accounts) -> AccessDecision {
+    static func evaluate(_ facts: CommitFacts, _ controls: [AccessControl] = [], accounts: [Account] = accounts) -> AccessDecision
+    {
         AccessControlEvaluator.evaluate(facts, config: Config(accounts: accounts, accessControls: controls))
     }
 
@@ -27,8 +29,10 @@ import Testing
         var action: AccessAction
         var source: AccessControlSource
         var testDescription: String { name }
-        init(_ name: String, _ facts: CommitFacts, accounts: [Account] = AccessControlEvaluatorTests.accounts,
-             _ action: AccessAction, _ source: AccessControlSource) {
+        init(
+            _ name: String, _ facts: CommitFacts, accounts: [Account] = AccessControlEvaluatorTests.accounts,
+            _ action: AccessAction, _ source: AccessControlSource
+        ) {
             self.name = name
             self.facts = facts
             self.accounts = accounts
@@ -43,12 +47,16 @@ import Testing
         DefaultCase("signed non-fast-forward on main", facts(nff: true, signed: ["alice"]), .deny, .defaults(index: 0)),
         DefaultCase("signed comment on main", facts(.comment, signed: ["alice"]), .deny, .defaults(index: 3)),
         DefaultCase("signed credential on main", facts(.credential, signed: ["alice", "bob"]), .deny, .defaults(index: 3)),
-        DefaultCase("signed comment on a thread", facts(.comment, branch: "feature/x", signed: ["bob"]), .allow, .defaults(index: 1)),
-        DefaultCase("signed credential on a thread", facts(.credential, branch: "t", signed: ["carol"]), .allow, .defaults(index: 1)),
+        DefaultCase(
+            "signed comment on a thread", facts(.comment, branch: "feature/x", signed: ["bob"]), .allow, .defaults(index: 1)),
+        DefaultCase(
+            "signed credential on a thread", facts(.credential, branch: "t", signed: ["carol"]), .allow, .defaults(index: 1)),
         DefaultCase("signed change on a thread", facts(branch: "t", signed: ["carol"]), .allow, .defaults(index: 1)),
         DefaultCase("unsigned change on a thread", facts(branch: "t"), .deny, .defaults(index: 3)),
-        DefaultCase("signed non-fast-forward on a thread", facts(branch: "t", nff: true, signed: ["alice"]), .allow, .defaults(index: 1)),
-        DefaultCase("'mainline' is a thread", facts(.comment, branch: "mainline", signed: ["alice"]), .allow, .defaults(index: 1)),
+        DefaultCase(
+            "signed non-fast-forward on a thread", facts(branch: "t", nff: true, signed: ["alice"]), .allow, .defaults(index: 1)),
+        DefaultCase(
+            "'mainline' is a thread", facts(.comment, branch: "mainline", signed: ["alice"]), .allow, .defaults(index: 1)),
         DefaultCase("'main/x' is a thread", facts(.comment, branch: "main/x", signed: ["alice"]), .allow, .defaults(index: 1)),
         DefaultCase("signed by an unconfigured account", facts(signed: ["mallory"]), .deny, .defaults(index: 3)),
         DefaultCase("no accounts configured", facts(signed: ["alice"]), accounts: [], .deny, .defaults(index: 3)),
@@ -66,21 +74,24 @@ import Testing
 
     @Test func defaultEntriesAreTheFormatOnes() throws {
         let main = try Glob("main")
-        #expect(DefaultAccessControls.entries == [
-            AccessControl(action: .deny, filters: [.branch(main), .commitAttributes(nonFastForward: true)]),
-            AccessControl(action: .allow, filters: [.not(.branch(main)), Self.signature(nil)]),
-            AccessControl(action: .allow, filters: [.branch(main), .payloadType(.change), Self.signature(nil)]),
-            AccessControl(action: .deny, filters: []),
-        ])
+        #expect(
+            DefaultAccessControls.entries == [
+                AccessControl(action: .deny, filters: [.branch(main), .commitAttributes(nonFastForward: true)]),
+                AccessControl(action: .allow, filters: [.not(.branch(main)), Self.signature(nil)]),
+                AccessControl(action: .allow, filters: [.branch(main), .payloadType(.change), Self.signature(nil)]),
+                AccessControl(action: .deny, filters: []),
+            ])
     }
 
     @Test func unsignedChangeOnMainReportsTheClosestAllowRule() {
         let d = Self.evaluate(Self.facts())
         #expect(d.signatureOutcomes == [])
-        #expect(d.unmetSignatures == [
-            SignatureOutcome(source: .defaults(index: 2), required: 1, countingAccounts: ["alice", "bob", "carol"],
-                             anyAccount: true, signedAccounts: []),
-        ])
+        #expect(
+            d.unmetSignatures == [
+                SignatureOutcome(
+                    source: .defaults(index: 2), required: 1, countingAccounts: ["alice", "bob", "carol"],
+                    anyAccount: true, signedAccounts: [])
+            ])
         let thread = Self.evaluate(Self.facts(branch: "t", signed: ["mallory"]))
         #expect(thread.unmetSignatures.map(\.source) == [.defaults(index: 1)])
         // a comment on main: no allow rule other than by signature fits, so nothing is "unmet"
@@ -89,10 +100,12 @@ import Testing
 
     @Test func decidingEntryCarriesItsSignatureOutcomes() {
         let d = Self.evaluate(Self.facts(signed: ["carol", "alice"]))
-        #expect(d.signatureOutcomes == [
-            SignatureOutcome(source: .defaults(index: 2), required: 1, countingAccounts: ["alice", "bob", "carol"],
-                             anyAccount: true, signedAccounts: ["alice", "carol"]),
-        ])
+        #expect(
+            d.signatureOutcomes == [
+                SignatureOutcome(
+                    source: .defaults(index: 2), required: 1, countingAccounts: ["alice", "bob", "carol"],
+                    anyAccount: true, signedAccounts: ["alice", "carol"])
+            ])
     }
 
     @Test func firstMatchingEntryDecides() {
@@ -104,7 +117,9 @@ import Testing
         // An entry with no filters always matches: even an unsigned non-fast-forward on main.
         let d = Self.evaluate(Self.facts(nff: true), [allowAll])
         #expect(d.action == .allow && d.source == .config(index: 0))
-        #expect(Self.evaluate(Self.facts(.comment, branch: "t", signed: ["alice"]), [denyComments, allowAll]).source == .config(index: 0))
+        #expect(
+            Self.evaluate(Self.facts(.comment, branch: "t", signed: ["alice"]), [denyComments, allowAll]).source
+                == .config(index: 0))
         #expect(Self.evaluate(Self.facts(.comment, branch: "t", signed: ["alice"]), [denyComments, allowAll]).action == .deny)
         #expect(Self.evaluate(Self.facts(), [allowMain, denyMain]).action == .allow)
         #expect(Self.evaluate(Self.facts(), [denyMain, allowMain]).action == .deny)
@@ -125,7 +140,8 @@ import Testing
         let denyUnlessOnlySrc = AccessControl(action: .deny, filters: [.not(.filesChanged(Self.glob("src/**")))])
         #expect(Self.evaluate(Self.facts(paths: [], signed: ["alice"]), [denyUnlessOnlySrc]).action == .deny)
 
-        let allowNFF = AccessControl(action: .allow, filters: [.commitAttributes(nonFastForward: true), Self.signature(["alice"])])
+        let allowNFF = AccessControl(
+            action: .allow, filters: [.commitAttributes(nonFastForward: true), Self.signature(["alice"])])
         #expect(Self.evaluate(Self.facts(nff: true, signed: ["alice"]), [allowNFF]).source == .config(index: 0))
         #expect(Self.evaluate(Self.facts(nff: true, signed: ["bob"]), [allowNFF]).source == .defaults(index: 0))
         let ffOnly = AccessControl(action: .allow, filters: [.commitAttributes(nonFastForward: false)])
@@ -193,17 +209,23 @@ import Testing
         let d = Self.evaluate(Self.facts(signed: ["alice"]), controls)
         #expect(d.action == .deny)
         #expect(d.source == .config(index: 4))
-        #expect(d.unmetSignatures == [
-            SignatureOutcome(source: .config(index: 0), required: 2, countingAccounts: ["alice", "bob"], anyAccount: false,
-                             signedAccounts: ["alice"]),
-            SignatureOutcome(source: .config(index: 3), required: 1, countingAccounts: ["carol"], anyAccount: false, signedAccounts: []),
-        ])
+        #expect(
+            d.unmetSignatures == [
+                SignatureOutcome(
+                    source: .config(index: 0), required: 2, countingAccounts: ["alice", "bob"], anyAccount: false,
+                    signedAccounts: ["alice"]),
+                SignatureOutcome(
+                    source: .config(index: 3), required: 1, countingAccounts: ["carol"], anyAccount: false, signedAccounts: []),
+            ])
     }
 
     /// Zero signatures never meet a requirement, even one whose count works out to 0 (fail closed).
     @Test func zeroSignaturesNeverMeetARequirement() {
-        #expect(SignatureOutcome(source: .config(index: 0), required: 0, countingAccounts: [], anyAccount: false, signedAccounts: []).isMet == false)
-        let rule = AccessControl(action: .allow, filters: [.signature(SignatureRequirement(accounts: .listed([]), count: .percent(50)))])
+        #expect(
+            SignatureOutcome(source: .config(index: 0), required: 0, countingAccounts: [], anyAccount: false, signedAccounts: [])
+                .isMet == false)
+        let rule = AccessControl(
+            action: .allow, filters: [.signature(SignatureRequirement(accounts: .listed([]), count: .percent(50)))])
         #expect(Self.evaluate(Self.facts(), [rule]).action == .deny)
         let zero = AccessControl(action: .allow, filters: [Self.signature(["alice"], .number(0))])
         #expect(Self.evaluate(Self.facts(), [zero]).action == .deny)
@@ -220,36 +242,49 @@ import Testing
     @Test func unsignedChangeOnMain() {
         let facts = AccessControlEvaluatorTests.facts()
         let d = AccessControlEvaluatorTests.evaluate(facts)
-        #expect(AccessDenialText.reason(d, facts: facts)
-                == "default access control #4 denies this change commit on branch 'main'; default access control #3 needs credentials from 1 of any account; verified: none")
-        #expect(AccessDenialText.hint(d, facts: facts)
-                == "collect credentials on a thread branch (`dehub commit --as ACCOUNT credential --start REV`) and run `dehub combine`")
+        #expect(
+            AccessDenialText.reason(d, facts: facts)
+                == "default access control #4 denies this change commit on branch 'main'; default access control #3 needs credentials from 1 of any account; verified: none"
+        )
+        #expect(
+            AccessDenialText.hint(d, facts: facts)
+                == "collect credentials on a thread branch (`dehub commit --as ACCOUNT credential --start REV`) and run `dehub combine`"
+        )
     }
 
     @Test func nonFastForwardOnMain() {
         let facts = AccessControlEvaluatorTests.facts(nff: true, signed: ["alice"])
         let d = AccessControlEvaluatorTests.evaluate(facts)
-        #expect(AccessDenialText.reason(d, facts: facts)
+        #expect(
+            AccessDenialText.reason(d, facts: facts)
                 == "default access control #1 denies this change commit on branch 'main' (the update is not a fast-forward)")
-        #expect(AccessDenialText.hint(d, facts: facts) == "main only moves forward: rebase your work onto the current main and push again")
+        #expect(
+            AccessDenialText.hint(d, facts: facts)
+                == "main only moves forward: rebase your work onto the current main and push again")
     }
 
     @Test func commentOnMain() {
         let facts = AccessControlEvaluatorTests.facts(.comment, signed: ["alice"])
         let d = AccessControlEvaluatorTests.evaluate(facts)
-        #expect(AccessDenialText.reason(d, facts: facts) == "default access control #4 denies this comment commit on branch 'main'")
-        #expect(AccessDenialText.hint(d, facts: facts)
+        #expect(
+            AccessDenialText.reason(d, facts: facts) == "default access control #4 denies this comment commit on branch 'main'")
+        #expect(
+            AccessDenialText.hint(d, facts: facts)
                 == "main takes change commits only: keep comments and credentials on thread branches and `dehub combine` them")
     }
 
     @Test func configRuleWithListedAccounts() {
         let facts = AccessControlEvaluatorTests.facts(branch: "t", signed: ["bob"])
-        let d = AccessControlEvaluatorTests.evaluate(facts, [
-            AccessControl(action: .allow, filters: [AccessControlEvaluatorTests.signature(["alice", "bob"], .number(2))]),
-            AccessControl(action: .deny, filters: []),
-        ])
-        #expect(AccessDenialText.reason(d, facts: facts)
-                == "access_controls[1] of .dehub/config.yml denies this change commit on branch 't'; access_controls[0] of .dehub/config.yml needs credentials from 2 of [alice, bob]; verified: bob; missing: alice")
+        let d = AccessControlEvaluatorTests.evaluate(
+            facts,
+            [
+                AccessControl(action: .allow, filters: [AccessControlEvaluatorTests.signature(["alice", "bob"], .number(2))]),
+                AccessControl(action: .deny, filters: []),
+            ])
+        #expect(
+            AccessDenialText.reason(d, facts: facts)
+                == "access_controls[1] of .dehub/config.yml denies this change commit on branch 't'; access_controls[0] of .dehub/config.yml needs credentials from 2 of [alice, bob]; verified: bob; missing: alice"
+        )
         let plainDeny = AccessControlEvaluatorTests.evaluate(facts, [AccessControl(action: .deny, filters: [])])
         #expect(AccessDenialText.hint(plainDeny, facts: facts) == "see the access controls in .dehub/config.yml")
     }

@@ -1,5 +1,6 @@
 import DehubTestSupport
 import Testing
+
 @testable import DehubCore
 
 @Suite struct Base64Tests {
@@ -32,13 +33,13 @@ import Testing
     }
 
     @Test(arguments: [
-        "Zg", "Zg=", "Zm9", "Z", "Zm9vY",           // missing padding / bad length
-        "Zh==", "Zm9=", "Zg9=",                      // non-zero pad bits ("Zh==" would be 'f' plus a stray bit)
+        "Zg", "Zg=", "Zm9", "Z", "Zm9vY",  // missing padding / bad length
+        "Zh==", "Zm9=", "Zg9=",  // non-zero pad bits ("Zh==" would be 'f' plus a stray bit)
         "Z===", "====", "Zg==Zg==", "Zg=a", "Z=g=", "=Zg=",  // misplaced padding
-        "Zm9v\n", " Zm9v", "Zm9v ", "Zm 9v", "Zm9v\r\n", "Zm\t9", // whitespace
-        "Zm-v", "Zm_v", "Zm.v", "Zm9*",              // other alphabets and characters
-        "Zm\u{e9}",                                   // non-ASCII (four UTF-8 bytes)
-        "Zm9v\u{0}\u{0}\u{0}\u{0}",                   // NUL
+        "Zm9v\n", " Zm9v", "Zm9v ", "Zm 9v", "Zm9v\r\n", "Zm\t9",  // whitespace
+        "Zm-v", "Zm_v", "Zm.v", "Zm9*",  // other alphabets and characters
+        "Zm\u{e9}",  // non-ASCII (four UTF-8 bytes)
+        "Zm9v\u{0}\u{0}\u{0}\u{0}",  // NUL
     ])
     func refusesNonCanonicalInput(_ text: String) {
         #expect(Base64.decode(text) == nil, "\(text.debugDescription)")

@@ -1,5 +1,6 @@
 import DehubTestSupport
 import Testing
+
 @testable import DehubCore
 
 /// render → parse gives back the same payload, for strings chosen to trip YAML writers: words other YAML readers
@@ -22,16 +23,19 @@ import Testing
         }
     }
 
-    @Test(arguments: RandomPayloads.pieces + [
-        "no", "  leading", "trailing  ", "line\n", "line\n\n", "\nline", "\n\nline", " \n", "\n ", "a \nb", "a\n\n\nb",
-        "- x\n- y", ": y", "# not a comment", "'single'", "\"double\"", "it's", "back\\slash", "tab\there", "\tlead",
-        String(repeating: "long words ", count: 50), "123", "0777", "+1", "-.5e3", "12:30:45", "2001-12-14", "=",
-    ])
+    @Test(
+        arguments: RandomPayloads.pieces + [
+            "no", "  leading", "trailing  ", "line\n", "line\n\n", "\nline", "\n\nline", " \n", "\n ", "a \nb", "a\n\n\nb",
+            "- x\n- y", ": y", "# not a comment", "'single'", "\"double\"", "it's", "back\\slash", "tab\there", "\tlead",
+            String(repeating: "long words ", count: 50), "123", "0777", "+1", "-.5e3", "12:30:45", "2001-12-14", "=",
+        ])
     func singleStringsRoundTrip(_ text: String) throws {
         for body in [Payload.Body.change(description: text), .comment(text), .credential(commits: [], changeDescription: text)] {
-            let payload = Payload(body: body, fingerprint: Fixtures.fingerprint, credentials: [
-                .ssh(SSHCredential(pubKey: text + "k", signature: [1, 2, 3], account: "alice")),
-            ])
+            let payload = Payload(
+                body: body, fingerprint: Fixtures.fingerprint,
+                credentials: [
+                    .ssh(SSHCredential(pubKey: text + "k", signature: [1, 2, 3], account: "alice"))
+                ])
             let rendered = CommitMessage(head: "h", payload: payload).render()
             #expect(try CommitMessage.parse(rendered).payload == payload, "\(rendered.debugDescription)")
         }
@@ -48,14 +52,15 @@ import Testing
     }
 }
 
-
 /// Mutants the fuzzer got accepted survive the real writer too (see FuzzTests for the mutations).
 extension CommitMessageRoundTripTests {
     @Test func acceptedMutantsSurviveRender() {
         var rng = SeededGenerator(seed: 31)
         for i in 0..<2_000 {
             let valid = Array(TestPayloadWriter.render(head: "h", payload: RandomPayloads.payload(&rng)).utf8)
-            guard let parsed = try? CommitMessage.parse(String(decoding: FuzzTests.mutate(valid, &rng), as: UTF8.self)) else { continue }
+            guard let parsed = try? CommitMessage.parse(String(decoding: FuzzTests.mutate(valid, &rng), as: UTF8.self)) else {
+                continue
+            }
             #expect((try? CommitMessage.parse(parsed.render()))?.payload == parsed.payload, "iteration \(i)")
         }
     }
@@ -71,10 +76,11 @@ extension CommitMessageRoundTripTests {
 
 @Suite struct YAMLWriterTests {
     @Test func writesPlainAndQuotedScalars() {
-        let doc = YAMLWriter.write(.mapping([
-            ("s", .string("text")), ("n", .plain("2")), ("q", .string("2")), ("b", .string("true")), ("e", .string("")),
-            ("l", .sequence([.string("a"), .string("null")])), ("m", .mapping([])),
-        ]))
+        let doc = YAMLWriter.write(
+            .mapping([
+                ("s", .string("text")), ("n", .plain("2")), ("q", .string("2")), ("b", .string("true")), ("e", .string("")),
+                ("l", .sequence([.string("a"), .string("null")])), ("m", .mapping([])),
+            ]))
         #expect(doc == "---\ns: text\nn: 2\nq: '2'\nb: 'true'\ne: ''\nl:\n- a\n- 'null'\nm: {}\n")
     }
 

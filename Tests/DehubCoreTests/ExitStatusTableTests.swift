@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DehubCore
 
 /// The README's exit-code table and the help texts come from one place: `ExitStatus`.

@@ -1,5 +1,6 @@
 import DehubTestSupport
 import Testing
+
 @testable import DehubCore
 
 /// Format §5. The expected values were computed by an independent Python implementation of the format
@@ -69,17 +70,22 @@ import Testing
         f = base; f.toMode = 0o100755; variants.append(f)
         f = base; f.fromID = Self.otherBlob; variants.append(f)
         f = base; f.toID = Self.emptyBlob; variants.append(f)
-        let all = [Fingerprint.change(description: "d", files: [base])]
+        let all =
+            [Fingerprint.change(description: "d", files: [base])]
             + variants.map { Fingerprint.change(description: "d", files: [$0]) }
-            + [Fingerprint.change(description: "e", files: [base]), Fingerprint.change(description: "d", files: []),
-               Fingerprint.change(description: "d", files: [base, variants[0]])]
+            + [
+                Fingerprint.change(description: "e", files: [base]), Fingerprint.change(description: "d", files: []),
+                Fingerprint.change(description: "d", files: [base, variants[0]]),
+            ]
         #expect(Set(all).count == all.count)
     }
 
     /// Length prefixes keep field boundaries apart: moving bytes between the description and a path changes it.
     @Test func lengthPrefixesSeparateFields() {
-        let a = Fingerprint.change(description: "ab", files: [FileChange(path: "c", fromMode: 0, fromID: .zero, toMode: 0, toID: .zero)])
-        let b = Fingerprint.change(description: "a", files: [FileChange(path: "bc", fromMode: 0, fromID: .zero, toMode: 0, toID: .zero)])
+        let a = Fingerprint.change(
+            description: "ab", files: [FileChange(path: "c", fromMode: 0, fromID: .zero, toMode: 0, toID: .zero)])
+        let b = Fingerprint.change(
+            description: "a", files: [FileChange(path: "bc", fromMode: 0, fromID: .zero, toMode: 0, toID: .zero)])
         #expect(a != b)
         #expect(Fingerprint.comment("LGTM") != Fingerprint.change(description: "LGTM", files: []))
     }
@@ -143,9 +149,11 @@ import Testing
         #expect(upper?.short == "e69de29bb2")
     }
 
-    @Test(arguments: ["", "e69de29b", "e69de29bb2d1d6434b8b29ae775ad8c2e48c539", "e69de29bb2d1d6434b8b29ae775ad8c2e48c53910",
-                      "g69de29bb2d1d6434b8b29ae775ad8c2e48c5391", "e69de29bb2d1d6434b8b29ae775ad8c2e48c539 ",
-                      "e69de29bb2d1d6434b8b29ae775ad8c2e48c53é"])
+    @Test(arguments: [
+        "", "e69de29b", "e69de29bb2d1d6434b8b29ae775ad8c2e48c539", "e69de29bb2d1d6434b8b29ae775ad8c2e48c53910",
+        "g69de29bb2d1d6434b8b29ae775ad8c2e48c5391", "e69de29bb2d1d6434b8b29ae775ad8c2e48c539 ",
+        "e69de29bb2d1d6434b8b29ae775ad8c2e48c53é",
+    ])
     func refusesBadHex(_ text: String) {
         #expect(ObjectID(hex: text) == nil)
     }

@@ -24,7 +24,8 @@ import Testing
     /// range or list that follows it ("format §3–§4").
     private func citations() throws -> [(String, String)] {
         var found: [(String, String)] = []
-        let pattern = try NSRegularExpression(pattern: #"[Ff]ormat(?:\.md)? (§[0-9]+(?:\.[0-9]+)*(?:[–,-] ?§[0-9]+(?:\.[0-9]+)*)*)"#)
+        let pattern = try NSRegularExpression(
+            pattern: #"[Ff]ormat(?:\.md)? (§[0-9]+(?:\.[0-9]+)*(?:[–,-] ?§[0-9]+(?:\.[0-9]+)*)*)"#)
         for folder in ["Sources", "Tests"] {
             let base = Self.root.appendingPathComponent(folder)
             guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil) else { continue }

@@ -1,5 +1,6 @@
 import DehubTestSupport
 import Testing
+
 @testable import DehubCore
 
 /// Seeded random mutations of valid payload messages and configs: the decoders never crash, never hang, and only
@@ -77,8 +78,10 @@ import Testing
                 accepted += 1
                 // whatever decodes can be evaluated
                 let facts = CommitFacts(
-                    payloadType: PayloadType.allCases.randomElement(using: &rng)!, branch: ["main", "t", "release/1"].randomElement(using: &rng)!,
-                    changedPaths: [".dehub/config.yml", "src/a.swift"].shuffled(using: &rng), nonFastForward: Bool.random(using: &rng),
+                    payloadType: PayloadType.allCases.randomElement(using: &rng)!,
+                    branch: ["main", "t", "release/1"].randomElement(using: &rng)!,
+                    changedPaths: [".dehub/config.yml", "src/a.swift"].shuffled(using: &rng),
+                    nonFastForward: Bool.random(using: &rng),
                     verifiedAccounts: Set(config.accountIDs.filter { _ in Bool.random(using: &rng) }))
                 _ = AccessControlEvaluator.evaluate(facts, config: config)
             } catch {
@@ -108,8 +111,11 @@ import Testing
                 if Bool.random(using: &rng) {
                     bytes += Self.metacharacters.randomElement(using: &rng)!
                 } else {
-                    bytes += Array(["type", "change", "fingerprint", Fixtures.fingerprintText, "accounts", "id", "alice",
-                                    "access_controls", "filters", "count", "  "].randomElement(using: &rng)!.utf8)
+                    bytes += Array(
+                        [
+                            "type", "change", "fingerprint", Fixtures.fingerprintText, "accounts", "id", "alice",
+                            "access_controls", "filters", "count", "  ",
+                        ].randomElement(using: &rng)!.utf8)
                 }
             }
             _ = try? ConfigDecoder.decode(bytes)

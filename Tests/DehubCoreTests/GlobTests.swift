@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DehubCore
 
 @Suite struct GlobTests {
@@ -27,7 +28,8 @@ import Testing
         ("?", "a", true), ("?", "ab", false), ("?", "/", false), ("?", "", false), ("a?c", "abc", true), ("a?c", "a/c", false),
         ("user/?/*", "user/a/b", true), ("user/?/*", "user/ab/b", false),
         // everything else is literal
-        ("main", "main", true), ("main", "main2", false), ("main", "mai", false), ("main", "xmain", false), ("main", "Main", false),
+        ("main", "main", true), ("main", "main2", false), ("main", "mai", false), ("main", "xmain", false),
+        ("main", "Main", false),
         ("v1.0", "v1.0", true), ("v1.0", "v1x0", false), ("[a]", "[a]", true), ("[a]", "a", false), ("a{b,c}", "ab", false),
         ("a\\*", "a\\x", true), ("a+", "aa", false), ("^main$", "main", false),
         // branch names with slashes

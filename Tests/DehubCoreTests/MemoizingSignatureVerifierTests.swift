@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+
 @testable import DehubCore
 
 /// One push checks a credential once, however many commits carry it (issue 9: a credential copied onto 2,000
@@ -48,8 +49,12 @@ import Testing
         let good = FakeSignatures.sshSignature(blob: "AAAA", over: message)
         try memo.verifySSH(signature: good, over: message, publicKey: "ssh-ed25519 AAAA alice")
         // Another key, another message, another signature: each is checked, and the wrong ones fail.
-        #expect(throws: SignatureFailure.self) { try memo.verifySSH(signature: good, over: message, publicKey: "ssh-ed25519 BBBB bob") }
-        #expect(throws: SignatureFailure.self) { try memo.verifySSH(signature: good, over: Array("x".utf8), publicKey: "ssh-ed25519 AAAA alice") }
+        #expect(throws: SignatureFailure.self) {
+            try memo.verifySSH(signature: good, over: message, publicKey: "ssh-ed25519 BBBB bob")
+        }
+        #expect(throws: SignatureFailure.self) {
+            try memo.verifySSH(signature: good, over: Array("x".utf8), publicKey: "ssh-ed25519 AAAA alice")
+        }
         #expect(throws: SignatureFailure.self) {
             try memo.verifySSH(signature: good + [0], over: message, publicKey: "ssh-ed25519 AAAA alice")
         }
@@ -63,7 +68,9 @@ import Testing
         let signer = try memo.verifyOpenPGP(signature: signature, over: message, armoredKeys: ["pgp:A1:B1"])
         #expect(try memo.verifyOpenPGP(signature: signature, over: message, armoredKeys: ["pgp:A1:B1"]) == signer)
         #expect(signer == OpenPGPSigner(signingKeyID: "B1", primaryKeyID: "A1"))
-        #expect(throws: SignatureFailure.self) { try memo.verifyOpenPGP(signature: signature, over: message, armoredKeys: ["pgp:C1"]) }
+        #expect(throws: SignatureFailure.self) {
+            try memo.verifyOpenPGP(signature: signature, over: message, armoredKeys: ["pgp:C1"])
+        }
         #expect(base.calls.withLock { $0 } == 2)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DehubCore
 
 /// How YAML 1.1 and 1.2 readers would type a plain scalar. dehub refuses any plain scalar another reader would

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DehubCore
 
 /// Format §10 as a pure function (`PushRules`) over the fake repository: every rule the hook applies before it
@@ -61,7 +62,9 @@ import Testing
         let plan = try w.plan([Self.update(w.t2, Self.zero, "refs/heads/idea")], roles: roles)
         #expect(plan.refusals.isEmpty == allowed)
         #expect(plan.commits.isEmpty, "a deletion brings no commit")
-        if !allowed { #expect(plan.refusals.first?.reason.contains("only admins and the repository's members may delete") == true) }
+        if !allowed {
+            #expect(plan.refusals.first?.reason.contains("only admins and the repository's members may delete") == true)
+        }
     }
 
     // MARK: the root of trust
@@ -102,7 +105,8 @@ import Testing
         let w = World()
         let old = branch == "main" ? w.c1 : Self.zero
         let plan = try w.plan([Self.update(old, w.foreign, "refs/heads/\(branch)")])
-        let expected = branch == "main"
+        let expected =
+            branch == "main"
             ? "the new main does not descend from main's root commit (the project's root of trust)"
             : "'idea2' does not descend from the root commit of main"
         #expect(plan.refusals.map(\.reason) == [expected])
@@ -143,7 +147,8 @@ import Testing
 
     @Test func mainMovedSidewaysToAThreadTipIsJudgedAsNonFastForward() throws {
         let w = World()
-        let side = w.h.change(parent: w.root, tree: VerifierHarness.edit(VerifierHarness.rootTree, ["s.txt": "s\n"]), signers: [.alice])
+        let side = w.h.change(
+            parent: w.root, tree: VerifierHarness.edit(VerifierHarness.rootTree, ["s.txt": "s\n"]), signers: [.alice])
         let plan = try w.plan([Self.update(w.c1, side, "refs/heads/main")])
         #expect(plan.refusals.count == 1)
     }
@@ -152,11 +157,14 @@ import Testing
 
     @Test func aFastForwardBringsOldToNew() throws {
         let w = World()
-        let t3 = w.h.change(parent: w.t2, tree: VerifierHarness.edit(w.h.repo.treeContents(of: w.t2), ["t.txt": "3\n"]), signers: [.carol])
+        let t3 = w.h.change(
+            parent: w.t2, tree: VerifierHarness.edit(w.h.repo.treeContents(of: w.t2), ["t.txt": "3\n"]), signers: [.carol])
         let plan = try w.plan([Self.update(w.t1, t3, "refs/heads/idea")])
-        #expect(plan.commits == [
-            .init(commit: w.t2, branch: "idea", nonFastForward: false), .init(commit: t3, branch: "idea", nonFastForward: false),
-        ])
+        #expect(
+            plan.commits == [
+                .init(commit: w.t2, branch: "idea", nonFastForward: false),
+                .init(commit: t3, branch: "idea", nonFastForward: false),
+            ])
     }
 
     @Test func aNewThreadBringsWhatMainLacks() throws {
@@ -170,9 +178,11 @@ import Testing
     @Test func mainJudgesAThreadsCommitsAgain() throws {
         let w = World()
         let plan = try w.plan([Self.update(w.c1, w.t2, "refs/heads/main")])
-        #expect(plan.commits == [
-            .init(commit: w.t1, branch: "main", nonFastForward: false), .init(commit: w.t2, branch: "main", nonFastForward: false),
-        ])
+        #expect(
+            plan.commits == [
+                .init(commit: w.t1, branch: "main", nonFastForward: false),
+                .init(commit: w.t2, branch: "main", nonFastForward: false),
+            ])
     }
 
     @Test func aNewBranchAtAnExistingCommitJudgesItsTip() throws {
@@ -209,9 +219,13 @@ import Testing
         #expect(try rules.staleOldValue(Self.update(w.c1, w.t2, "refs/heads/main")) == nil)
         #expect(try rules.staleOldValue(Self.update(Self.zero, w.t2, "refs/heads/new")) == nil)
         let claimsNew = try rules.staleOldValue(Self.update(Self.zero, w.t2, "refs/heads/main"))
-        #expect(claimsNew?.reason == "the push says 'refs/heads/main' is new, but the repository has it at \(w.c1.short): the update is judged from the real current value only")
+        #expect(
+            claimsNew?.reason
+                == "the push says 'refs/heads/main' is new, but the repository has it at \(w.c1.short): the update is judged from the real current value only"
+        )
         let lies = try rules.staleOldValue(Self.update(w.root, w.t2, "refs/heads/main"))
-        #expect(lies?.reason.hasPrefix("the push says 'refs/heads/main' is at \(w.root.short), but the repository has it at") == true)
+        #expect(
+            lies?.reason.hasPrefix("the push says 'refs/heads/main' is at \(w.root.short), but the repository has it at") == true)
         let gone = try rules.staleOldValue(Self.update(w.t1, w.t2, "refs/heads/nothing"))
         #expect(gone?.reason.contains("the repository has no such ref") == true)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DehubCore
 
 /// The one parser of OpenSSH key lines, shared by the hook (config, credentials) and the host (admins, tokens,
@@ -22,8 +23,14 @@ import Testing
         ("", "empty SSH public key"),
         ("ssh-ed25519", "SSH public key 'ssh-ed25519' has no key data"),
         ("ssh-ed25519 AAAA*AAA", "SSH public key 'ssh-ed25519' has bad base64 key data"),
-        ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJ", "SSH public key 'ssh-ed25519' has bad base64 key data"),
-        ("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl", "SSH public key line says 'ssh-rsa' but its key data is 'ssh-ed25519'"),
+        (
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJ",
+            "SSH public key 'ssh-ed25519' has bad base64 key data"
+        ),
+        (
+            "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+            "SSH public key line says 'ssh-rsa' but its key data is 'ssh-ed25519'"
+        ),
         ("ssh-ed25519 AAAA", "SSH public key line says 'ssh-ed25519' but its key data is not an SSH key"),
         ("ssh-ed25519 AAAA\nssh-ed25519 AAAA", "SSH public key must be a single line"),
     ])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DehubCore
 
 @Suite struct StrictYAMLReaderTests {
@@ -55,17 +56,23 @@ import Testing
         Refusal("tag on a sequence", "a: !!seq [1]\n", "tags (!tag) are not allowed", 1, 4),
         Refusal("tag on a binary", "a: !!binary aGVsbG8=\n", "tags (!tag) are not allowed", 1, 4),
         Refusal("%YAML directive", "%YAML 1.1\n---\na: 1\n", "directives (%YAML, %TAG) are not allowed", 1, 1),
-        Refusal("%TAG directive", "%TAG !e! tag:example.com,2000:\n---\na: 1\n", "directives (%YAML, %TAG) are not allowed", 1, 1),
+        Refusal(
+            "%TAG directive", "%TAG !e! tag:example.com,2000:\n---\na: 1\n", "directives (%YAML, %TAG) are not allowed", 1, 1),
         Refusal("complex key: sequence", "? [a, b]\n: c\n", "mapping keys must be strings", 1, 3),
         Refusal("complex key: mapping", "? {a: 1}\n: 2\n", "mapping keys must be strings", 1, 3),
         Refusal("complex key in flow", "{[a]: 1}", "mapping keys must be strings", 1, 2),
         Refusal("second document", "a: 1\n---\nb: 2\n", "only one YAML document is allowed; a second one starts here", 2, 1),
-        Refusal("second document after end marker", "a: 1\n...\n---\nb: 2\n", "only one YAML document is allowed; a second one starts here", 3, 1),
-        Refusal("second, empty, document", "---\na: 1\n---\n", "only one YAML document is allowed; a second one starts here", 3, 1),
+        Refusal(
+            "second document after end marker", "a: 1\n...\n---\nb: 2\n",
+            "only one YAML document is allowed; a second one starts here", 3, 1),
+        Refusal(
+            "second, empty, document", "---\na: 1\n---\n", "only one YAML document is allowed; a second one starts here", 3, 1),
         Refusal("too deep: sequences", "[[[[[]]]]]", "document nests deeper than 4 levels", 1, 5),
         Refusal("too deep: mappings", "a:\n b:\n  c:\n   d:\n    e: 1\n", "document nests deeper than 4 levels", 5, 5),
         Refusal("too many nodes", "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]", "document has more than 12 nodes", 1, 37),
-        Refusal("too many nodes, keys counted", "{a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7}", "document has more than 12 nodes", 1, 35),
+        Refusal(
+            "too many nodes, keys counted", "{a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7}", "document has more than 12 nodes", 1, 35
+        ),
         Refusal("too big", String(repeating: "#", count: 4097), "document is 4097 bytes, more than the limit of 4096", nil),
     ]
 
@@ -148,7 +155,7 @@ import Testing
         #expect(pairs.map(\.key.value) == ["a", "b", "c", "d"])
         #expect(pairs[0].key.isPlain && !pairs[1].key.isPlain)
         guard case .scalar(let a) = pairs[0].value, case .scalar(let b) = pairs[1].value,
-              case .sequence(let c, _) = pairs[2].value, case .scalar(let d) = pairs[3].value
+            case .sequence(let c, _) = pairs[2].value, case .scalar(let d) = pairs[3].value
         else {
             Issue.record("unexpected shapes")
             return

@@ -33,7 +33,7 @@ import Testing
         try fixture.remove("dir2file")
         try fixture.write("dir2file", "now a file\n")
         try fixture.remove("dir/b.txt")
-        try fixture.write("dir/c.txt", "bravo\n")   // a rename: delete + add
+        try fixture.write("dir/c.txt", "bravo\n")  // a rename: delete + add
         try fixture.remove("space name.txt")
         try fixture.write("new file ü.txt", "new\n")
         try fixture.git("add", "-A")
@@ -56,8 +56,10 @@ import Testing
     @Test func agreesWithGitDiffTreeAcrossEveryKindOfChange() throws {
         let (fixture, commits) = try history()
         let repo = try fixture.open()
-        let pairs: [(String?, String)] = [(nil, commits[0]), (commits[0], commits[1]), (commits[1], commits[2]),
-                                          (commits[2], commits[3]), (commits[0], commits[3]), (commits[3], commits[0])]
+        let pairs: [(String?, String)] = [
+            (nil, commits[0]), (commits[0], commits[1]), (commits[1], commits[2]),
+            (commits[2], commits[3]), (commits[0], commits[3]), (commits[3], commits[0]),
+        ]
         for (old, new) in pairs {
             let expected = try fixture.diffTree(old.map { "\($0)^{tree}" }, "\(new)^{tree}")
             let actual = try repo.changedFiles(
@@ -119,7 +121,7 @@ import Testing
         try fixture.commit("empty root")
         let blob = try fixture.hashObject("latin-1 name\n")
         var line = Array("100644 blob \(blob)\t".utf8)
-        line += [0x63, 0x61, 0x66, 0xE9, 0x2E, 0x74, 0x78, 0x74, 0x0A]   // "café.txt" in Latin-1
+        line += [0x63, 0x61, 0x66, 0xE9, 0x2E, 0x74, 0x78, 0x74, 0x0A]  // "café.txt" in Latin-1
         try fixture.git(["update-index", "--index-info"], input: line)
         let commit = try fixture.commit("latin-1", stageAll: false)
         let repo = try fixture.open()
@@ -138,7 +140,7 @@ import Testing
     @Test func unknownTreeIsAnError() throws {
         let (fixture, commits) = try history()
         let repo = try fixture.open()
-        #expect(throws: GitError.self) { try repo.changedFiles(from: nil, to: objectID(commits[0])) }   // a commit, not a tree
+        #expect(throws: GitError.self) { try repo.changedFiles(from: nil, to: objectID(commits[0])) }  // a commit, not a tree
         #expect(throws: GitError.self) { try repo.changedFiles(from: nil, to: objectID(String(repeating: "0", count: 39) + "1")) }
     }
 }

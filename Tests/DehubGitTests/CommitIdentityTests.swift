@@ -45,8 +45,11 @@ import Testing
         let identity = try CommitIdentity.resolve(
             .author, environment: ["GIT_AUTHOR_NAME": "Env", "GIT_AUTHOR_DATE": "@1700000000 +0100"],
             config: { config[$0] }, now: { fixedNow })
-        #expect(identity == CommitIdentity(name: "Env", email: "config@example.com",
-                                           date: GitDate(seconds: 1_700_000_000, offsetMinutes: 60)))
+        #expect(
+            identity
+                == CommitIdentity(
+                    name: "Env", email: "config@example.com",
+                    date: GitDate(seconds: 1_700_000_000, offsetMinutes: 60)))
     }
 
     @Test func roleSpecificConfigWinsOverUser() throws {
@@ -69,8 +72,9 @@ import Testing
             try CommitIdentity.resolve(.author, environment: ["GIT_AUTHOR_EMAIL": "a@b"], config: { _ in nil })
         }
         #expect(throws: GitError.self) {
-            try CommitIdentity.resolve(.author, environment: ["GIT_AUTHOR_NAME": " ", "GIT_AUTHOR_EMAIL": "a@b"],
-                                       config: { _ in nil })
+            try CommitIdentity.resolve(
+                .author, environment: ["GIT_AUTHOR_NAME": " ", "GIT_AUTHOR_EMAIL": "a@b"],
+                config: { _ in nil })
         }
     }
 }

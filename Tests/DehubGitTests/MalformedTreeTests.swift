@@ -33,13 +33,15 @@ import Testing
     @Test func wellFormedHandMadeTreeIsRead() throws {
         let fixture = try GitFixture.make()
         let (blob, tree) = try entries(fixture)
-        let root = try writeTree(fixture, [
-            RawEntry(mode: "100644", name: Array("a".utf8), id: blob),
-            RawEntry(mode: "40000", name: Array("a-dir".utf8), id: tree),
-            RawEntry(mode: "100644", name: Array("a.txt".utf8), id: blob),
-            RawEntry(mode: "40000", name: Array("b".utf8), id: tree),
-            RawEntry(mode: "100644", name: Array("b0".utf8), id: blob),
-        ])
+        let root = try writeTree(
+            fixture,
+            [
+                RawEntry(mode: "100644", name: Array("a".utf8), id: blob),
+                RawEntry(mode: "40000", name: Array("a-dir".utf8), id: tree),
+                RawEntry(mode: "100644", name: Array("a.txt".utf8), id: blob),
+                RawEntry(mode: "40000", name: Array("b".utf8), id: tree),
+                RawEntry(mode: "100644", name: Array("b0".utf8), id: blob),
+            ])
         let changes = try fixture.open().changedFiles(from: nil, to: root)
         #expect(changes.map(\.pathString) == ["a", "a-dir/inner", "a.txt", "b/inner", "b0"])
         #expect(changes == (try fixture.diffTree(nil, root.hex)))
@@ -48,8 +50,10 @@ import Testing
     @Test(arguments: [
         ("duplicate file", [("100644", "a", false), ("100644", "a", false)], "has two entries named 'a'"),
         ("duplicate tree", [("40000", "d", true), ("40000", "d", true)], "has two entries named 'd'"),
-        ("file and tree", [("100644", "a", false), ("100644", "a.txt", false), ("40000", "a", true)],
-         "has a file and a directory both named 'a'"),
+        (
+            "file and tree", [("100644", "a", false), ("100644", "a.txt", false), ("40000", "a", true)],
+            "has a file and a directory both named 'a'"
+        ),
         ("unsorted", [("100644", "b", false), ("100644", "a", false)], "is not sorted (at 'a')"),
         ("dot dot", [("40000", "..", true)], "has an entry named '..'"),
         ("dot", [("100644", ".", false)], "has an entry named '.'"),

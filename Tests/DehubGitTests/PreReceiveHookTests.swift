@@ -23,12 +23,14 @@ import Testing
         try client.git("push", "--quiet", server.path, "main")
 
         let binary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        try server.installHook("pre-receive", script: """
-            #!/bin/sh
-            unset HOME GIT_CONFIG_GLOBAL GIT_CONFIG_NOSYSTEM
-            exec '\(binary)' --testing-library swift-testing --filter 'HookProbe' >"$\(Self.outputVariable).log" 2>&1
+        try server.installHook(
+            "pre-receive",
+            script: """
+                #!/bin/sh
+                unset HOME GIT_CONFIG_GLOBAL GIT_CONFIG_NOSYSTEM
+                exec '\(binary)' --testing-library swift-testing --filter 'HookProbe' >"$\(Self.outputVariable).log" 2>&1
 
-            """)
+                """)
 
         try client.write("b.txt", "bee\n")
         let second = try client.commit("second\n\nbody  \n")
@@ -51,10 +53,12 @@ import Testing
         #expect(seen.contains("home=unset"), "\(seen)")
         #expect(seen.contains("refs/heads/main \(base) \(third) commits=\(second),\(third)"), "\(seen)")
         // The new branch: everything no reference reaches yet, `second` included (main has not moved yet).
-        #expect(seen.contains("refs/heads/feature 0000000000000000000000000000000000000000 \(feature) commits=\(second),\(feature)"),
-                "\(seen)")
-        #expect(seen.contains("message \(second)=" + Array("second\n\nbody  \n".utf8).map { String($0) }.joined(separator: ",")),
-                "\(seen)")
+        #expect(
+            seen.contains("refs/heads/feature 0000000000000000000000000000000000000000 \(feature) commits=\(second),\(feature)"),
+            "\(seen)")
+        #expect(
+            seen.contains("message \(second)=" + Array("second\n\nbody  \n".utf8).map { String($0) }.joined(separator: ",")),
+            "\(seen)")
         #expect(seen.contains("changes \(third)=c.txt"), "\(seen)")
         #expect(seen.contains("blob \(third)=sea\\n"), "\(seen)")
         #expect(seen.contains("plain-open-sees-new-commit=false"), "\(seen)")
@@ -90,7 +94,8 @@ import Testing
                 lines.append("error=bad line \(line)")
                 continue
             }
-            let commits = old.isZero
+            let commits =
+                old.isZero
                 ? try repo.commitsNotReachableFromAnyRef(new)
                 : try repo.commits(from: new, excluding: [old])
             lines.append("\(fields[2]) \(old) \(new) commits=\(commits.map(\.hex).joined(separator: ","))")
@@ -100,7 +105,8 @@ import Testing
                 let changes = try repo.changedFiles(of: commit)
                 lines.append("changes \(id)=\(changes.map(\.pathString).joined(separator: ","))")
                 if let blob = try repo.blob(at: "c.txt", inTree: commit.tree, limit: 100) {
-                    lines.append("blob \(id)=\(String(decoding: blob, as: UTF8.self).replacingOccurrences(of: "\n", with: "\\n"))")
+                    lines.append(
+                        "blob \(id)=\(String(decoding: blob, as: UTF8.self).replacingOccurrences(of: "\n", with: "\\n"))")
                 }
             }
             if !old.isZero { lines.append("plain-open-sees-new-commit=\((try? plain.commit(new)) != nil)") }

@@ -40,8 +40,14 @@ import Testing
         ("tree \(String(repeating: "a", count: 40))\nparent 123\n\n", "has a malformed parent line"),
         ("tree \(String(repeating: "a", count: 40))\ncommitter C <c> 1 +0000\n\n", "has no author line"),
         ("tree \(String(repeating: "a", count: 40))\nauthor A <a> 1 +0000\n\n", "has no committer line"),
-        ("tree \(String(repeating: "a", count: 40))\nauthor A <a> 1 +0000\ncommitter C <c> 1 +0000", "has no empty line after its headers"),
-        ("tree \(String(repeating: "a", count: 40))\nauthor A <a> 1 +0000\ncommitter C <c> 1 +0000\n\nx\u{0}y", "has a NUL byte in its message"),
+        (
+            "tree \(String(repeating: "a", count: 40))\nauthor A <a> 1 +0000\ncommitter C <c> 1 +0000",
+            "has no empty line after its headers"
+        ),
+        (
+            "tree \(String(repeating: "a", count: 40))\nauthor A <a> 1 +0000\ncommitter C <c> 1 +0000\n\nx\u{0}y",
+            "has a NUL byte in its message"
+        ),
     ])
     func refusesMalformedCommits(text: String, problem: String) {
         #expect(throws: GitError(problem)) { try parse(text) }

@@ -40,7 +40,8 @@ import Testing
     @Test func messageWithANulByteIsRefused() throws {
         let fixture = try GitFixture.make()
         let tree = try fixture.git("write-tree")
-        var raw = Array("tree \(tree)\nauthor A <a@example.com> 1700000000 +0000\ncommitter A <a@example.com> 1700000000 +0000\n\n".utf8)
+        var raw = Array(
+            "tree \(tree)\nauthor A <a@example.com> 1700000000 +0000\ncommitter A <a@example.com> 1700000000 +0000\n\n".utf8)
         raw += Array("visible".utf8) + [0] + Array("hidden\n".utf8)
         let id = try fixture.git(["hash-object", "-t", "commit", "-w", "--stdin", "--literally"], input: raw)
         let error = try #require(throws: GitError.self) { try fixture.open().commit(objectID(id)) }
@@ -74,8 +75,10 @@ import Testing
             #expect(try repo.entryID(at: path, inTree: tree) == fixture.id("HEAD:\(path)"), "\(path)")
         }
         #expect(try repo.entryID(at: "module", inTree: tree) == objectID(String(repeating: "3", count: 40)))
-        for path in ["absent", "dir/absent", "dir/sub/file.bin/deeper", "", ".dehub/config.yml\u{0}x", "/dir", "dir/",
-                     "dir//sub", "./dir", "dir/../dir", "dir/sub/."] {
+        for path in [
+            "absent", "dir/absent", "dir/sub/file.bin/deeper", "", ".dehub/config.yml\u{0}x", "/dir", "dir/",
+            "dir//sub", "./dir", "dir/../dir", "dir/sub/.",
+        ] {
             #expect(try repo.entryID(at: path, inTree: tree) == nil, "\(path)")
         }
     }
@@ -101,7 +104,7 @@ import Testing
 
     @Test func largePackedBlobIsRefusedBeforeItIsRead() throws {
         let fixture = try GitFixture.make()
-        try fixture.write("big", String(repeating: "0123456789abcdef", count: 1 << 16))   // 1 MiB
+        try fixture.write("big", String(repeating: "0123456789abcdef", count: 1 << 16))  // 1 MiB
         try fixture.commit("big")
         try fixture.git("gc", "--quiet")
         let repo = try fixture.open()

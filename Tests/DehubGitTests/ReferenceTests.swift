@@ -23,8 +23,10 @@ import Testing
     @Test func resolvesRevisionExpressionsToCommits() throws {
         let fixture = try history()
         let repo = try fixture.open()
-        for revision in ["HEAD", "main", "HEAD~1", "HEAD^^", "side", "v1", "v1^{}", "light", "refs/heads/main",
-                         String(try fixture.revParse("HEAD~2").prefix(8))] {
+        for revision in [
+            "HEAD", "main", "HEAD~1", "HEAD^^", "side", "v1", "v1^{}", "light", "refs/heads/main",
+            String(try fixture.revParse("HEAD~2").prefix(8)),
+        ] {
             #expect(try repo.resolve(revision) == fixture.id("\(revision)^{commit}"), "\(revision)")
         }
     }
@@ -77,7 +79,7 @@ import Testing
         #expect(try repo.reference("refs/tags/v1") == fixture.id("v1^{commit}"))
         #expect(try repo.reference("HEAD") == fixture.id("HEAD"))
         #expect(try repo.reference("refs/heads/absent") == nil)
-        #expect(throws: GitError.self) { try repo.reference("main") }   // not a full reference name
+        #expect(throws: GitError.self) { try repo.reference("main") }  // not a full reference name
     }
 
     @Test func referenceToATreeIsAnError() throws {

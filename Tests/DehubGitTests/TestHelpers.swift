@@ -35,8 +35,9 @@ extension GitFixture {
                 continue
             }
             changes.append(
-                FileChange(path: path, fromMode: fromMode, fromID: try objectID(String(meta[2])),
-                           toMode: toMode, toID: try objectID(String(meta[3]))))
+                FileChange(
+                    path: path, fromMode: fromMode, fromID: try objectID(String(meta[2])),
+                    toMode: toMode, toID: try objectID(String(meta[3]))))
         }
         return changes.sorted { $0.path.lexicographicallyPrecedes($1.path) }
     }

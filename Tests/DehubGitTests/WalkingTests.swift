@@ -78,8 +78,9 @@ import Testing
         let repo = try fixture.open()
         #expect(try repo.commitsNotReachableFromAnyRef(objectID(second)) == [objectID(first), objectID(second)])
         #expect(try repo.commitsNotReachableFromAnyRef(fixture.id("feature")).isEmpty)
-        #expect(Set(try repo.commitsNotReachableFromAnyRef(objectID(second)))
-            == Set(try revList(fixture, second, "--not", "--all")))
+        #expect(
+            Set(try repo.commitsNotReachableFromAnyRef(objectID(second)))
+                == Set(try revList(fixture, second, "--not", "--all")))
     }
 
     @Test func detachedHEADCountsAsAReference() throws {

@@ -19,7 +19,7 @@ import Testing
         try fixture.git("add", "a.txt")
         let repo = try fixture.open()
         #expect(try repo.indexTree() == (try objectID(fixture.git("write-tree"))))
-        try fixture.git("add", "d")   // staged after the repository was opened
+        try fixture.git("add", "d")  // staged after the repository was opened
         #expect(try repo.indexTree() == (try objectID(fixture.git("write-tree"))))
     }
 
@@ -34,17 +34,18 @@ import Testing
         let id = try repo.createCommit(tree: tree, parents: [objectID(parent)], message: message, environment: identity)
 
         let raw = try fixture.gitOutput(["cat-file", "commit", id.hex]).stdoutText
-        #expect(raw == """
-            tree \(tree.hex)
-            parent \(parent)
-            author Ada Author <ada@example.com> 1700000000 +0100
-            committer Cy Committer <cy@example.com> 1700018000 -0500
+        #expect(
+            raw == """
+                tree \(tree.hex)
+                parent \(parent)
+                author Ada Author <ada@example.com> 1700000000 +0100
+                committer Cy Committer <cy@example.com> 1700018000 -0500
 
-            \(message)
-            """)
+                \(message)
+                """)
         #expect(try fixture.git("fsck", "--strict", "--no-dangling") == "")
         #expect(try repo.commit(id).message == message)
-        #expect(try fixture.git("rev-parse", "HEAD") == parent)   // no reference moved
+        #expect(try fixture.git("rev-parse", "HEAD") == parent)  // no reference moved
     }
 
     @Test func rootAndMergeCommits() throws {
@@ -73,7 +74,7 @@ import Testing
 
     @Test func missingIdentityIsAClearError() throws {
         let fixture = try GitFixture.make()
-        try fixture.setConfig("user.email", "")   // hides any email of the test process's own HOME
+        try fixture.setConfig("user.email", "")  // hides any email of the test process's own HOME
         let repo = try fixture.open()
         let error = try #require(throws: GitError.self) {
             try repo.createCommit(tree: repo.indexTree(), parents: [], message: "m", environment: ["GIT_AUTHOR_NAME": "A"])
@@ -130,7 +131,9 @@ import Testing
         try repo.forceUpdateReference("refs/heads/new", to: first, message: "force")
         #expect(try fixture.id("refs/heads/new") == first)
         #expect(try fixture.git("reflog", "-1", "--format=%gs", "refs/heads/new") == "force")
-        #expect(throws: GitError.self) { try repo.updateReference("refs/heads/bad..name", to: first, expecting: nil, message: "") }
+        #expect(throws: GitError.self) {
+            try repo.updateReference("refs/heads/bad..name", to: first, expecting: nil, message: "")
+        }
         #expect(throws: GitError("'HEAD' is not a full reference name (refs/...)")) {
             try repo.updateReference("HEAD", to: first, expecting: second, message: "")
         }
@@ -148,10 +151,12 @@ import Testing
         let scratch = ["GIT_INDEX_FILE": fixture.directory.appending("scratch-index")]
         try fixture.git(["read-tree", "HEAD"], environment: scratch)
         try fixture.git(["rm", "--cached", "--quiet", "removed.txt"], environment: scratch)
-        try fixture.git(["update-index", "--add", "--cacheinfo", "100644,\(try fixture.hashObject("new\n")),changed.txt"],
-                        environment: scratch)
-        try fixture.git(["update-index", "--add", "--cacheinfo", "100644,\(try fixture.hashObject("added\n")),new/added.txt"],
-                        environment: scratch)
+        try fixture.git(
+            ["update-index", "--add", "--cacheinfo", "100644,\(try fixture.hashObject("new\n")),changed.txt"],
+            environment: scratch)
+        try fixture.git(
+            ["update-index", "--add", "--cacheinfo", "100644,\(try fixture.hashObject("added\n")),new/added.txt"],
+            environment: scratch)
         let tree = try fixture.git(["write-tree"], environment: scratch)
         let repo = try fixture.open()
         let next = try repo.createCommit(tree: objectID(tree), parents: [base], message: "next\n", environment: identity)

@@ -8,8 +8,9 @@ extension EndToEnd {
     struct AccessRecheckTests {
         /// A receive-pack request that creates `refs/heads/main` at `commit`: one pkt-line command, a flush, the pack.
         static func createMainRequest(_ server: HostTestServer, work: String, commit: String) throws -> Data {
-            let pack = try HostCommandRunner.run(["sh", "-c", "echo \(commit) | git pack-objects --revs --stdout -q > ../create-main.pack"],
-                                                 environment: server.environment, directory: work)
+            let pack = try HostCommandRunner.run(
+                ["sh", "-c", "echo \(commit) | git pack-objects --revs --stdout -q > ../create-main.pack"],
+                environment: server.environment, directory: work)
             guard pack.status == 0 else { throw HostTestError("pack-objects failed: \(pack.output)") }
             let line = String(repeating: "0", count: 40) + " \(commit) refs/heads/main\u{0}report-status\n"
             var body = Data(String(format: "%04x", line.utf8.count + 4).utf8) + Data(line.utf8) + Data("0000".utf8)
@@ -27,14 +28,16 @@ extension EndToEnd {
             defer { host.stop() }
             let server = host.server
             let work = try server.makeWorkTree("stranger-root", message: "stranger root: signed")
-            let commit = try host.expectOK(server.git(["rev-parse", "HEAD"], in: work)).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let commit = try host.expectOK(server.git(["rev-parse", "HEAD"], in: work)).stdout.trimmingCharacters(
+                in: .whitespacesAndNewlines)
             let body = try Self.createMainRequest(server, work: work, commit: commit)
             let bodyFile = server.root + "/create-main.request"
             try body.write(to: URL(fileURLWithPath: bodyFile))
 
             // The only git slot: the admin's upload-pack, waiting for wants.
-            let holder = try BackgroundClient(["sh", "-c", server.sshCommand(key: host.admin) + " git@127.0.0.1 git-upload-pack demo.git"],
-                                              environment: server.environment, directory: server.root)
+            let holder = try BackgroundClient(
+                ["sh", "-c", server.sshCommand(key: host.admin) + " git@127.0.0.1 git-upload-pack demo.git"],
+                environment: server.environment, directory: server.root)
             defer { holder.stop() }
             for _ in 0..<200 where !holder.stdout.contains("refs/heads/main") { usleep(50_000) }
             #expect(holder.stdout.contains("refs/heads/main"), "the slot holder did not start: \(holder.stderr)")
@@ -42,8 +45,10 @@ extension EndToEnd {
             let pusher: BackgroundClient
             if transport == "http" {
                 pusher = try BackgroundClient(
-                    ["curl", "-s", "-w", "\n%{http_code}", "-H", "Content-Type: application/x-git-receive-pack-request",
-                     "--data-binary", "@" + bodyFile, "http://127.0.0.1:\(server.httpPort)/demo.git/git-receive-pack"],
+                    [
+                        "curl", "-s", "-w", "\n%{http_code}", "-H", "Content-Type: application/x-git-receive-pack-request",
+                        "--data-binary", "@" + bodyFile, "http://127.0.0.1:\(server.httpPort)/demo.git/git-receive-pack",
+                    ],
                     environment: server.environment, directory: server.root)
             } else {
                 pusher = try BackgroundClient(
@@ -52,7 +57,8 @@ extension EndToEnd {
             }
             defer { pusher.stop() }
             // The push is allowed (main exists) and waits for the slot.
-            #expect(pusher.waitForExit(timeout: 3) == nil, "the push did not wait for the slot: \(pusher.stdout) \(pusher.stderr)")
+            #expect(
+                pusher.waitForExit(timeout: 3) == nil, "the push did not wait for the slot: \(pusher.stdout) \(pusher.stderr)")
 
             try host.expectOK(server.ssh(["repo", "delete", "demo"], key: host.admin))
             try host.expectOK(server.ssh(["repo", "create", "demo"], key: host.admin))
@@ -62,7 +68,9 @@ extension EndToEnd {
             let answer = pusher.stdout + pusher.stderr
             #expect(answer.contains("the first push (the root of trust) must come from an admin over SSH"), "\(answer)")
             if transport == "http" { #expect(pusher.stdout.hasSuffix("\n403"), "\(pusher.stdout)") }
-            let main = try server.git(["--git-dir", server.data + "/repos/demo.git", "rev-parse", "--verify", "-q", "refs/heads/main"])
+            let main = try server.git([
+                "--git-dir", server.data + "/repos/demo.git", "rev-parse", "--verify", "-q", "refs/heads/main",
+            ])
             #expect(main.status != 0, "main was created: \(main.stdout)")
         }
     }

@@ -83,8 +83,9 @@ final class BackgroundClient {
         let out = open(stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let err = open(stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         defer { Glibc.close(fds[0]); Glibc.close(out); Glibc.close(err) }
-        process = try ChildProcess(arguments[0], Array(arguments.dropFirst()), environment: environment,
-                                   stdin: fds[0], stdout: out, stderr: err)
+        process = try ChildProcess(
+            arguments[0], Array(arguments.dropFirst()), environment: environment,
+            stdin: fds[0], stdout: out, stderr: err)
         stdinWrite = fds[1]
     }
 

@@ -12,7 +12,8 @@ extension EndToEnd {
             let server = host.server
             let ssh = try seconds { _ = try host.clone(server.sshURL("demo"), to: "\(tag)-ssh", key: host.admin) }
             let http = try seconds { _ = try host.clone(server.httpURL("demo"), to: "\(tag)-http", key: nil) }
-            print("figure: admin clone under \(tag): ssh \(String(format: "%.2f", ssh)) s, http \(String(format: "%.2f", http)) s")
+            print(
+                "figure: admin clone under \(tag): ssh \(String(format: "%.2f", ssh)) s, http \(String(format: "%.2f", http)) s")
             return (ssh, http)
         }
 
@@ -24,10 +25,12 @@ extension EndToEnd {
             let held = (0..<3).compactMap { _ in RawConnection(source: "127.0.0.2", port: server.sshPort) }
             #expect(held.count == 3)
             let refused = try HostCommandRunner.run(
-                ["sh", "-c", server.sshCommand(key: nil) + " -b 127.0.0.2 anonymous@127.0.0.1 whoami"], environment: server.environment)
+                ["sh", "-c", server.sshCommand(key: nil) + " -b 127.0.0.2 anonymous@127.0.0.1 whoami"],
+                environment: server.environment)
             #expect(refused.status == 255)
-            #expect(refused.stderr.contains("too many connections from your address (max_connections_per_address: 3)"),
-                    "\(refused.stderr)")
+            #expect(
+                refused.stderr.contains("too many connections from your address (max_connections_per_address: 3)"),
+                "\(refused.stderr)")
             let curl = try HostCommandRunner.run(
                 ["curl", "-s", "--interface", "127.0.0.2", "-w", "\n%{http_code}", "http://127.0.0.1:\(server.httpPort)/"],
                 environment: server.environment)
@@ -58,15 +61,18 @@ extension EndToEnd {
             defer { master.stop() }
             for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(100_000) }
             let sessions = try (0..<40).map { _ in
-                try BackgroundClient(["sh", "-c", server.sshCommand(key: nil) + " -S \(socket) anonymous@127.0.0.1 git-upload-pack demo.git"],
-                                     environment: server.environment, directory: server.root)
+                try BackgroundClient(
+                    ["sh", "-c", server.sshCommand(key: nil) + " -S \(socket) anonymous@127.0.0.1 git-upload-pack demo.git"],
+                    environment: server.environment, directory: server.root)
             }
             defer { sessions.forEach { $0.stop() } }
             // Sessions over the connection's share are answered at once; the rest wait for wants.
             let deadline = Date().addingTimeInterval(30)
             func refusedSessions() -> Int {
-                sessions.filter { $0.process.poll() != nil
-                    && $0.stderr.contains("too many sessions on this connection (ssh_max_sessions_per_connection: 4)") }.count
+                sessions.filter {
+                    $0.process.poll() != nil
+                        && $0.stderr.contains("too many sessions on this connection (ssh_max_sessions_per_connection: 4)")
+                }.count
             }
             while refusedSessions() < 36, Date() < deadline { usleep(100_000) }
             let refused = refusedSessions()
@@ -89,7 +95,9 @@ extension EndToEnd {
             let opening = seconds {
                 for i in 0..<2000 {
                     let source = "127.0.1.\(1 + i % 100)"
-                    if let connection = RawConnection(source: source, port: i % 2 == 0 ? server.sshPort : server.httpPort, timeout: 2) {
+                    if let connection = RawConnection(
+                        source: source, port: i % 2 == 0 ? server.sshPort : server.httpPort, timeout: 2)
+                    {
                         flood.append(connection)
                     }
                 }

@@ -1,6 +1,7 @@
-@testable import DehubHost
 import NIOCore
 import Testing
+
+@testable import DehubHost
 
 /// The connection caps as a pure state machine: per address, half-open per address, eviction of the heaviest
 /// address's oldest half-open connection, refusal when everything is authenticated.
@@ -17,8 +18,10 @@ struct ConnectionTableTests {
         #expect(t.admit(5, from: "a") == .admitted(evict: nil))
         t.authenticate(2)
         #expect(t.admit(6, from: "a") == .refused(.tooManyFromAddress(limit: 4)))
-        #expect(ConnectionRefusal.tooManyFromAddress(limit: 4).message
-            == "dehub-host: too many connections from your address (max_connections_per_address: 4); close some and try again")
+        #expect(
+            ConnectionRefusal.tooManyFromAddress(limit: 4).message
+                == "dehub-host: too many connections from your address (max_connections_per_address: 4); close some and try again"
+        )
     }
 
     @Test("past the half-open total, the newcomer gets in and the heaviest address's oldest half-open one is cut")
@@ -40,7 +43,8 @@ struct ConnectionTableTests {
 
     @Test("when every connection is authenticated and the total is reached, the newcomer is refused")
     func totalRefused() {
-        var t = ConnectionTable(limits: ConnectionLimits(total: 2, perAddress: 2, unauthenticated: 2, unauthenticatedPerAddress: 2))
+        var t = ConnectionTable(
+            limits: ConnectionLimits(total: 2, perAddress: 2, unauthenticated: 2, unauthenticatedPerAddress: 2))
         _ = t.admit(1, from: "a")
         _ = t.admit(2, from: "b")
         #expect(t.admit(3, from: "c") == .admitted(evict: 1))
@@ -67,8 +71,9 @@ struct ConnectionTableTests {
     @Test("invariants hold over random runs", arguments: 0..<40)
     func randomRuns(seed: Int) {
         var rng = SplitMix(seed: UInt64(seed) &+ 1000)
-        let limits = ConnectionLimits(total: 2 + Int(rng.next() % 8), perAddress: 1 + Int(rng.next() % 4),
-                                      unauthenticated: 1 + Int(rng.next() % 5), unauthenticatedPerAddress: 1 + Int(rng.next() % 3))
+        let limits = ConnectionLimits(
+            total: 2 + Int(rng.next() % 8), perAddress: 1 + Int(rng.next() % 4),
+            unauthenticated: 1 + Int(rng.next() % 5), unauthenticatedPerAddress: 1 + Int(rng.next() % 3))
         var t = ConnectionTable(limits: limits)
         var next: UInt64 = 0
         for _ in 0..<400 {
@@ -103,12 +108,14 @@ struct ConnectionTableTests {
         }
     }
 
-    @Test("what counts as one source: an IPv4 address, an IPv6 /64, loopback and IPv4-mapped addresses whole", arguments: [
-        ("10.1.2.3", "10.1.2.3"),
-        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
-        ("2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
-        ("::1", "::1"),
-    ])
+    @Test(
+        "what counts as one source: an IPv4 address, an IPv6 /64, loopback and IPv4-mapped addresses whole",
+        arguments: [
+            ("10.1.2.3", "10.1.2.3"),
+            ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+            ("2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
+            ("::1", "::1"),
+        ])
     func sourceKey(address: String, key: String) throws {
         #expect(ConnectionGuard.sourceKey(try SocketAddress(ipAddress: address, port: 22)) == key)
     }

@@ -94,7 +94,9 @@ enum ForgedKeyClient {
         func channelInactive(context: ChannelHandlerContext) { done.succeed(text) }
     }
 
-    static func exec(_ command: String, port: Int, signingKey: NIOSSHPrivateKey, offeredKey: NIOSSHPublicKey) async throws -> String? {
+    static func exec(_ command: String, port: Int, signingKey: NIOSSHPrivateKey, offeredKey: NIOSSHPublicKey) async throws
+        -> String?
+    {
         var offer = NIOSSHUserAuthenticationOffer.Offer.PrivateKey(privateKey: signingKey)
         offer.publicKey = offeredKey
         let delegate = OneOffer(offer)
@@ -102,9 +104,10 @@ enum ForgedKeyClient {
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSHHandler(
-                        role: .client(.init(userAuthDelegate: delegate, serverAuthDelegate: AnyHostKey())),
-                        allocator: channel.allocator, inboundChildChannelInitializer: nil))
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOSSHHandler(
+                            role: .client(.init(userAuthDelegate: delegate, serverAuthDelegate: AnyHostKey())),
+                            allocator: channel.allocator, inboundChildChannelInitializer: nil))
                     try channel.pipeline.syncOperations.addHandler(CloseOnError())
                 }
             }

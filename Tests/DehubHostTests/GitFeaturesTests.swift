@@ -22,8 +22,9 @@ extension EndToEnd {
             return path
         }
 
-        @Test("partial clone (--filter=blob:none) and its lazy fetches at checkout and later, over HTTP and SSH, protocol 0, 1 and 2",
-              arguments: ["http", "ssh"], [0, 1, 2])
+        @Test(
+            "partial clone (--filter=blob:none) and its lazy fetches at checkout and later, over HTTP and SSH, protocol 0, 1 and 2",
+            arguments: ["http", "ssh"], [0, 1, 2])
         func partialClone(transport: String, protocolVersion: Int) throws {
             let host = try HostFixture.start()
             defer { host.stop() }
@@ -40,7 +41,9 @@ extension EndToEnd {
             // The checkout fetches README's current blob lazily.
             try host.expectOK(server.git(version + ["clone", "-q", "--filter=blob:none", url, clone], key: host.stranger))
             #expect(try String(contentsOfFile: clone + "/README", encoding: .utf8) == "second\n")
-            #expect(try host.expectOK(server.git(["config", "remote.origin.partialclonefilter"], in: clone)).stdout.contains("blob:none"))
+            #expect(
+                try host.expectOK(server.git(["config", "remote.origin.partialclonefilter"], in: clone)).stdout.contains(
+                    "blob:none"))
             // The first README is not here until it is asked for: one more lazy fetch, by object id.
             let missing = try host.expectOK(server.git(["rev-list", "--objects", "--missing=print", "main"], in: clone)).stdout
             #expect(missing.contains("?"), "no blob was left out: \(missing)")

@@ -24,8 +24,10 @@ extension EndToEnd {
             func answer(_ path: String, credentials: String?) throws -> String {
                 var arguments = ["curl", "-s", "-D", "-", "-o", "/dev/null"]
                 if let credentials { arguments += ["-u", credentials] }
-                return try HostCommandRunner.run(arguments + ["http://127.0.0.1:\(server.httpPort)\(path)"],
-                                                 environment: server.environment).stdout
+                return try HostCommandRunner.run(
+                    arguments + ["http://127.0.0.1:\(server.httpPort)\(path)"],
+                    environment: server.environment
+                ).stdout
             }
             let refs = "/info/refs?service=git-receive-pack"
             let anonymous = try answer("/auth/demo.git" + refs, credentials: nil)
@@ -38,7 +40,9 @@ extension EndToEnd {
             let authURL = "http://x:\(token)@127.0.0.1:\(server.httpPort)/auth/demo.git"
             try host.expectOK(server.git(["clone", "-q", authURL, server.root + "/with-token"]))
             try host.expectOK(server.git(["clone", "-q", server.httpURL("demo"), server.root + "/anonymous"]))
-            let refused = try server.git(["clone", "-q", "http://127.0.0.1:\(server.httpPort)/auth/demo.git", server.root + "/nope"])
+            let refused = try server.git([
+                "clone", "-q", "http://127.0.0.1:\(server.httpPort)/auth/demo.git", server.root + "/nope",
+            ])
             #expect(refused.status != 0)
         }
     }

@@ -39,13 +39,15 @@ extension EndToEnd {
         }
 
         /// After an attack: no git of the request within 5 s, no quarantine left, and a clone over HTTP succeeds.
-        static func expectRecovered(_ host: HostFixture, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        static func expectRecovered(_ host: HostFixture, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+        {
             let server = host.server
             let gone = waitFor(seconds: 5) { requestGit(server).isEmpty }
             #expect(gone, "\(what): git processes left after 5 s: \(requestGit(server))", sourceLocation: sourceLocation)
             let removed = waitFor(seconds: 5) { quarantines(server).isEmpty }
             #expect(removed, "\(what): quarantine left after 5 s: \(quarantines(server))", sourceLocation: sourceLocation)
-            let clone = try server.git(["clone", "-q", server.httpURL("demo"), server.root + "/after-\(UUID().uuidString)"], timeout: 60)
+            let clone = try server.git(
+                ["clone", "-q", server.httpURL("demo"), server.root + "/after-\(UUID().uuidString)"], timeout: 60)
             #expect(clone.status == 0, "\(what): clone after the attack: \(clone.output)", sourceLocation: sourceLocation)
         }
 
@@ -55,8 +57,10 @@ extension EndToEnd {
         }
 
         /// Opens a connection, sends the head of an upload-pack request and half a pkt-line, and waits until its git runs.
-        static func stalledUploadPack(_ server: HostTestServer, headers: [String] = ["Transfer-Encoding: chunked"],
-                                      chunked: Bool = true) throws -> RawHTTPConnection {
+        static func stalledUploadPack(
+            _ server: HostTestServer, headers: [String] = ["Transfer-Encoding: chunked"],
+            chunked: Bool = true
+        ) throws -> RawHTTPConnection {
             let connection = try RawHTTPConnection(port: server.httpPort)
             try connection.send(rpcHead("git-upload-pack", headers: headers))
             if chunked { try connection.sendChunk(Array("0032want".utf8)) } else { try connection.send("0032want") }
@@ -67,7 +71,9 @@ extension EndToEnd {
 
         enum Stop: String, CaseIterable { case stall, close, reset }
 
-        @Test("an unfinished chunked body (half a pkt-line `0032want`) that stalls, closes or resets kills its git", arguments: Stop.allCases)
+        @Test(
+            "an unfinished chunked body (half a pkt-line `0032want`) that stalls, closes or resets kills its git",
+            arguments: Stop.allCases)
         func unfinishedChunkedBody(stop: Stop) throws {
             let host = try HostFixture.start(config: Self.config)
             defer { host.stop() }
@@ -133,7 +139,8 @@ extension EndToEnd {
         static func gzip(_ body: [UInt8], in server: HostTestServer) throws -> [UInt8] {
             let path = server.root + "/bomb-\(UUID().uuidString)"
             try Data(body).write(to: URL(fileURLWithPath: path))
-            let result = try HostCommandRunner.run(["sh", "-c", "gzip -9 -c \"$1\" > \"$1.gz\"", "sh", path], environment: server.environment)
+            let result = try HostCommandRunner.run(
+                ["sh", "-c", "gzip -9 -c \"$1\" > \"$1.gz\"", "sh", path], environment: server.environment)
             guard result.status == 0 else { throw HostTestError("gzip failed: \(result.output)") }
             return Array(try Data(contentsOf: URL(fileURLWithPath: path + ".gz")))
         }
@@ -161,16 +168,20 @@ extension EndToEnd {
                 let scratch = server.root + "/bomb-repo"
                 _ = try server.git(["init", "-q", "--bare", scratch])
                 try Data(repeating: UInt8(ascii: "a"), count: size).write(to: URL(fileURLWithPath: server.root + "/a.bin"))
-                let blob = try host.expectOK(server.git(["--git-dir", scratch, "hash-object", "-w", server.root + "/a.bin"])).stdout
+                let blob = try host.expectOK(server.git(["--git-dir", scratch, "hash-object", "-w", server.root + "/a.bin"]))
+                    .stdout
                     .trimmingCharacters(in: .whitespacesAndNewlines)
                 try Data((blob + "\n").utf8).write(to: URL(fileURLWithPath: server.root + "/objects.txt"))
                 let pack = try HostCommandRunner.run(
-                    ["sh", "-c", "git --git-dir \"$1\" -c pack.compression=0 pack-objects --stdout < \"$2\" > \"$3\"", "sh",
-                     scratch, server.root + "/objects.txt", server.root + "/bomb.pack"], environment: server.environment)
+                    [
+                        "sh", "-c", "git --git-dir \"$1\" -c pack.compression=0 pack-objects --stdout < \"$2\" > \"$3\"", "sh",
+                        scratch, server.root + "/objects.txt", server.root + "/bomb.pack",
+                    ], environment: server.environment)
                 guard pack.status == 0 else { throw HostTestError("pack-objects failed: \(pack.output)") }
                 let zero = String(repeating: "0", count: 40)
                 let commands = pktLine("\(zero) \(blob) refs/heads/bomb\0report-status\n") + Array("0000".utf8)
-                return try gzip(commands + Array(try Data(contentsOf: URL(fileURLWithPath: server.root + "/bomb.pack"))), in: server)
+                return try gzip(
+                    commands + Array(try Data(contentsOf: URL(fileURLWithPath: server.root + "/bomb.pack"))), in: server)
             }
         }
 
@@ -182,15 +193,16 @@ extension EndToEnd {
             #expect(body.count < 64 * 1024)
             let service = bomb == .uploadPackWants ? "git-upload-pack" : "git-receive-pack"
             let connection = try RawHTTPConnection(port: host.server.httpPort)
-            try connection.send(Self.rpcHead(service, headers: ["Content-Encoding: gzip", "Content-Length: \(body.count)"]) )
+            try connection.send(Self.rpcHead(service, headers: ["Content-Encoding: gzip", "Content-Length: \(body.count)"]))
             try connection.send(body)
             // The answer ends, or the connection closes, within the bound: never a response left hanging.
             #expect(connection.readUntilClosed(seconds: 10) != nil, "\(bomb): the response neither completed nor closed")
             try Self.expectRecovered(host, "\(bomb)")
         }
 
-        @Test("a 50 MB git push killed mid-pack: its git and its quarantine are gone within 5 s (HTTP and SSH)",
-              arguments: ["http", "ssh"])
+        @Test(
+            "a 50 MB git push killed mid-pack: its git and its quarantine are gone within 5 s (HTTP and SSH)",
+            arguments: ["http", "ssh"])
         func killedPush(transport: String) throws {
             let host = try HostFixture.start(config: "max_request_body_bytes: 1073741824\n")
             defer { host.stop() }
@@ -204,8 +216,9 @@ extension EndToEnd {
             environment["GIT_SSH_COMMAND"] = server.sshCommand(key: host.admin)
             let null = open("/dev/null", O_RDWR)
             defer { close(null) }
-            let push = try ChildProcess("git", ["push", "-q", url, "main"], environment: environment, directory: work,
-                                        stdin: null, stdout: null, stderr: null)
+            let push = try ChildProcess(
+                "git", ["push", "-q", url, "main"], environment: environment, directory: work,
+                stdin: null, stdout: null, stderr: null)
             defer { push.killAndWait() }
             // Kill the client once the pack is streaming into the host's quarantine.
             let streaming = Self.waitFor(seconds: 60) { !Self.quarantines(server).isEmpty }
@@ -218,7 +231,8 @@ extension EndToEnd {
 
         @Test("a client that goes away while queued for a git slot leaves the queue at once")
         func queuedClientLeaves() throws {
-            let host = try HostFixture.start(config: "max_git_processes: 1\nmax_queued_requests: 1\nrequest_body_timeout_seconds: 60\n")
+            let host = try HostFixture.start(
+                config: "max_git_processes: 1\nmax_queued_requests: 1\nrequest_body_timeout_seconds: 60\n")
             defer { host.stop() }
             let server = host.server
             let holder = try Self.stalledUploadPack(server)  // holds the only slot
@@ -240,8 +254,9 @@ extension EndToEnd {
         /// Anonymous requests may take every slot but the reserve (`reserved_git_processes`, here 1 of 4); the admin's
         /// clone over SSH takes the reserved one, and an anonymous clone over HTTP gets a slot once the stalled
         /// requests' body timeout frees theirs.
-        @Test("every git slot anonymous requests may take held by stalled requests: an admin's clone still succeeds within 60 s",
-              arguments: ["ssh", "http"])
+        @Test(
+            "every git slot anonymous requests may take held by stalled requests: an admin's clone still succeeds within 60 s",
+            arguments: ["ssh", "http"])
         func slotsFilledByStalledRequests(transport: String) throws {
             let host = try HostFixture.start(config: Self.config + "max_git_processes: 4\nmax_queued_requests: 64\n")
             defer { host.stop() }
@@ -283,7 +298,8 @@ final class StalledRequestFlood: @unchecked Sendable {
                 defer { done.leave() }
                 while isRunning {
                     guard let connection = try? RawHTTPConnection(port: port) else { usleep(100_000); continue }
-                    let head = EndToEnd.HTTPMisbehavingClientTests.rpcHead("git-upload-pack", headers: ["Transfer-Encoding: chunked"])
+                    let head = EndToEnd.HTTPMisbehavingClientTests.rpcHead(
+                        "git-upload-pack", headers: ["Transfer-Encoding: chunked"])
                     try? connection.send(head)
                     try? connection.sendChunk(Array("0032want".utf8))
                     // Wait until the host closes it (1 s at a time, to notice stop()).

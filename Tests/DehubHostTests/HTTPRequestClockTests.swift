@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DehubHost
 
 @Suite("HTTP phase deadlines")
@@ -65,5 +66,47 @@ struct HTTPRequestClockTests {
         #expect(c.phase == .responding)
         c.responseEnded(at: at(2))
         #expect(c.check(at: at(3)) == .checkAt(at(32)))
+    }
+}
+
+@Suite("Phase timeout settings")
+struct PhaseTimeoutSettingsTests {
+    @Test("the three timeouts are read, with their defaults when absent")
+    func values() throws {
+        let config = try HostConfig.parse(
+            "request_head_timeout_seconds: 5\nrequest_body_timeout_seconds: 7\ngit_idle_timeout_seconds: 9\n"
+        ).get()
+        #expect(config.requestHeadTimeoutSeconds == 5)
+        #expect(config.requestBodyTimeoutSeconds == 7)
+        #expect(config.gitIdleTimeoutSeconds == 9)
+        let defaults = try HostConfig.parse("").get()
+        #expect(
+            [defaults.requestHeadTimeoutSeconds, defaults.requestBodyTimeoutSeconds, defaults.gitIdleTimeoutSeconds] == [
+                30, 60, 120,
+            ])
+    }
+
+    @Test(
+        "bad values name the key and the line",
+        arguments: [
+            (
+                "request_head_timeout_seconds: 0\n",
+                "host config line 1: request_head_timeout_seconds must be a positive integer (at most 3600)"
+            ),
+            (
+                "\nrequest_body_timeout_seconds: 3601\n",
+                "host config line 2: request_body_timeout_seconds must be a positive integer (at most 3600)"
+            ),
+            (
+                "git_idle_timeout_seconds: soon\n",
+                "host config line 1: git_idle_timeout_seconds must be a positive integer (at most 86400)"
+            ),
+        ])
+    func errors(text: String, message: String) {
+        guard case .failure(let error) = HostConfig.parse(text) else {
+            Issue.record("accepted: \(text)")
+            return
+        }
+        #expect(error.message == message)
     }
 }

@@ -1,6 +1,7 @@
-@testable import DehubHost
 import Foundation
 import Testing
+
+@testable import DehubHost
 
 /// The connection, phase and git-slot keys of `host-config.yml`.
 @Suite("Host config: limits")
@@ -20,23 +21,32 @@ struct HostConfigLimitsTests {
             reserved_git_processes: 6
             """
         let config = try HostConfig.parse(text).get()
-        #expect(config.connectionLimits == ConnectionLimits(total: 100, perAddress: 10, unauthenticated: 20, unauthenticatedPerAddress: 3))
+        #expect(
+            config.connectionLimits
+                == ConnectionLimits(total: 100, perAddress: 10, unauthenticated: 20, unauthenticatedPerAddress: 3))
         #expect(config.slotLimits == SlotLimits(total: 16, reserved: 6, perOwner: 4, maxQueued: 256))
         #expect(config.handshakeTimeoutSeconds == 5 && config.sshSessionRequestTimeoutSeconds == 6)
         #expect(config.sshMaxSessionsPerConnection == 2)
         let defaults = HostConfig()
-        #expect(defaults.connectionLimits == ConnectionLimits(total: 1024, perAddress: 64, unauthenticated: 256, unauthenticatedPerAddress: 32))
+        #expect(
+            defaults.connectionLimits
+                == ConnectionLimits(total: 1024, perAddress: 64, unauthenticated: 256, unauthenticatedPerAddress: 32))
         #expect(defaults.slotLimits == SlotLimits(total: 32, reserved: 8, perOwner: 8, maxQueued: 256))
         // Without the key, the reserve is a quarter of the slots (so small test configs stay valid).
         #expect(try HostConfig.parse("max_git_processes: 1\n").get().slotLimits.reserved == 0)
     }
 
-    @Test("bad limit values are refused with the key's name", arguments: [
-        ("max_connections: 0", "max_connections must be a positive integer"),
-        ("handshake_timeout_seconds: 99999", "handshake_timeout_seconds must be a positive integer (at most 3600)"),
-        ("reserved_git_processes: -1", "reserved_git_processes must be a non-negative integer"),
-        ("max_git_processes: 4\nreserved_git_processes: 4", "reserved_git_processes (4) must be less than max_git_processes (4)"),
-    ])
+    @Test(
+        "bad limit values are refused with the key's name",
+        arguments: [
+            ("max_connections: 0", "max_connections must be a positive integer"),
+            ("handshake_timeout_seconds: 99999", "handshake_timeout_seconds must be a positive integer (at most 3600)"),
+            ("reserved_git_processes: -1", "reserved_git_processes must be a non-negative integer"),
+            (
+                "max_git_processes: 4\nreserved_git_processes: 4",
+                "reserved_git_processes (4) must be less than max_git_processes (4)"
+            ),
+        ])
     func refused(text: String, message: String) {
         guard case .failure(let error) = HostConfig.parse(text + "\n") else {
             Issue.record("accepted: \(text)")

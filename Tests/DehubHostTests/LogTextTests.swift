@@ -2,19 +2,22 @@ import DehubTestSupport
 import Foundation
 import Logging
 import Testing
+
 @testable import DehubHost
 
 @Suite("Log escaping")
 struct LogTextTests {
-    @Test("control characters cannot forge or hide log lines", arguments: [
-        ("git-upload-pack 'demo.git'", "git-upload-pack 'demo.git'"),
-        ("x\nINFO forged line", "x\\nINFO forged line"),
-        ("a\rb\tc", "a\\rb\\tc"),
-        ("esc \u{1b}[2J", "esc \\u{1b}[2J"),
-        ("back\\slash", "back\\\\slash"),
-        ("nel\u{85}ls\u{2028}ps\u{2029}del\u{7f}", "nel\\u{85}ls\\u{2028}ps\\u{2029}del\\u{7f}"),
-        ("ünïcode ok", "ünïcode ok"),
-    ])
+    @Test(
+        "control characters cannot forge or hide log lines",
+        arguments: [
+            ("git-upload-pack 'demo.git'", "git-upload-pack 'demo.git'"),
+            ("x\nINFO forged line", "x\\nINFO forged line"),
+            ("a\rb\tc", "a\\rb\\tc"),
+            ("esc \u{1b}[2J", "esc \\u{1b}[2J"),
+            ("back\\slash", "back\\\\slash"),
+            ("nel\u{85}ls\u{2028}ps\u{2029}del\u{7f}", "nel\\u{85}ls\\u{2028}ps\\u{2029}del\\u{7f}"),
+            ("ünïcode ok", "ünïcode ok"),
+        ])
     func escaped(raw: String, logged: String) {
         #expect(LogText.escaped(raw) == logged)
     }
@@ -44,9 +47,8 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-             function: String, line: UInt) {
-        events.append(Event(message: message.description, metadata: metadata ?? [:]))
+    func log(event: LogEvent) {
+        events.append(Event(message: event.message.description, metadata: event.metadata ?? [:]))
     }
 }
 
@@ -59,8 +61,9 @@ extension EndToEnd {
             defer { host.stop() }
             let server = host.server
             _ = try server.ssh(["repo list\nFORGED-SSH line"], key: nil, user: "anonymous")
-            _ = try HostCommandRunner.run(["curl", "-s", "-o", "/dev/null", "http://127.0.0.1:\(server.httpPort)/x%0AFORGED-HTTP"],
-                                          environment: server.environment)
+            _ = try HostCommandRunner.run(
+                ["curl", "-s", "-o", "/dev/null", "http://127.0.0.1:\(server.httpPort)/x%0AFORGED-HTTP"],
+                environment: server.environment)
             usleep(300_000)
             let lines = server.lines
             #expect(lines.contains { $0.contains("repo list\\nFORGED-SSH line") }, "\(lines)")

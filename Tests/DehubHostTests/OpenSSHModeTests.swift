@@ -31,8 +31,10 @@ extension EndToEnd {
                 return path
             }
 
-            func git(_ arguments: [String], key: String, in directory: String? = nil,
-                     extra: [String: String] = [:]) throws -> HostCommandResult {
+            func git(
+                _ arguments: [String], key: String, in directory: String? = nil,
+                extra: [String: String] = [:]
+            ) throws -> HostCommandResult {
                 var env = server.environment
                 env["GIT_SSH_COMMAND"] = try fakeSSH(for: key)
                 env["GIT_SSH_VARIANT"] = "ssh"  // git then passes GIT_PROTOCOL in the environment, as sshd does with AcceptEnv
@@ -64,7 +66,8 @@ extension EndToEnd {
                 environment: setup.server.environment)
             #expect(line.status == 0)
             #expect(line.stdout.hasPrefix("restrict,command=\""))
-            #expect(line.stdout.contains(" shell --data \(setup.server.data) --key-type ssh-rsa --key \(key[1])\" ssh-rsa \(key[1])"))
+            #expect(
+                line.stdout.contains(" shell --data \(setup.server.data) --key-type ssh-rsa --key \(key[1])\" ssh-rsa \(key[1])"))
             let garbage = try HostCommandRunner.run(
                 [HostTestServer.binary(), "authorized-keys", "--data", setup.server.data, "ssh-ed25519", "AAAA;rm -rf /"],
                 environment: setup.server.environment)
@@ -84,8 +87,9 @@ extension EndToEnd {
             #expect(first.status == 0, "\(first.output)")
 
             let clone = server.root + "/clone"
-            let cloned = try setup.git(["-c", "protocol.version=2", "clone", "-q", "git@host:demo.git", clone], key: setup.stranger,
-                                       extra: ["GIT_TRACE_PACKET": "1"])
+            let cloned = try setup.git(
+                ["-c", "protocol.version=2", "clone", "-q", "git@host:demo.git", clone], key: setup.stranger,
+                extra: ["GIT_TRACE_PACKET": "1"])
             #expect(cloned.status == 0, "\(cloned.output)")
             #expect(cloned.stderr.contains("version 2"))
             try server.commit(in: clone, message: "change without a signature")

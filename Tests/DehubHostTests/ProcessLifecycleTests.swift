@@ -164,8 +164,11 @@ extension EndToEnd {
             DispatchQueue.global().async {
                 // One POST for the whole pack: with a pack larger than http.postBuffer git first sends a probe
                 // request, and a SIGTERM between the two would (rightly) refuse the second one.
-                pushed.add(0, try? server.git(["-c", "http.postBuffer=67108864", "push", "-q", url, "main"],
-                                              key: host.admin, in: work, timeout: 60))
+                pushed.add(
+                    0,
+                    try? server.git(
+                        ["-c", "http.postBuffer=67108864", "push", "-q", url, "main"],
+                        key: host.admin, in: work, timeout: 60))
                 pushing.leave()
             }
             // SIGTERM once the push is under way: its receive-pack is running (over HTTP, the POST that carries the

@@ -104,8 +104,9 @@ struct ProcessLimiterTests {
             _ = try await limiter.acquire(SlotClaim(owner: "anonymous@b", isPrivileged: false))
             Issue.record("an anonymous request took the reserved slot")
         } catch let error as HostError {
-            #expect(error.message == "the host is busy: 1 of 2 git processes are running and 0 requests are waiting, "
-                + "the most that may wait (max_queued_requests: 0); try again in a moment")
+            #expect(
+                error.message == "the host is busy: 1 of 2 git processes are running and 0 requests are waiting, "
+                    + "the most that may wait (max_queued_requests: 0); try again in a moment")
         }
         let member = try await limiter.acquire(SlotClaim(owner: "SHA256:member", isPrivileged: true))
         #expect(limiter.current == 2)

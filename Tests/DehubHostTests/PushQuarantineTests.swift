@@ -1,6 +1,7 @@
 import DehubTestSupport
 import Foundation
 import Testing
+
 @testable import DehubHost
 
 /// The host removes a stopped push's quarantine, and only that push's: the one its own process group names.
@@ -11,8 +12,10 @@ struct PushQuarantineTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("quarantine-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let repo = root + "/repo.git", other = root + "/other.git"
-        for path in [repo + "/objects/tmp_objdir-incoming-mine", repo + "/objects/tmp_objdir-incoming-theirs",
-                     repo + "/objects/pack", other + "/objects/tmp_objdir-incoming-x"] {
+        for path in [
+            repo + "/objects/tmp_objdir-incoming-mine", repo + "/objects/tmp_objdir-incoming-theirs",
+            repo + "/objects/pack", other + "/objects/tmp_objdir-incoming-x",
+        ] {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
         let null = open("/dev/null", O_RDWR)
@@ -21,8 +24,9 @@ struct PushQuarantineTests {
             var environment = ProcessInfo.processInfo.environment
             environment["GIT_QUARANTINE_PATH"] = quarantine
             // A child in the same group, as index-pack is under receive-pack.
-            return try ChildProcess("/bin/sh", ["-c", "sleep 30 & wait"], environment: environment,
-                                    stdin: null, stdout: null, stderr: null)
+            return try ChildProcess(
+                "/bin/sh", ["-c", "sleep 30 & wait"], environment: environment,
+                stdin: null, stdout: null, stderr: null)
         }
         let mine = try sleeper(repo + "/./objects/tmp_objdir-incoming-mine")
         let theirs = try sleeper(repo + "/objects/tmp_objdir-incoming-theirs")
@@ -31,7 +35,8 @@ struct PushQuarantineTests {
         defer { for child in [mine, theirs, elsewhere, packDir] { child.killAndWait() } }
         usleep(200_000)
         let resolvedRepo = URL(fileURLWithPath: repo).resolvingSymlinksInPath().path
-        #expect(PushQuarantine.paths(usedByGroup: mine.pid, repoPath: repo) == [resolvedRepo + "/objects/tmp_objdir-incoming-mine"])
+        #expect(
+            PushQuarantine.paths(usedByGroup: mine.pid, repoPath: repo) == [resolvedRepo + "/objects/tmp_objdir-incoming-mine"])
         #expect(ProcessTable.members(ofGroup: mine.pid).count == 2)
         #expect(PushQuarantine.paths(usedByGroup: elsewhere.pid, repoPath: repo).isEmpty)
         #expect(PushQuarantine.paths(usedByGroup: packDir.pid, repoPath: repo).isEmpty)

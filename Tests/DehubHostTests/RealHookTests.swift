@@ -89,7 +89,8 @@ extension EndToEnd {
             try world.expectOK(world.push(["main"], over: server.sshURL("project", user: "anonymous"), key: world.stranger))
             #expect(try world.hostRef("main") == second)
             // A force push back to the first change is refused: main only moves forward under these rules.
-            let rewind = try world.push(["--force", "\(first):refs/heads/main"], over: server.sshURL("project"), key: world.admin)
+            let rewind = try world.push(
+                ["--force", "\(first):refs/heads/main"], over: server.sshURL("project"), key: world.admin)
             #expect(rewind.status != 0)
             #expect(rewind.stderr.contains("remote: dehub: push refused"), "\(rewind.output)")
             #expect(try world.hostRef("main") == second)

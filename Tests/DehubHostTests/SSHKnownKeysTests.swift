@@ -11,7 +11,8 @@ extension EndToEnd {
         static func agentSSH(_ server: HostTestServer, socket: String) -> (command: String, environment: [String: String]) {
             var environment = server.environment
             environment["SSH_AUTH_SOCK"] = socket
-            let command = "ssh -p \(server.sshPort) -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+            let command =
+                "ssh -p \(server.sshPort) -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
                 + " -o BatchMode=yes -o ConnectTimeout=20 -o IdentityFile=none"
             return (command, environment)
         }
@@ -39,11 +40,13 @@ extension EndToEnd {
             let ssh = Self.agentSSH(server, socket: socket)
             let listed = try HostCommandRunner.run(["ssh-add", "-l"], environment: ssh.environment)
             #expect(listed.stdout.split(separator: "\n").first?.contains("stranger") == true, "\(listed.stdout)")
-            let who = try HostCommandRunner.run(["sh", "-c", ssh.command + " git@127.0.0.1 whoami"], environment: ssh.environment)
+            let who = try HostCommandRunner.run(
+                ["sh", "-c", ssh.command + " git@127.0.0.1 whoami"], environment: ssh.environment)
             #expect(who.status == 0, "\(who.output)")
             #expect(who.stdout.contains("(admin)"), "\(who.stdout)")
-            let created = try HostCommandRunner.run(["sh", "-c", ssh.command + " git@127.0.0.1 repo create fromagent"],
-                                                    environment: ssh.environment)
+            let created = try HostCommandRunner.run(
+                ["sh", "-c", ssh.command + " git@127.0.0.1 repo create fromagent"],
+                environment: ssh.environment)
             #expect(created.status == 0, "\(created.output)")
             #expect(FileManager.default.fileExists(atPath: server.data + "/repos/fromagent.git"))
             // The stranger's key alone is refused, and the message says so.
@@ -61,13 +64,15 @@ extension EndToEnd {
             try s.change("An idea", by: team.c, files: ["idea.txt": "idea\n"])
             try world.expectOK(world.push(["idea"], over: server.httpURL("project")))
             #expect(!(try world.hostRef("idea")).isEmpty)
-            let (workspace, socket) = try Self.agent(holding: [world.stranger, team.bob.privateKeyPath], environment: server.environment)
+            let (workspace, socket) = try Self.agent(
+                holding: [world.stranger, team.bob.privateKeyPath], environment: server.environment)
             _ = workspace
             let ssh = Self.agentSSH(server, socket: socket)
             var environment = ssh.environment
             environment["GIT_SSH_COMMAND"] = ssh.command
-            let deleted = try HostCommandRunner.run(["git", "push", "-q", server.sshURL("project"), ":idea"],
-                                                    environment: environment, directory: s.work)
+            let deleted = try HostCommandRunner.run(
+                ["git", "push", "-q", server.sshURL("project"), ":idea"],
+                environment: environment, directory: s.work)
             #expect(deleted.status == 0, "\(deleted.output)")
             #expect(try world.hostRef("idea").isEmpty)
         }

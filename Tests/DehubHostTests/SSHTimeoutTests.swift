@@ -15,7 +15,8 @@ enum RawSSHClient {
             nextChallengePromise: EventLoopPromise<NIOSSHUserAuthenticationOffer?>
         ) {
             defer { offered = true }
-            nextChallengePromise.succeed(offered ? nil : NIOSSHUserAuthenticationOffer(username: "anonymous", serviceName: "", offer: .none))
+            nextChallengePromise.succeed(
+                offered ? nil : NIOSSHUserAuthenticationOffer(username: "anonymous", serviceName: "", offer: .none))
         }
     }
 
@@ -35,9 +36,10 @@ enum RawSSHClient {
         let connection = try ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSHHandler(
-                        role: .client(.init(userAuthDelegate: Anonymous(), serverAuthDelegate: AnyHostKey())),
-                        allocator: channel.allocator, inboundChildChannelInitializer: nil))
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOSSHHandler(
+                            role: .client(.init(userAuthDelegate: Anonymous(), serverAuthDelegate: AnyHostKey())),
+                            allocator: channel.allocator, inboundChildChannelInitializer: nil))
                 }
             }
             .connect(host: "127.0.0.1", port: port).wait()
@@ -79,8 +81,9 @@ extension EndToEnd {
             let host = try HostFixture.start(config: "handshake_timeout_seconds: 2\n")
             defer { host.stop() }
             let server = host.server
-            let waiting = try BackgroundClient(["sh", "-c", server.sshCommand(key: host.admin) + " git@127.0.0.1 git-upload-pack demo.git"],
-                                               environment: server.environment, directory: server.root)
+            let waiting = try BackgroundClient(
+                ["sh", "-c", server.sshCommand(key: host.admin) + " git@127.0.0.1 git-upload-pack demo.git"],
+                environment: server.environment, directory: server.root)
             defer { waiting.stop() }
             let http = try #require(RawConnection(source: "127.0.0.2", port: server.httpPort))
             let request = "GET /demo.git/info/refs?service=git-upload-pack HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -104,10 +107,12 @@ extension EndToEnd {
             let server = host.server
             let keepalive = " -o ServerAliveInterval=1 -o ServerAliveCountMax=1000 anonymous@127.0.0.1"
             // A connection without a session, and one whose upload-pack waits for wants that never come.
-            let noSession = try BackgroundClient(["sh", "-c", server.sshCommand(key: nil) + " -N" + keepalive],
-                                                 environment: server.environment, directory: server.root)
-            let waiting = try BackgroundClient(["sh", "-c", server.sshCommand(key: nil) + keepalive + " git-upload-pack demo.git"],
-                                               environment: server.environment, directory: server.root)
+            let noSession = try BackgroundClient(
+                ["sh", "-c", server.sshCommand(key: nil) + " -N" + keepalive],
+                environment: server.environment, directory: server.root)
+            let waiting = try BackgroundClient(
+                ["sh", "-c", server.sshCommand(key: nil) + keepalive + " git-upload-pack demo.git"],
+                environment: server.environment, directory: server.root)
             defer { noSession.stop(); waiting.stop() }
             #expect(noSession.waitForExit(timeout: 40) != nil, "ssh -N with keepalives is still connected after 40 s")
             #expect(waiting.waitForExit(timeout: 40) != nil, "the waiting upload-pack session is still open after 40 s")
@@ -118,7 +123,6 @@ extension EndToEnd {
             // An active clone is not idle.
             _ = try host.clone(server.sshURL("demo"), to: "clone", key: host.admin)
         }
-    
 
         /// Attack: open a session channel (or many) and never ask for a command. The channel is closed at the
         /// session-request timeout; the connection itself stays until its own idle timeout.

@@ -8,7 +8,9 @@ extension EndToEnd {
     @Suite("Embedded SSH, end to end")
     struct SSHTransportTests {
         /// A key the host knows without rights beyond reading: listed in `dehub-readers` of `repo`.
-        static func makeReader(_ host: HostFixture, of repo: String, name: String = "reader", type: String = "ed25519") throws -> String {
+        static func makeReader(_ host: HostFixture, of repo: String, name: String = "reader", type: String = "ed25519") throws
+            -> String
+        {
             let key = try host.server.makeKey(name, type: type)
             let line = try String(contentsOfFile: key + ".pub", encoding: .utf8)
             let readers = host.server.data + "/repos/" + repo + ".git/dehub-readers"
@@ -25,14 +27,18 @@ extension EndToEnd {
             let anonymousURL = server.sshURL("demo", user: "anonymous")
             let clone = try host.clone(anonymousURL, to: "clone", key: host.stranger, protocolVersion: protocolVersion)
             try server.commit(in: clone, message: "change: signed")
-            try host.expectOK(server.git(["-c", "protocol.version=\(protocolVersion)", "push", "-q", "origin", "main"],
-                                         key: host.stranger, in: clone))
-            let traced = try server.git(["-c", "protocol.version=\(protocolVersion)", "ls-remote", anonymousURL],
-                                        key: host.stranger, extraEnvironment: ["GIT_TRACE_PACKET": "1"])
+            try host.expectOK(
+                server.git(
+                    ["-c", "protocol.version=\(protocolVersion)", "push", "-q", "origin", "main"],
+                    key: host.stranger, in: clone))
+            let traced = try server.git(
+                ["-c", "protocol.version=\(protocolVersion)", "ls-remote", anonymousURL],
+                key: host.stranger, extraEnvironment: ["GIT_TRACE_PACKET": "1"])
             #expect(traced.status == 0)
             #expect(traced.stdout.contains("refs/heads/main"))
             #expect(traced.stderr.contains("version 2") == (protocolVersion == 2))
-            try host.expectOK(server.git(["-c", "protocol.version=\(protocolVersion)", "fetch", "-q", "origin"], key: host.stranger, in: clone))
+            try host.expectOK(
+                server.git(["-c", "protocol.version=\(protocolVersion)", "fetch", "-q", "origin"], key: host.stranger, in: clone))
         }
 
         @Test("an unverified push over SSH is refused with the hook's message; nothing lands")
@@ -50,7 +56,9 @@ extension EndToEnd {
             #expect(after.stdout.hasPrefix(before.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
 
-        @Test("admin commands: create, list, whoami, delete; a known non-admin may not create or delete; a stranger's key is refused")
+        @Test(
+            "admin commands: create, list, whoami, delete; a known non-admin may not create or delete; a stranger's key is refused"
+        )
         func adminCommands() throws {
             let host = try HostFixture.start(createDemo: false)
             defer { host.stop() }
@@ -94,7 +102,8 @@ extension EndToEnd {
             let server = host.server
             try host.expectOK(server.ssh(["repo", "create", "fresh"], key: host.admin))
             let work = try server.makeWorkTree("work", message: "root: signed")
-            let refused = try server.git(["push", server.sshURL("fresh", user: "anonymous"), "main"], key: host.stranger, in: work)
+            let refused = try server.git(
+                ["push", server.sshURL("fresh", user: "anonymous"), "main"], key: host.stranger, in: work)
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("the first push (the root of trust) must come from an admin over SSH"))
             try host.expectOK(server.git(["push", "-q", server.sshURL("fresh"), "main"], key: host.admin, in: work))
@@ -142,10 +151,12 @@ extension EndToEnd {
             #expect(!who.stdout.contains("(admin)"))
         }
 
-        @Test("repo-name tricks over SSH get the same answer as a missing repo", arguments: [
-            "'../x.git'", "'/etc'", "'/.hidden.git'", "'a/../../b.git'", "'//etc/passwd'", "'~root/x.git'",
-            "'" + String(repeating: "a", count: 300) + ".git'", "'demo.git/../../etc'",
-        ])
+        @Test(
+            "repo-name tricks over SSH get the same answer as a missing repo",
+            arguments: [
+                "'../x.git'", "'/etc'", "'/.hidden.git'", "'a/../../b.git'", "'//etc/passwd'", "'~root/x.git'",
+                "'" + String(repeating: "a", count: 300) + ".git'", "'demo.git/../../etc'",
+            ])
         func nameTricks(path: String) throws {
             let host = try HostFixture.start()
             defer { host.stop() }

@@ -1,5 +1,6 @@
-@testable import DehubHost
 import Testing
+
+@testable import DehubHost
 
 /// The sharing of git slots as a pure state machine: reserve, per-owner share, priority, queue bounds, and
 /// invariants over long random runs.
@@ -57,8 +58,9 @@ struct SlotScheduleTests {
         // Admins and members queue separately: anonymous waiters cannot fill their queue.
         #expect(s.arrive(4, Self.admin) == .queued)
         guard case .refused(let refusal) = refused else { return }
-        #expect(refusal.message == "the host is busy: 1 of 1 git processes are running and 1 requests are waiting, "
-            + "the most that may wait (max_queued_requests: 1); try again in a moment")
+        #expect(
+            refusal.message == "the host is busy: 1 of 1 git processes are running and 1 requests are waiting, "
+                + "the most that may wait (max_queued_requests: 1); try again in a moment")
     }
 
     @Test("the timeout message says what was waited for, with the counts at that time")
@@ -67,8 +69,9 @@ struct SlotScheduleTests {
         _ = s.arrive(1, Self.admin)
         _ = s.arrive(2, Self.admin)
         _ = s.arrive(3, Self.admin)
-        #expect(s.timedOut(after: 60).message == "the host is busy: no git process freed up for this request within 60 s "
-            + "(queue_wait_seconds); 2 of 2 are running and 1 requests are waiting; try again in a moment")
+        #expect(
+            s.timedOut(after: 60).message == "the host is busy: no git process freed up for this request within 60 s "
+                + "(queue_wait_seconds); 2 of 2 are running and 1 requests are waiting; try again in a moment")
     }
 
     @Test("leaving the queue: only waiting requests leave; a left request is never granted")
@@ -97,8 +100,9 @@ struct SlotScheduleTests {
     @Test("invariants hold over random runs", arguments: 0..<40)
     func randomRuns(seed: Int) {
         var rng = SplitMix(seed: UInt64(seed))
-        let limits = SlotLimits(total: 1 + Int(rng.next() % 6), reserved: Int(rng.next() % 4),
-                                perOwner: 1 + Int(rng.next() % 3), maxQueued: Int(rng.next() % 5))
+        let limits = SlotLimits(
+            total: 1 + Int(rng.next() % 6), reserved: Int(rng.next() % 4),
+            perOwner: 1 + Int(rng.next() % 3), maxQueued: Int(rng.next() % 5))
         var s = SlotSchedule(limits: limits)
         var held: [(UInt64, SlotClaim)] = []
         var waiting: [UInt64: SlotClaim] = [:]
@@ -111,7 +115,8 @@ struct SlotScheduleTests {
                 switch s.arrive(next, claim) {
                 case .granted: held.append((next, claim))
                 case .queued: waiting[next] = claim
-                case .refused: #expect(s.waiting.count(where: { $0.claim.isPrivileged == claim.isPrivileged }) >= limits.maxQueued)
+                case .refused:
+                    #expect(s.waiting.count(where: { $0.claim.isPrivileged == claim.isPrivileged }) >= limits.maxQueued)
                 }
             case 1 where !held.isEmpty:
                 let (_, claim) = held.remove(at: Int(rng.next() % UInt64(held.count)))
@@ -141,18 +146,22 @@ struct SlotScheduleTests {
 extension SlotScheduleTests {
     /// Every sequence of up to 6 steps (arrivals from 4 claims, a release of any held slot, a departure of any
     /// waiter) under small limits, against the same invariants as the random runs.
-    @Test("invariants hold for every short sequence of steps", arguments: [
-        SlotLimits(total: 2, reserved: 1, perOwner: 1, maxQueued: 2),
-        SlotLimits(total: 3, reserved: 1, perOwner: 2, maxQueued: 1),
-        SlotLimits(total: 1, reserved: 0, perOwner: 1, maxQueued: 3),
-    ])
+    @Test(
+        "invariants hold for every short sequence of steps",
+        arguments: [
+            SlotLimits(total: 2, reserved: 1, perOwner: 1, maxQueued: 2),
+            SlotLimits(total: 3, reserved: 1, perOwner: 2, maxQueued: 1),
+            SlotLimits(total: 1, reserved: 0, perOwner: 1, maxQueued: 3),
+        ])
     func exhaustive(limits: SlotLimits) {
         let claims = [Self.admin, Self.member, Self.anonymous(1), Self.anonymous(2)]
         var explored = 0
         var failures = 0
         func check(_ s: SlotSchedule, held: [(UInt64, SlotClaim)]) -> Bool {
             guard s.running == held.count, s.running <= limits.total, s.runningOthers <= limits.unreserved else { return false }
-            for owner in Set(held.map(\.1.owner)) where held.count(where: { $0.1.owner == owner }) > limits.perOwner { return false }
+            for owner in Set(held.map(\.1.owner)) where held.count(where: { $0.1.owner == owner }) > limits.perOwner {
+                return false
+            }
             return s.waiting.allSatisfy { !s.mayRun($0.claim) }
         }
         func explore(_ s: SlotSchedule, held: [(UInt64, SlotClaim)], next: UInt64, depth: Int) {

@@ -34,9 +34,12 @@ struct StaleFileSweeperTests {
         try make(repo + "/refs/heads/main", date: old)
 
         let removed = StaleFileSweeper().sweep(reposDirectory: repos, repoPaths: [repo])
-        #expect(Set(removed) == Set(stale + [
-            repo + "/objects/tmp_objdir-incoming-abc", repos + "/.creating-1234", repos + "/.deleting-5678",
-        ]))
+        #expect(
+            Set(removed)
+                == Set(
+                    stale + [
+                        repo + "/objects/tmp_objdir-incoming-abc", repos + "/.creating-1234", repos + "/.deleting-5678",
+                    ]))
         for path in fresh + [repo + "/objects/tmp_objdir-incoming-now", repo + "/refs/heads/main"] {
             #expect(files.fileExists(atPath: path), "\(path) was removed")
         }

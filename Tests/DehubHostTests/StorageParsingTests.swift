@@ -1,6 +1,7 @@
 import DehubCore
 import Foundation
 import Testing
+
 @testable import DehubHost
 
 @Suite("Settings, keys and token files")
@@ -12,13 +13,15 @@ struct StorageParsingTests {
     }
 
     @Test func configValues() throws {
-        let config = try HostConfig.parse("""
+        let config = try HostConfig.parse(
+            """
             push_policy: members   # comment
             max_push_bytes: 1000
             anonymous_ssh_user: "anon"
             ssh_url_base: ssh://git@example.org:2222
             http_url_base: 'https://example.org'
-            """).get()
+            """
+        ).get()
         #expect(config.pushPolicy == .members)
         #expect(config.maxPushBytes == 1000)
         #expect(config.anonymousSSHUser == "anon")
@@ -26,20 +29,22 @@ struct StorageParsingTests {
         #expect(config.httpURLBase == "https://example.org")
     }
 
-    @Test("config errors", arguments: [
-        ("push_policy: closed", "host config line 1: push_policy must be open or members"),
-        ("push_polic: open", "host config line 1: unknown key 'push_polic'"),
-        ("push_policy: open\npush_policy: members", "host config line 2: duplicate key 'push_policy'"),
-        ("max_push_bytes: -1", "host config line 1: max_push_bytes must be a positive integer"),
-        ("max_push_bytes: 0x10", "host config line 1: max_push_bytes must be a positive integer"),
-        ("max_git_processes: lots", "host config line 1: max_git_processes must be a positive integer"),
-        ("limits:\n  a: 1", "host config line 1: unknown key 'limits'"),
-        ("push_policy: &a open", "host config line 1: anchors (&name) are not allowed"),
-        ("push_policy: [open]", "host config line 1: the value of push_policy is not a plain scalar"),
-        ("just words", "host config line 1: expected `key: value` lines"),
-        ("max_git_processes: \"8\"", "host config line 1: max_git_processes must be a positive integer"),
-        ("anonymous_ssh_user: a b", "host config line 1: anonymous_ssh_user must be a plain user name"),
-    ])
+    @Test(
+        "config errors",
+        arguments: [
+            ("push_policy: closed", "host config line 1: push_policy must be open or members"),
+            ("push_polic: open", "host config line 1: unknown key 'push_polic'"),
+            ("push_policy: open\npush_policy: members", "host config line 2: duplicate key 'push_policy'"),
+            ("max_push_bytes: -1", "host config line 1: max_push_bytes must be a positive integer"),
+            ("max_push_bytes: 0x10", "host config line 1: max_push_bytes must be a positive integer"),
+            ("max_git_processes: lots", "host config line 1: max_git_processes must be a positive integer"),
+            ("limits:\n  a: 1", "host config line 1: unknown key 'limits'"),
+            ("push_policy: &a open", "host config line 1: anchors (&name) are not allowed"),
+            ("push_policy: [open]", "host config line 1: the value of push_policy is not a plain scalar"),
+            ("just words", "host config line 1: expected `key: value` lines"),
+            ("max_git_processes: \"8\"", "host config line 1: max_git_processes must be a positive integer"),
+            ("anonymous_ssh_user: a b", "host config line 1: anonymous_ssh_user must be a plain user name"),
+        ])
     func configErrors(text: String, message: String) {
         guard case .failure(let error) = HostConfig.parse(text) else {
             Issue.record("expected an error")
@@ -56,18 +61,21 @@ struct StorageParsingTests {
         #expect(SSHKeyIdentity(openSSHLine: Self.ed25519) == key)
     }
 
-    @Test("malformed keys", arguments: [
-        "", "ssh-ed25519", "ssh-ed25519 !!!", "ssh-dss AAAAB3NzaC1kc3M=",
-        // blob says ssh-rsa but the line says ssh-ed25519
-        "ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7",
-        "ssh-ed25519 AAAA",
-    ])
+    @Test(
+        "malformed keys",
+        arguments: [
+            "", "ssh-ed25519", "ssh-ed25519 !!!", "ssh-dss AAAAB3NzaC1kc3M=",
+            // blob says ssh-rsa but the line says ssh-ed25519
+            "ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7",
+            "ssh-ed25519 AAAA",
+        ])
     func malformedKeys(line: String) {
         #expect(SSHKeyIdentity(openSSHLine: line) == nil)
     }
 
     @Test func authorizedKeysFile() {
-        let keys = AuthorizedKeysFile.parse("""
+        let keys = AuthorizedKeysFile.parse(
+            """
             # admins
             \(Self.ed25519) alice
 
@@ -126,12 +134,14 @@ struct StorageParsingTests {
         #expect(references == [.inline(SSHKeyIdentity(openSSHLine: Self.ed25519)!), .file(".dehub/bob.pub")])
     }
 
-    @Test("listen addresses", arguments: [
-        ("127.0.0.1:2222", HostAddress(host: "127.0.0.1", port: 2222) as HostAddress?),
-        ("0.0.0.0:0", HostAddress(host: "0.0.0.0", port: 0)),
-        ("[::1]:8080", HostAddress(host: "::1", port: 8080)),
-        ("localhost", nil), (":80", nil), ("a:99999", nil), ("a:x", nil),
-    ])
+    @Test(
+        "listen addresses",
+        arguments: [
+            ("127.0.0.1:2222", HostAddress(host: "127.0.0.1", port: 2222) as HostAddress?),
+            ("0.0.0.0:0", HostAddress(host: "0.0.0.0", port: 0)),
+            ("[::1]:8080", HostAddress(host: "::1", port: 8080)),
+            ("localhost", nil), (":80", nil), ("a:99999", nil), ("a:x", nil),
+        ])
     func addresses(text: String, expected: HostAddress?) {
         #expect(HostAddress.parse(text) == expected)
     }

@@ -31,12 +31,17 @@ import Testing
 
         var withHeader = lines
         withHeader.insert("Comment: Alice's key", at: 1)
-        #expect(try OpenPGPPublicKey.parse(armored: "Here is my key:\n" + withHeader.joined(separator: "\n") + "\nThanks").fingerprint == fingerprint)
+        #expect(
+            try OpenPGPPublicKey.parse(armored: "Here is my key:\n" + withHeader.joined(separator: "\n") + "\nThanks").fingerprint
+                == fingerprint)
     }
 
     @Test func rejectsWrongChecksum() throws {
-        let mangled = lines.map { $0.hasPrefix("=") && $0.count == 5 ? ($0 == "=AAAA" ? "=AAAB" : "=AAAA") : $0 }.joined(separator: "\n")
-        #expect(throws: SignatureFailure("malformed OpenPGP armour: CRC-24 checksum mismatch")) { try OpenPGPPublicKey.parse(armored: mangled) }
+        let mangled = lines.map { $0.hasPrefix("=") && $0.count == 5 ? ($0 == "=AAAA" ? "=AAAB" : "=AAAA") : $0 }.joined(
+            separator: "\n")
+        #expect(throws: SignatureFailure("malformed OpenPGP armour: CRC-24 checksum mismatch")) {
+            try OpenPGPPublicKey.parse(armored: mangled)
+        }
     }
 
     @Test func rejectsBrokenArmour() throws {
@@ -66,7 +71,9 @@ import Testing
         let home = try GPGHome()
         defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>")
-        let secret = try home.gpg(["--armor", "--pinentry-mode", "loopback", "--passphrase", "", "--export-secret-keys", fingerprint]).stdoutText
+        let secret = try home.gpg([
+            "--armor", "--pinentry-mode", "loopback", "--passphrase", "", "--export-secret-keys", fingerprint,
+        ]).stdoutText
         #expect(throws: SignatureFailure("this is a secret key; give the public key instead (gpg --export --armor KEY)")) {
             try OpenPGPPublicKey.parse(armored: secret)
         }
@@ -80,7 +87,9 @@ import Testing
         let home = try GPGHome()
         defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>")
-        let text = try home.gpg(["--armor", "--local-user", fingerprint, "--detach-sign", "--output", "-"], input: Array("m".utf8)).stdoutText
+        let text = try home.gpg(
+            ["--armor", "--local-user", fingerprint, "--detach-sign", "--output", "-"], input: Array("m".utf8)
+        ).stdoutText
         #expect(try OpenPGPSignature.parse(armored: text).issuerFingerprint == fingerprint)
     }
 }

@@ -22,14 +22,18 @@ import Testing
     @Test func legacyEdDSAKeyBuiltByHandVerifies() throws {
         let alice = OpenPGPCraftedKey(algorithm: 22)
         let signature = alice.dataSignature(over: message)
-        #expect(try verifier.verify(signature: signature, over: message, keys: [alice.certificate()]).signingKeyID == pgpHex(alice.fingerprint.suffix(8)))
+        #expect(
+            try verifier.verify(signature: signature, over: message, keys: [alice.certificate()]).signingKeyID
+                == pgpHex(alice.fingerprint.suffix(8)))
     }
 
     @Test func primaryWithoutKeyFlagsSigns() throws {
         let alice = OpenPGPCraftedKey()
         let key = try alice.certificate(selfSignatureSubpackets: alice.baseSubpackets())
         #expect(key.signingKeyIDs == [key.primaryKeyID])
-        #expect(throws: Never.self) { try verifier.verify(signature: alice.dataSignature(over: message), over: message, keys: [key]) }
+        #expect(throws: Never.self) {
+            try verifier.verify(signature: alice.dataSignature(over: message), over: message, keys: [key])
+        }
     }
 
     @Test func certifyOnlyPrimaryDoesNotSign() throws {
@@ -54,7 +58,8 @@ import Testing
     @Test func selfSignatureMadeByAnotherKeyDoesNotCount() throws {
         let alice = OpenPGPCraftedKey(), mallory = OpenPGPCraftedKey()
         let forged = mallory.signature(type: 0x13, hashed: alice.baseSubpackets(), over: alice.userIDData("A <a@x>"))
-        let key = try OpenPGPPublicKey.parseAll(binary: pgpPacket(6, alice.body) + pgpPacket(13, Array("A <a@x>".utf8)) + pgpPacket(2, forged))[0]
+        let key = try OpenPGPPublicKey.parseAll(
+            binary: pgpPacket(6, alice.body) + pgpPacket(13, Array("A <a@x>".utf8)) + pgpPacket(2, forged))[0]
         #expect(key.signingKeyIDs.isEmpty)
     }
 
@@ -65,7 +70,8 @@ import Testing
         #expect(throws: SignatureFailure("signature has a critical subpacket dehub does not understand (type 100)")) {
             try verifier.verify(signature: critical, over: message, keys: [key])
         }
-        let criticalNotation = alice.dataSignature(over: message, extraHashed: [pgpSubpacket(20, [0x80, 0, 0, 0, 0, 1, 0, 1, 0x61, 0x62], critical: true)])
+        let criticalNotation = alice.dataSignature(
+            over: message, extraHashed: [pgpSubpacket(20, [0x80, 0, 0, 0, 0, 1, 0, 1, 0x61, 0x62], critical: true)])
         #expect(throws: SignatureFailure("signature has a critical subpacket dehub does not understand (type 20)")) {
             try verifier.verify(signature: criticalNotation, over: message, keys: [key])
         }
@@ -77,7 +83,10 @@ import Testing
     func refusedHashAlgorithms(id: UInt8, name: String) throws {
         let alice = OpenPGPCraftedKey()
         let signature = alice.dataSignature(over: message, hashAlgorithm: id)
-        #expect(throws: SignatureFailure("signature uses hash algorithm \(name), which dehub does not accept (use SHA-256 or stronger)")) {
+        #expect(
+            throws: SignatureFailure(
+                "signature uses hash algorithm \(name), which dehub does not accept (use SHA-256 or stronger)")
+        ) {
             try verifier.verify(signature: signature, over: message, keys: [alice.certificate()])
         }
     }
@@ -86,7 +95,11 @@ import Testing
         let alice = OpenPGPCraftedKey()
         let key = try alice.certificate()
         let signature = alice.dataSignature(over: message, at: Self.created - 60)
-        #expect(throws: SignatureFailure("signature is dated 2020-09-13 12:25:40 UTC, before key \(key.primaryKeyID) was created (2020-09-13 12:26:40 UTC)")) {
+        #expect(
+            throws: SignatureFailure(
+                "signature is dated 2020-09-13 12:25:40 UTC, before key \(key.primaryKeyID) was created (2020-09-13 12:26:40 UTC)"
+            )
+        ) {
             try verifier.verify(signature: signature, over: message, keys: [key])
         }
     }
@@ -101,11 +114,14 @@ import Testing
 
     @Test func signatureWithoutIssuerIsMatchedByTrying() throws {
         let alice = OpenPGPCraftedKey(), bob = OpenPGPCraftedKey()
-        let signature = pgpPacket(2, alice.signature(type: 0x00, hashed: [pgpSubpacket(2, pgpBE32(Self.created + 10))], over: message))
+        let signature = pgpPacket(
+            2, alice.signature(type: 0x00, hashed: [pgpSubpacket(2, pgpBE32(Self.created + 10))], over: message))
         #expect(try OpenPGPSignature.parse(binary: signature).issuerKeyID == nil)
         let signer = try verifier.verify(signature: signature, over: message, keys: [bob.certificate(), alice.certificate()])
         #expect(signer.primaryKeyID == pgpHex(alice.fingerprint.suffix(8)))
-        #expect(throws: SignatureFailure.self) { try verifier.verify(signature: signature, over: message, keys: [bob.certificate()]) }
+        #expect(throws: SignatureFailure.self) {
+            try verifier.verify(signature: signature, over: message, keys: [bob.certificate()])
+        }
     }
 
     @Test func disagreeingIssuerSubpacketsAreRefused() throws {
@@ -118,14 +134,23 @@ import Testing
 
     @Test func signingSubkeyNeedsCrossCertification() throws {
         let alice = OpenPGPCraftedKey(), subkey = OpenPGPCraftedKey()
-        let withCross = try alice.certificate(subkeys: [(subkey, alice.binding(of: subkey, flags: 0x02, crossCertifiedBy: subkey))])
+        let withCross = try alice.certificate(subkeys: [
+            (subkey, alice.binding(of: subkey, flags: 0x02, crossCertifiedBy: subkey))
+        ])
         #expect(withCross.signingKeyIDs.contains(pgpHex(subkey.fingerprint.suffix(8))))
         let signature = subkey.dataSignature(over: message)
-        #expect(try verifier.verify(signature: signature, over: message, keys: [withCross])
-            == OpenPGPSigner(signingKeyID: pgpHex(subkey.fingerprint.suffix(8)), primaryKeyID: withCross.primaryKeyID))
+        #expect(
+            try verifier.verify(signature: signature, over: message, keys: [withCross])
+                == OpenPGPSigner(signingKeyID: pgpHex(subkey.fingerprint.suffix(8)), primaryKeyID: withCross.primaryKeyID))
 
-        let withoutCross = try alice.certificate(subkeys: [(subkey, alice.binding(of: subkey, flags: 0x02, crossCertifiedBy: nil))])
-        #expect(throws: SignatureFailure("subkey \(pgpHex(subkey.fingerprint.suffix(8))) of key \(withoutCross.primaryKeyID) cannot sign: it has no valid primary key binding signature (cross-certification)")) {
+        let withoutCross = try alice.certificate(subkeys: [
+            (subkey, alice.binding(of: subkey, flags: 0x02, crossCertifiedBy: nil))
+        ])
+        #expect(
+            throws: SignatureFailure(
+                "subkey \(pgpHex(subkey.fingerprint.suffix(8))) of key \(withoutCross.primaryKeyID) cannot sign: it has no valid primary key binding signature (cross-certification)"
+            )
+        ) {
             try verifier.verify(signature: signature, over: message, keys: [withoutCross])
         }
     }
@@ -147,18 +172,30 @@ import Testing
     @Test func encryptionOnlySubkeyCannotSign() throws {
         let alice = OpenPGPCraftedKey(), subkey = OpenPGPCraftedKey()
         let key = try alice.certificate(subkeys: [(subkey, alice.binding(of: subkey, flags: 0x0C, crossCertifiedBy: subkey))])
-        #expect(throws: SignatureFailure("subkey \(pgpHex(subkey.fingerprint.suffix(8))) of key \(key.primaryKeyID) cannot sign: it is not a signing subkey (its key flags do not allow signing)")) {
+        #expect(
+            throws: SignatureFailure(
+                "subkey \(pgpHex(subkey.fingerprint.suffix(8))) of key \(key.primaryKeyID) cannot sign: it is not a signing subkey (its key flags do not allow signing)"
+            )
+        ) {
             try verifier.verify(signature: subkey.dataSignature(over: message), over: message, keys: [key])
         }
     }
 
     @Test func subkeyExpiryIsJudgedAtSignatureTime() throws {
         let alice = OpenPGPCraftedKey(), subkey = OpenPGPCraftedKey()
-        let binding = alice.binding(of: subkey, flags: 0x02, crossCertifiedBy: subkey, extraHashed: [pgpSubpacket(9, pgpBE32(3600))])
+        let binding = alice.binding(
+            of: subkey, flags: 0x02, crossCertifiedBy: subkey, extraHashed: [pgpSubpacket(9, pgpBE32(3600))])
         let key = try alice.certificate(subkeys: [(subkey, binding)])
-        #expect(throws: Never.self) { try verifier.verify(signature: subkey.dataSignature(over: message, at: Self.created + 3599), over: message, keys: [key]) }
-        #expect(throws: SignatureFailure("subkey \(pgpHex(subkey.fingerprint.suffix(8))) of key \(key.primaryKeyID) expired on 2020-09-13 13:26:40 UTC")) {
-            try verifier.verify(signature: subkey.dataSignature(over: message, at: Self.created + 3600), over: message, keys: [key])
+        #expect(throws: Never.self) {
+            try verifier.verify(
+                signature: subkey.dataSignature(over: message, at: Self.created + 3599), over: message, keys: [key])
+        }
+        #expect(
+            throws: SignatureFailure(
+                "subkey \(pgpHex(subkey.fingerprint.suffix(8))) of key \(key.primaryKeyID) expired on 2020-09-13 13:26:40 UTC")
+        ) {
+            try verifier.verify(
+                signature: subkey.dataSignature(over: message, at: Self.created + 3600), over: message, keys: [key])
         }
     }
 
@@ -166,7 +203,8 @@ import Testing
         let alice = OpenPGPCraftedKey()
         var revocation = alice.signature(type: 0x20, hashed: alice.baseSubpackets(), over: alice.keyData)
         revocation[3] = 1  // MD5: dehub cannot check it, so it fails closed
-        let key = try OpenPGPPublicKey.parseAll(binary: pgpPacket(6, alice.body) + pgpPacket(2, revocation) + alice.userIDPackets())[0]
+        let key = try OpenPGPPublicKey.parseAll(
+            binary: pgpPacket(6, alice.body) + pgpPacket(2, revocation) + alice.userIDPackets())[0]
         #expect(key.isRevoked)
     }
 
@@ -178,7 +216,8 @@ import Testing
             type: 0x20, hashed: [pgpSubpacket(2, pgpBE32(OpenPGPCraftedKeyTests.created + 5))],
             unhashed: [pgpSubpacket(16, [1, 2, 3, 4, 5, 6, 7, 8])], over: alice.keyData
         )
-        let key = try OpenPGPPublicKey.parseAll(binary: pgpPacket(6, alice.body) + pgpPacket(2, revocation) + alice.userIDPackets())[0]
+        let key = try OpenPGPPublicKey.parseAll(
+            binary: pgpPacket(6, alice.body) + pgpPacket(2, revocation) + alice.userIDPackets())[0]
         #expect(key.isRevoked)
         #expect(throws: SignatureFailure("key \(key.primaryKeyID) is revoked")) {
             try verifier.verify(signature: alice.dataSignature(over: message), over: message, keys: [key])
@@ -229,10 +268,13 @@ struct OpenPGPCraftedKey {
 
     func userIDPackets(_ selfSignatureSubpackets: [[UInt8]]? = nil) -> [UInt8] {
         let subpackets = selfSignatureSubpackets ?? (baseSubpackets() + [pgpSubpacket(27, [0x03])])
-        return pgpPacket(13, Array("A <a@x>".utf8)) + pgpPacket(2, signature(type: 0x13, hashed: subpackets, over: userIDData("A <a@x>")))
+        return pgpPacket(13, Array("A <a@x>".utf8))
+            + pgpPacket(2, signature(type: 0x13, hashed: subpackets, over: userIDData("A <a@x>")))
     }
 
-    func certificate(selfSignatureSubpackets: [[UInt8]]? = nil, subkeys: [(OpenPGPCraftedKey, [UInt8])] = []) throws -> OpenPGPPublicKey {
+    func certificate(selfSignatureSubpackets: [[UInt8]]? = nil, subkeys: [(OpenPGPCraftedKey, [UInt8])] = []) throws
+        -> OpenPGPPublicKey
+    {
         var bytes = pgpPacket(6, body) + userIDPackets(selfSignatureSubpackets)
         for (subkey, binding) in subkeys { bytes += pgpPacket(14, subkey.body) + pgpPacket(2, binding) }
         return try OpenPGPPublicKey.parseAll(binary: bytes)[0]
@@ -245,7 +287,9 @@ struct OpenPGPCraftedKey {
 
     func crossCertification(of subkey: OpenPGPCraftedKey) -> [UInt8] { subkey.crossCertificationBody(for: self) }
 
-    func binding(of subkey: OpenPGPCraftedKey, flags: UInt8, crossCertifiedBy cross: OpenPGPCraftedKey?, extraHashed: [[UInt8]] = []) -> [UInt8] {
+    func binding(
+        of subkey: OpenPGPCraftedKey, flags: UInt8, crossCertifiedBy cross: OpenPGPCraftedKey?, extraHashed: [[UInt8]] = []
+    ) -> [UInt8] {
         binding(of: subkey, flags: flags, embedded: cross.map { $0.crossCertificationBody(for: self) }, extraHashed: extraHashed)
     }
 
@@ -257,13 +301,20 @@ struct OpenPGPCraftedKey {
     }
 
     func dataSignature(
-        over message: [UInt8], at time: UInt32? = nil, hashAlgorithm: UInt8 = 8, extraHashed: [[UInt8]] = [], unhashed: [[UInt8]] = []
+        over message: [UInt8], at time: UInt32? = nil, hashAlgorithm: UInt8 = 8, extraHashed: [[UInt8]] = [],
+        unhashed: [[UInt8]] = []
     ) -> [UInt8] {
-        pgpPacket(2, signature(type: 0x00, hashed: baseSubpackets(at: time ?? created + 10) + extraHashed, unhashed: unhashed, over: message, hashAlgorithm: hashAlgorithm))
+        pgpPacket(
+            2,
+            signature(
+                type: 0x00, hashed: baseSubpackets(at: time ?? created + 10) + extraHashed, unhashed: unhashed, over: message,
+                hashAlgorithm: hashAlgorithm))
     }
 
     /// A v4 signature packet body of `type` over `data`, hashed with SHA-256 (the id may claim another hash).
-    func signature(type: UInt8, hashed: [[UInt8]], unhashed: [[UInt8]] = [], over data: [UInt8], hashAlgorithm: UInt8 = 8) -> [UInt8] {
+    func signature(type: UInt8, hashed: [[UInt8]], unhashed: [[UInt8]] = [], over data: [UInt8], hashAlgorithm: UInt8 = 8)
+        -> [UInt8]
+    {
         let hashedArea = hashed.flatMap { $0 }, unhashedArea = unhashed.flatMap { $0 }
         let hashedPart = [4, type, algorithm, hashAlgorithm] + pgpBE16(hashedArea.count) + hashedArea
         let digest = Array(SHA256.hash(data: data + hashedPart + [0x04, 0xFF] + pgpBE32(UInt32(hashedPart.count))))
@@ -291,5 +342,12 @@ func pgpMPI(_ bytes: [UInt8]) -> [UInt8] {
 }
 
 func pgpBE16(_ value: Int) -> [UInt8] { [UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
-func pgpBE32(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
-func pgpHex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String($0, radix: 16, uppercase: true).count == 1 ? "0" + String($0, radix: 16, uppercase: true) : String($0, radix: 16, uppercase: true) }.joined() }
+func pgpBE32(_ value: UInt32) -> [UInt8] {
+    [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+}
+func pgpHex(_ bytes: some Sequence<UInt8>) -> String {
+    bytes.map {
+        String($0, radix: 16, uppercase: true).count == 1
+            ? "0" + String($0, radix: 16, uppercase: true) : String($0, radix: 16, uppercase: true)
+    }.joined()
+}

@@ -24,7 +24,10 @@ import Testing
         return Corpus(
             keys: try home.gpg(["--export", alice, bob]).stdout,
             armoredKeys: try home.gpg(["--armor", "--export", alice]).stdoutText,
-            signatures: [try home.detachSign(message, key: alice), try home.detachSign(message, key: bob), try home.detachSign(message, key: alice + "!")],
+            signatures: [
+                try home.detachSign(message, key: alice), try home.detachSign(message, key: bob),
+                try home.detachSign(message, key: alice + "!"),
+            ],
             message: message
         )
     }
@@ -83,7 +86,9 @@ import Testing
             let message = random.mutate(corpus.message)
             guard message != corpus.message else { continue }
             for signature in corpus.signatures {
-                #expect(throws: SignatureFailure.self) { try OpenPGPVerifier().verify(signature: signature, over: message, keys: keys) }
+                #expect(throws: SignatureFailure.self) {
+                    try OpenPGPVerifier().verify(signature: signature, over: message, keys: keys)
+                }
             }
         }
     }

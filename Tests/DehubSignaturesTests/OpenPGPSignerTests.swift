@@ -30,8 +30,9 @@ import Testing
         let subkey = try home.addSubkey(to: primary)
         let signature = try GPGMESigner.sign(message, key: "c@x", gnupgHome: home.path)
         let key = try OpenPGPPublicKey.parse(armored: GPGMESigner.exportPublicKey("Carol", gnupgHome: home.path))
-        #expect(try OpenPGPVerifier().verify(signature: signature, over: message, keys: [key])
-            == OpenPGPSigner(signingKeyID: String(subkey.suffix(16)), primaryKeyID: String(primary.suffix(16))))
+        #expect(
+            try OpenPGPVerifier().verify(signature: signature, over: message, keys: [key])
+                == OpenPGPSigner(signingKeyID: String(subkey.suffix(16)), primaryKeyID: String(primary.suffix(16))))
     }
 
     @Test func listsSecretKeyIDs() throws {
@@ -56,7 +57,11 @@ import Testing
         defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>")
         try home.revokeKey(fingerprint)
-        #expect(throws: GPGMEFailure("secret key \(fingerprint.suffix(16)) cannot sign (it is revoked, expired, disabled or has no signing capability)")) {
+        #expect(
+            throws: GPGMEFailure(
+                "secret key \(fingerprint.suffix(16)) cannot sign (it is revoked, expired, disabled or has no signing capability)"
+            )
+        ) {
             try GPGMESigner.sign(message, key: fingerprint, gnupgHome: home.path)
         }
         #expect(try GPGMESigner.secretKeyIDs(gnupgHome: home.path).isEmpty)

@@ -37,7 +37,9 @@ import Testing
         let signer = try verifier.verify(signature: signature, over: message, keys: [key])
         #expect(signer.signingKeyID == key.primaryKeyID)
         if digest == "SHA1" {
-            #expect(throws: SignatureFailure("signature uses SHA-1, which is no longer accepted: sign again with SHA-256 or stronger")) {
+            #expect(
+                throws: SignatureFailure("signature uses SHA-1, which is no longer accepted: sign again with SHA-256 or stronger")
+            ) {
                 try OpenPGPVerifier(acceptsSHA1: false).verify(signature: signature, over: message, keys: [key])
             }
         }
@@ -177,8 +179,13 @@ import Testing
         defer { home.close() }
         let fingerprint = try home.generateKey("Alice <a@x>")
         let key = try OpenPGPPublicKey.parse(armored: home.exportPublicKey(fingerprint))
-        let signature = try home.gpg(["--textmode", "--local-user", fingerprint, "--detach-sign", "--output", "-"], input: message).stdout
-        #expect(throws: SignatureFailure("signature type 0x01 (a text signature) is not accepted: dehub needs a binary document signature (type 0x00)")) {
+        let signature = try home.gpg(
+            ["--textmode", "--local-user", fingerprint, "--detach-sign", "--output", "-"], input: message
+        ).stdout
+        #expect(
+            throws: SignatureFailure(
+                "signature type 0x01 (a text signature) is not accepted: dehub needs a binary document signature (type 0x00)")
+        ) {
             try verifier.verify(signature: signature, over: message, keys: [key])
         }
     }

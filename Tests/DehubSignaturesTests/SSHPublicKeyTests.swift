@@ -73,8 +73,7 @@ struct SSHPublicKeyTests {
 
     @Test func rejectsTypeMismatchBetweenLineAndBlob() throws {
         let ecdsa = try SSHPublicKey(line: keys.key(.ecdsa256).publicKeyLine)
-        #expect(throws: SSHKeyError("SSH public key line says 'ssh-ed25519' but its key data is 'ecdsa-sha2-nistp256'"))
-        {
+        #expect(throws: SSHKeyError("SSH public key line says 'ssh-ed25519' but its key data is 'ecdsa-sha2-nistp256'")) {
             try SSHPublicKey(line: "ssh-ed25519 " + Base64.encode(ecdsa.blob))
         }
     }

@@ -35,8 +35,9 @@ struct CombineCommand: AsyncParsableCommand {
             }
             let ontoIsCheckedOut = try !repo.isBare && repo.currentBranch() == onto
             if ontoIsCheckedOut, let baseTree = change.baseTree, try repo.indexTree() != baseTree {
-                throw CLIError("\(onto) is checked out and has staged changes; combining would overwrite them",
-                               hint: "commit or stash them, or switch to another branch first", status: .dataError)
+                throw CLIError(
+                    "\(onto) is checked out and has staged changes; combining would overwrite them",
+                    hint: "commit or stash them, or switch to another branch first", status: .dataError)
             }
             let governing = try GoverningConfigReader.load(repo: repo, tree: change.baseTree ?? change.tree)
             // The combined commit's parent is the branch's tip: its config and its project decide what was signed.
@@ -44,9 +45,11 @@ struct CombineCommand: AsyncParsableCommand {
                 parent: tip, fingerprint: change.fingerprint, governing: governing, repo: repo)
             let credentials = CredentialCollector.collect(
                 from: change.payloads.compactMap(\.payload), message: signed, governing: governing)
-            let payload = Payload(body: .change(description: change.description), fingerprint: change.fingerprint, credentials: credentials)
+            let payload = Payload(
+                body: .change(description: change.description), fingerprint: change.fingerprint, credentials: credentials)
             let message = CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload)
-            let id = try repo.createCommit(tree: change.tree, parents: tip.map { [$0] } ?? [], message: try message.renderChecked())
+            let id = try repo.createCommit(
+                tree: change.tree, parents: tip.map { [$0] } ?? [], message: try message.renderChecked())
 
             if !noVerify {
                 let verdict = CommitVerifier(repository: repo, signatures: SignatureVerifier.shared)
@@ -62,11 +65,14 @@ struct CombineCommand: AsyncParsableCommand {
                 do {
                     try repo.checkoutHead(force: false)  // safe: never overwrites local modifications
                 } catch {
-                    Output.err("warning: \(onto) moved, but the work tree could not be updated safely (\(error)); see `git status`")
+                    Output.err(
+                        "warning: \(onto) moved, but the work tree could not be updated safely (\(error)); see `git status`")
                 }
             }
             let accounts = Set(credentials.compactMap(\.account)).sorted().joined(separator: ", ")
-            Output.out("[\(TerminalText.safe(onto)) \(id.short)] \(TerminalText.safe(message.head)) (\(change.commits.count) commit(s) combined; credentials: \(accounts.isEmpty ? "none" : accounts))")
+            Output.out(
+                "[\(TerminalText.safe(onto)) \(id.short)] \(TerminalText.safe(message.head)) (\(change.commits.count) commit(s) combined; credentials: \(accounts.isEmpty ? "none" : accounts))"
+            )
             return .ok
         }
     }

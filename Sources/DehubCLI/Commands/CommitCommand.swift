@@ -33,7 +33,8 @@ struct CommitCommand: AsyncParsableCommand {
                 let tree = try context.repo.indexTree()
                 let files = try context.repo.changedFiles(from: context.parentTree, to: tree)
                 guard !files.isEmpty else {
-                    throw CLIError("nothing to commit: no staged changes", hint: "stage changes with `git add` first", status: .dataError)
+                    throw CLIError(
+                        "nothing to commit: no staged changes", hint: "stage changes with `git add` first", status: .dataError)
                 }
                 let fingerprint = Fingerprint.change(description: descr, files: files)
                 return try await context.commit(tree: tree, body: .change(description: descr), fingerprint: fingerprint)

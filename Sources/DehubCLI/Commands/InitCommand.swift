@@ -11,7 +11,8 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await ErrorPresenter.run {
-            let target = path.map { $0.hasPrefix("/") || root.repository.directory == "." ? $0 : root.repository.directory + "/" + $0 }
+            let target =
+                path.map { $0.hasPrefix("/") || root.repository.directory == "." ? $0 : root.repository.directory + "/" + $0 }
                 ?? root.repository.directory
             let repo = try GitRepository.initialize(path: target, bare: bare)
             Output.out("Initialized empty \(bare ? "bare " : "")dehub repository in \(repo.gitDirectory) (branch main)")

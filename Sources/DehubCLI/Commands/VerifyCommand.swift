@@ -66,7 +66,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 for v in failed.prefix(10) { VerdictPresenter.explain(v).forEach(Output.err) }
                 if failed.count > 10 { Output.err("... and \(failed.count - 10) more commits that are not verifiable") }
                 if commits.count > 1 || !failed.isEmpty || all {
-                    Output.err("\(verdicts.count - failed.count) of \(verdicts.count) commit(s) verified on branch '\(branchName)'")
+                    Output.err(
+                        "\(verdicts.count - failed.count) of \(verdicts.count) commit(s) verified on branch '\(branchName)'")
                 }
             }
             return failed.isEmpty ? .ok : .notVerifiable

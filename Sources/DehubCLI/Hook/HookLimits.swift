@@ -48,7 +48,8 @@ struct HookLimits: Equatable {
         limits.maxCommits = try read("dehub.maxCommits", limits.maxCommits, maximum: 10_000_000)
         // The format's own limit is a ceiling: an operator may lower it, never raise it (a commit the hook accepts
         // must verify everywhere).
-        limits.maxMessageBytes = try read("dehub.maxMessageBytes", limits.maxMessageBytes, maximum: PayloadLimits.default.maxMessageBytes)
+        limits.maxMessageBytes = try read(
+            "dehub.maxMessageBytes", limits.maxMessageBytes, maximum: PayloadLimits.default.maxMessageBytes)
         limits.maxRefUpdates = try read("dehub.maxRefUpdates", limits.maxRefUpdates, maximum: 100_000)
         limits.timeoutSeconds = try read("dehub.timeoutSeconds", limits.timeoutSeconds, maximum: 86_400)
         limits.strangerMaxCommits = try read("dehub.strangerMaxCommits", limits.strangerMaxCommits, maximum: 10_000_000)
@@ -67,8 +68,9 @@ struct HookLimits: Equatable {
         }
         let (product, overflow) = (Int(digits) ?? 0).multipliedReportingOverflow(by: multiplier)
         guard let n = Int(digits), n > 0, !overflow, product <= maximum else {
-            throw CLIError("git config \(key) is '\(TerminalText.safe(String(text.prefix(64))))', expected a positive number of at most \(maximum)",
-                           status: .dataError)
+            throw CLIError(
+                "git config \(key) is '\(TerminalText.safe(String(text.prefix(64))))', expected a positive number of at most \(maximum)",
+                status: .dataError)
         }
         return product
     }

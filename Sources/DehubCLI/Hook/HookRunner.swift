@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DehubCore
 import DehubGit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs the hook end to end and returns its exit code. Fails closed: any error, limit or timeout refuses the push.
 public enum HookRunner {
@@ -98,12 +99,12 @@ enum HookTimeout {
 
     static func arm(seconds: Int, setting: String) {
         #if canImport(Glibc)
-        message = strdup("dehub: push refused: the hook ran out of time (git config \(setting))\n")
-        signal(SIGALRM) { _ in
-            if let text = HookTimeout.message { _ = Glibc.write(2, text, strlen(text)) }
-            _exit(1)
-        }
-        alarm(UInt32(clamping: seconds))
+            message = strdup("dehub: push refused: the hook ran out of time (git config \(setting))\n")
+            signal(SIGALRM) { _ in
+                if let text = HookTimeout.message { _ = Glibc.write(2, text, strlen(text)) }
+                _exit(1)
+            }
+            alarm(UInt32(clamping: seconds))
         #endif
     }
 }

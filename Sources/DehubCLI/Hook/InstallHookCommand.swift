@@ -1,13 +1,14 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import DehubGit
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct InstallHookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,15 +37,17 @@ struct InstallHookCommand: AsyncParsableCommand {
                 throw CLIError("not a git repository: \(repo ?? root.repository.directory) (\(error.message))", status: .noInput)
             }
             let name = prePush ? "pre-push" : "pre-receive"
-            let hooks = repository.gitDirectory.hasSuffix("/") ? repository.gitDirectory + "hooks" : repository.gitDirectory + "/hooks"
+            let hooks =
+                repository.gitDirectory.hasSuffix("/") ? repository.gitDirectory + "hooks" : repository.gitDirectory + "/hooks"
             let target = hooks + "/" + name
             let files = FileManager.default
             try? files.createDirectory(atPath: hooks, withIntermediateDirectories: true)
             let binary = try Self.executablePath()
 
             if files.fileExists(atPath: target), !force, !(try Self.isOurs(target, binary: binary)) {
-                throw CLIError("\(target) exists and was not installed by dehub",
-                               hint: "move it away, or pass --force to replace it", status: .dataError)
+                throw CLIError(
+                    "\(target) exists and was not installed by dehub",
+                    hint: "move it away, or pass --force to replace it", status: .dataError)
             }
             let temporary = target + ".dehub-new"
             try? files.removeItem(atPath: temporary)

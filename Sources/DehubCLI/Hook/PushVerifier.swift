@@ -63,7 +63,9 @@ struct PushVerifier {
         outcome.uncheckedUpdates = plan.uncheckedUpdates
         outcome.tags = plan.tags
         guard outcome.refusals.isEmpty else { return outcome }
-        let items = plan.commits.map { ParallelVerification.Item(commit: $0.commit, branch: $0.branch, nonFastForward: $0.nonFastForward) }
+        let items = plan.commits.map {
+            ParallelVerification.Item(commit: $0.commit, branch: $0.branch, nonFastForward: $0.nonFastForward)
+        }
         outcome.verdicts = try ParallelVerification.verify(
             items, open: open, signatures: signatures,
             limits: PayloadLimits(maxMessageBytes: limits.maxMessageBytes), stopAtFirstRejection: true)

@@ -12,7 +12,9 @@ enum RefUpdateParser {
     static func preReceive(_ text: String, maxLines: Int) throws -> [RefUpdate] {
         try lines(text, maxLines: maxLines).enumerated().map { i, line in
             let f = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard f.count == 3 else { throw Malformed(line: i + 1, problem: "expected '<old> <new> <ref>', got \(f.count) field(s)") }
+            guard f.count == 3 else {
+                throw Malformed(line: i + 1, problem: "expected '<old> <new> <ref>', got \(f.count) field(s)")
+            }
             return RefUpdate(old: try id(f[0], i), new: try id(f[1], i), ref: try ref(f[2], i))
         }
     }
@@ -22,7 +24,8 @@ enum RefUpdateParser {
         try lines(text, maxLines: maxLines).enumerated().map { i, line in
             let f = line.split(separator: " ", omittingEmptySubsequences: false)
             guard f.count == 4 else {
-                throw Malformed(line: i + 1, problem: "expected '<local ref> <local sha> <remote ref> <remote sha>', got \(f.count) field(s)")
+                throw Malformed(
+                    line: i + 1, problem: "expected '<local ref> <local sha> <remote ref> <remote sha>', got \(f.count) field(s)")
             }
             return RefUpdate(old: try id(f[3], i), new: try id(f[1], i), ref: try ref(f[2], i))
         }
@@ -32,20 +35,24 @@ enum RefUpdateParser {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }
         guard lines.count <= maxLines else {
-            throw Malformed(line: maxLines + 1, problem: "more than \(maxLines) ref updates in one push (git config dehub.maxRefUpdates)")
+            throw Malformed(
+                line: maxLines + 1, problem: "more than \(maxLines) ref updates in one push (git config dehub.maxRefUpdates)")
         }
         return lines
     }
 
     private static func id(_ field: Substring, _ i: Int) throws -> ObjectID {
-        guard let id = ObjectID(hex: field) else { throw Malformed(line: i + 1, problem: "'\(field.prefix(64))' is not a 40-digit object id") }
+        guard let id = ObjectID(hex: field) else {
+            throw Malformed(line: i + 1, problem: "'\(field.prefix(64))' is not a 40-digit object id")
+        }
         return id
     }
 
     private static func ref(_ field: Substring, _ i: Int) throws -> String {
         let name = String(field)
         guard name.hasPrefix("refs/"), name.utf8.count <= 1024,
-            !name.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == UInt8(ascii: " ") }) else {
+            !name.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == UInt8(ascii: " ") })
+        else {
             throw Malformed(line: i + 1, problem: "'\(name.prefix(64))' is not a ref name")
         }
         return name

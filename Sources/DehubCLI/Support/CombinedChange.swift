@@ -42,12 +42,14 @@ struct CombinedChange {
         }
         if end == nil {
             guard case .change? = payloads.first?.payload?.body else {
-                throw CLIError("\(start.short) is not a dehub change commit", hint: "give a change commit, or a range with --end",
-                               status: .dataError)
+                throw CLIError(
+                    "\(start.short) is not a dehub change commit", hint: "give a change commit, or a range with --end",
+                    status: .dataError)
             }
         }
         guard let text = description ?? lastDescription else {
-            throw CLIError("the range has no change commit to take a description from", hint: "pass --descr TEXT", status: .dataError)
+            throw CLIError(
+                "the range has no change commit to take a description from", hint: "pass --descr TEXT", status: .dataError)
         }
         let baseTree = try base.map { try repo.commit($0).tree }
         let tree = try repo.commit(last).tree

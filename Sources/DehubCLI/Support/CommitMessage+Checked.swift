@@ -8,12 +8,14 @@ extension CommitMessage {
         do {
             reread = try CommitMessage.parse(text)
         } catch {
-            throw CLIError("the commit message would not read back (\(error)); nothing was committed",
-                           hint: "simplify the description or comment", status: .dataError)
+            throw CLIError(
+                "the commit message would not read back (\(error)); nothing was committed",
+                hint: "simplify the description or comment", status: .dataError)
         }
         guard reread.payload == payload else {
-            throw CLIError("the commit message would read back differently; nothing was committed",
-                           hint: "simplify the description or comment", status: .internalError)
+            throw CLIError(
+                "the commit message would read back differently; nothing was committed",
+                hint: "simplify the description or comment", status: .internalError)
         }
         return text
     }

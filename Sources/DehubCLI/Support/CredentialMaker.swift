@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import DehubCore
 import DehubGit
 import DehubSignatures
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Makes a credential over a signed message (a fingerprint, bound to the project when the governing config says so)
 /// with the signer's key: an SSH key (a given file, ssh-agent or ~/.ssh) or an OpenPGP secret key in gpg's keyring;
@@ -31,7 +32,9 @@ struct CredentialMaker {
                 let known = governing.config.accountIDs
                 throw CLIError(
                     "account '\(account)' is not in \(governs)",
-                    hint: known.isEmpty ? "add the account and its key to \(Config.path) first" : "known accounts: \(known.joined(separator: ", "))",
+                    hint: known.isEmpty
+                        ? "add the account and its key to \(Config.path) first"
+                        : "known accounts: \(known.joined(separator: ", "))",
                     status: .dataError)
             }
             let keys = governing.keys[account] ?? .init()
@@ -58,10 +61,12 @@ struct CredentialMaker {
             } catch {
                 throw CLIError("could not sign with \(keyFile): \(error)", status: .unavailable)
             }
-            for line in keys.ssh where (try? SignatureVerifier.shared.verifySSH(signature: signature, over: message, publicKey: line)) != nil {
+            for line in keys.ssh
+            where (try? SignatureVerifier.shared.verifySSH(signature: signature, over: message, publicKey: line)) != nil {
                 return .ssh(SSHCredential(pubKey: Self.keyOnly(line), signature: signature, account: account))
             }
-            throw CLIError("the key in \(keyFile) is not one of account '\(account)''s keys in \(Config.path)", status: .dataError)
+            throw CLIError(
+                "the key in \(keyFile) is not one of account '\(account)''s keys in \(Config.path)", status: .dataError)
         }
         var problems: [String] = []
         for line in keys.ssh {
@@ -79,13 +84,16 @@ struct CredentialMaker {
                 problems.append("no OpenPGP secret key of account '\(account)' in gpg's keyring")
             } catch {
                 let text = "\(error)"
-                problems.append("OpenPGP signing failed: \(text)"
-                    + (text.contains("Unsupported protocol") ? " (is GnuPG installed? apt-get install gnupg)" : ""))
+                problems.append(
+                    "OpenPGP signing failed: \(text)"
+                        + (text.contains("Unsupported protocol") ? " (is GnuPG installed? apt-get install gnupg)" : ""))
             }
         }
         throw CLIError(
-            "no key of account '\(account)' is available to sign" + (problems.isEmpty ? "" : ": " + problems.joined(separator: "; ")),
-            hint: "pass --sign-key FILE (an SSH private key), add the key to ssh-agent, or import the OpenPGP secret key into gpg",
+            "no key of account '\(account)' is available to sign"
+                + (problems.isEmpty ? "" : ": " + problems.joined(separator: "; ")),
+            hint:
+                "pass --sign-key FILE (an SSH private key), add the key to ssh-agent, or import the OpenPGP secret key into gpg",
             status: .unavailable)
     }
 

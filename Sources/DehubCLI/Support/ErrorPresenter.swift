@@ -19,7 +19,8 @@ enum ErrorPresenter {
         } catch let error as ValidationError {
             throw error
         } catch {
-            show(CLIError("internal error: \(error)", hint: "please report this with the command you ran", status: .internalError))
+            show(
+                CLIError("internal error: \(error)", hint: "please report this with the command you ran", status: .internalError))
             status = .internalError
         }
         if status != .ok { throw ExitCode(status.rawValue) }

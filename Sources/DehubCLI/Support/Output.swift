@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes to stdout and stderr without the C globals (not concurrency-safe in Swift 6).
@@ -15,9 +15,9 @@ public enum Output {
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { p in
                 #if canImport(Glibc)
-                Glibc.write(fd, p.baseAddress! + offset, p.count - offset)
+                    Glibc.write(fd, p.baseAddress! + offset, p.count - offset)
                 #else
-                Darwin.write(fd, p.baseAddress! + offset, p.count - offset)
+                    Darwin.write(fd, p.baseAddress! + offset, p.count - offset)
                 #endif
             }
             if n <= 0 { return }

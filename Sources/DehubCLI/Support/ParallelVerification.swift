@@ -1,8 +1,8 @@
-import Dispatch
-import Synchronization
 import DehubCore
 import DehubGit
 import DehubSignatures
+import Dispatch
+import Synchronization
 
 /// Verifies many commits on all cores: each worker has its own repository handle and verifier (libgit2
 /// handles are not shared across threads); the signature verifier and its parsed-key cache are shared.
@@ -73,15 +73,15 @@ enum ParallelVerification {
 enum ProcessorCount {
     static var value: Int {
         #if canImport(Glibc)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
-        return 2
+            return 2
         #endif
     }
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// "verifying 1200/10000 commits" on stderr, redrawn in place, only when stderr is a terminal.

@@ -11,8 +11,9 @@ struct RepositoryOptions: ParsableArguments {
         do {
             return try GitRepository.open(path: directory)
         } catch let error as GitError {
-            throw CLIError("not a git repository: \(directory) (\(error.message))",
-                           hint: "run inside a repository, pass -C PATH, or create one with `dehub init`", status: .noInput)
+            throw CLIError(
+                "not a git repository: \(directory) (\(error.message))",
+                hint: "run inside a repository, pass -C PATH, or create one with `dehub init`", status: .noInput)
         }
     }
 

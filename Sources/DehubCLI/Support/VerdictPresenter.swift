@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import DehubCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Shows verdicts to people (stderr for failures) or machines (`--json` on stdout).
 enum VerdictPresenter {
@@ -11,7 +12,9 @@ enum VerdictPresenter {
     static func explain(_ verdict: CommitVerdict) -> [String] {
         guard let rejection = verdict.rejection else { return [] }
         let safe = TerminalText.safe
-        var lines = ["commit \(verdict.commit.short) \"\(safe(verdict.head))\" is not verifiable on branch '\(safe(verdict.branch))'"]
+        var lines = [
+            "commit \(verdict.commit.short) \"\(safe(verdict.head))\" is not verifiable on branch '\(safe(verdict.branch))'"
+        ]
         lines.append("  check:  \(rejection.check.rawValue)")
         lines.append("  reason: \(safe(rejection.reason))")
         if let decision = verdict.decision {
@@ -75,8 +78,9 @@ enum VerdictPresenter {
                 decided_by: v.decision.map { "\($0.source)" }, check: v.rejection?.check.rawValue,
                 reason: v.rejection?.reason, hint: v.rejection?.hint,
                 unmet_signatures: (v.decision?.unmetSignatures ?? []).map {
-                    JSONSignature(source: "\($0.source)", required: $0.required, counting_accounts: $0.countingAccounts,
-                                  any_account: $0.anyAccount, signed_accounts: $0.signedAccounts)
+                    JSONSignature(
+                        source: "\($0.source)", required: $0.required, counting_accounts: $0.countingAccounts,
+                        any_account: $0.anyAccount, signed_accounts: $0.signedAccounts)
                 })
         }
         let encoder = JSONEncoder()

@@ -4,7 +4,8 @@ public enum AccessControlEvaluator {
     public static func evaluate(_ facts: CommitFacts, config: Config) -> AccessDecision {
         var unmet: [SignatureOutcome] = []
         let own = config.accessControls.enumerated().map { (AccessControlSource.config(index: $0), $1) }
-        let entries = facts.tag != nil
+        let entries =
+            facts.tag != nil
             ? own.filter { $0.1.speaksOfTags } + [(AccessControlSource.tagDefault, DefaultAccessControls.tagEntry)]
             : own + DefaultAccessControls.entries.enumerated().map { (AccessControlSource.defaults(index: $0), $1) }
         for (source, entry) in entries {
@@ -32,8 +33,9 @@ public enum AccessControlEvaluator {
             }
         }
         // Unreachable: the last default entry has no filters and always matches.
-        return AccessDecision(action: .deny, source: facts.tag != nil ? .tagDefault : .defaults(index: DefaultAccessControls.entries.count - 1),
-                              signatureOutcomes: [], unmetSignatures: unmet)
+        return AccessDecision(
+            action: .deny, source: facts.tag != nil ? .tagDefault : .defaults(index: DefaultAccessControls.entries.count - 1),
+            signatureOutcomes: [], unmetSignatures: unmet)
     }
 
     static func matches(_ filter: Filter, facts: CommitFacts, config: Config) -> Bool {

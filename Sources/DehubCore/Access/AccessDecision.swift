@@ -10,7 +10,9 @@ public struct CommitFacts: Equatable, Sendable {
     /// Accounts with at least one verified credential on the commit.
     public var verifiedAccounts: Set<String>
 
-    public init(payloadType: PayloadType, branch: String, changedPaths: [String], nonFastForward: Bool, verifiedAccounts: Set<String>) {
+    public init(
+        payloadType: PayloadType, branch: String, changedPaths: [String], nonFastForward: Bool, verifiedAccounts: Set<String>
+    ) {
         self.payloadType = payloadType
         self.branch = branch
         self.changedPaths = changedPaths

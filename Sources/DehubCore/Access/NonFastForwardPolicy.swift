@@ -11,7 +11,9 @@ public enum NonFastForwardPolicy {
     public static func evaluate(_ facts: CommitFacts, config: Config) -> AccessDecision {
         var decision = AccessControlEvaluator.evaluate(facts, config: config)
         guard facts.branch == "main", decision.isAllowed else { return decision }
-        if case .config(let index) = decision.source, config.accessControls[index].filters.contains(.commitAttributes(nonFastForward: true)) {
+        if case .config(let index) = decision.source,
+            config.accessControls[index].filters.contains(.commitAttributes(nonFastForward: true))
+        {
             return decision
         }
         decision.action = .deny

@@ -65,14 +65,16 @@ public enum ConfigDecoder {
             guard let normal = RepoPath.normalize(file), normal.hasPrefix(".dehub/") else {
                 throw YAMLFieldError(
                     field: map.fieldPath("path"),
-                    problem: "'\(file)' must be a relative path under .dehub/ (no '..', no leading '/'), so that the config's own rules guard it",
+                    problem:
+                        "'\(file)' must be a relative path under .dehub/ (no '..', no leading '/'), so that the config's own rules guard it",
                     mark: pathNode.mark)
             }
             signifier = type == "pgp_public_key_file" ? .pgpPublicKeyFile(path: normal) : .sshPublicKeyFile(path: normal)
         default:
             throw YAMLFieldError(
                 field: map.fieldPath("type"),
-                problem: "unknown signifier type '\(type)' (expected pgp_public_key, pgp_public_key_file, ssh_public_key or ssh_public_key_file)",
+                problem:
+                    "unknown signifier type '\(type)' (expected pgp_public_key, pgp_public_key_file, ssh_public_key or ssh_public_key_file)",
                 mark: map.mark)
         }
         try map.finish()
@@ -84,7 +86,8 @@ public enum ConfigDecoder {
         let actionNode = try map.requiredNode("action")
         let actionName = try YAMLMappingReader.string(actionNode, path: map.fieldPath("action"))
         guard let action = AccessAction(rawValue: actionName) else {
-            throw YAMLFieldError(field: map.fieldPath("action"), problem: "must be allow or deny, not '\(actionName)'", mark: actionNode.mark)
+            throw YAMLFieldError(
+                field: map.fieldPath("action"), problem: "must be allow or deny, not '\(actionName)'", mark: actionNode.mark)
         }
         let filters = try (map.optionalSequence("filters") ?? []).enumerated().map { i, node in
             try decodeFilter(node, path: map.fieldPath("filters[\(i)]"))
@@ -106,7 +109,8 @@ public enum ConfigDecoder {
             let name = try YAMLMappingReader.string(n, path: map.fieldPath("payload_type"))
             guard let t = PayloadType(rawValue: name) else {
                 throw YAMLFieldError(
-                    field: map.fieldPath("payload_type"), problem: "must be change, comment, credential or tag, not '\(name)'", mark: n.mark)
+                    field: map.fieldPath("payload_type"), problem: "must be change, comment, credential or tag, not '\(name)'",
+                    mark: n.mark)
             }
             filter = .payloadType(t)
         case "signature": filter = .signature(try signature(&map))
@@ -120,7 +124,8 @@ public enum ConfigDecoder {
         default:
             throw YAMLFieldError(
                 field: map.fieldPath("type"),
-                problem: "unknown filter type '\(type)' (expected branch, tag, files_changed, payload_type, signature, commit_attributes or not)",
+                problem:
+                    "unknown filter type '\(type)' (expected branch, tag, files_changed, payload_type, signature, commit_attributes or not)",
                 mark: map.mark)
         }
         try map.finish()
@@ -143,22 +148,27 @@ public enum ConfigDecoder {
         let accounts: SignatureRequirement.Accounts
         switch (anyAccount, idsNode) {
         case (true, .some):
-            throw YAMLFieldError(field: map.fieldPath("account_ids"), problem: "cannot be given with any_account: true", mark: map.mark)
+            throw YAMLFieldError(
+                field: map.fieldPath("account_ids"), problem: "cannot be given with any_account: true", mark: map.mark)
         case (true, nil): accounts = .any
         case (false, nil):
-            throw YAMLFieldError(field: map.fieldPath("account_ids"), problem: "is required (or any_account: true)", mark: map.mark)
+            throw YAMLFieldError(
+                field: map.fieldPath("account_ids"), problem: "is required (or any_account: true)", mark: map.mark)
         case (false, .some(let n)):
             guard case .sequence(let items, _) = n, !items.isEmpty else {
-                throw YAMLFieldError(field: map.fieldPath("account_ids"), problem: "must be a non-empty list of account ids", mark: n.mark)
+                throw YAMLFieldError(
+                    field: map.fieldPath("account_ids"), problem: "must be a non-empty list of account ids", mark: n.mark)
             }
-            accounts = .listed(try items.enumerated().map { i, item in
-                try YAMLMappingReader.string(item, path: map.fieldPath("account_ids[\(i)]"))
-            })
+            accounts = .listed(
+                try items.enumerated().map { i, item in
+                    try YAMLMappingReader.string(item, path: map.fieldPath("account_ids[\(i)]"))
+                })
         }
         var count = SignatureRequirement.Count.number(1)
         if let n = map.node("count") {
             guard case .scalar(let s) = n else {
-                throw YAMLFieldError(field: map.fieldPath("count"), problem: "must be a number or a percentage such as \"66%\"", mark: n.mark)
+                throw YAMLFieldError(
+                    field: map.fieldPath("count"), problem: "must be a number or a percentage such as \"66%\"", mark: n.mark)
             }
             count = try parseCount(s, field: map.fieldPath("count"))
         }
@@ -168,8 +178,11 @@ public enum ConfigDecoder {
     static func parseCount(_ s: YAMLScalar, field: String) throws -> SignatureRequirement.Count {
         let text = s.value
         let digits = text.hasSuffix("%") ? String(text.dropLast()) : text
-        guard !digits.isEmpty, digits.utf8.count <= 6, digits == "0" || !digits.hasPrefix("0"), digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(digits) else {
-            throw YAMLFieldError(field: field, problem: "must be a whole number or a percentage such as \"66%\", not '\(text)'", mark: s.mark)
+        guard !digits.isEmpty, digits.utf8.count <= 6, digits == "0" || !digits.hasPrefix("0"),
+            digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(digits)
+        else {
+            throw YAMLFieldError(
+                field: field, problem: "must be a whole number or a percentage such as \"66%\", not '\(text)'", mark: s.mark)
         }
         if text.hasSuffix("%") {
             guard (1...100).contains(value) else {

@@ -31,7 +31,8 @@ enum ConfigValidator {
                 }
                 if case .number(let n) = requirement.count, n > listed.count {
                     throw ConfigError(
-                        "\(Config.path): \(path).count: \(n) is more than the \(listed.count) listed account(s), so it can never be met")
+                        "\(Config.path): \(path).count: \(n) is more than the \(listed.count) listed account(s), so it can never be met"
+                    )
                 }
             case .any:
                 switch requirement.count {
@@ -39,7 +40,8 @@ enum ConfigValidator {
                     throw ConfigError("\(Config.path): \(path).count: a percentage needs account_ids, not any_account")
                 case .number(let n) where n > config.accounts.count:
                     throw ConfigError(
-                        "\(Config.path): \(path).count: \(n) is more than the \(config.accounts.count) account(s) in the config, so it can never be met")
+                        "\(Config.path): \(path).count: \(n) is more than the \(config.accounts.count) account(s) in the config, so it can never be met"
+                    )
                 default: break
                 }
             }

@@ -60,7 +60,8 @@ public enum AccessDenialText {
             return "main only moves forward: rebase your work onto the current main and push again"
         }
         if !decision.unmetSignatures.isEmpty || deniedUnless(decision) != nil {
-            return "collect credentials on a thread branch (`dehub commit --as ACCOUNT credential --start REV`) and run `dehub combine`"
+            return
+                "collect credentials on a thread branch (`dehub commit --as ACCOUNT credential --start REV`) and run `dehub combine`"
         }
         if facts.branch == "main", facts.payloadType != .change {
             return "main takes change commits only: keep comments and credentials on thread branches and `dehub combine` them"

@@ -23,7 +23,8 @@ public final class CommitVerifier {
     /// Verifies `id` as a commit that `branch` (short name) would take, `nonFastForward` when the update that
     /// brings it is not a fast-forward. Any error reading the repository is a rejection: this fails closed.
     public func verify(_ id: ObjectID, branch: String, nonFastForward: Bool) -> CommitVerdict {
-        var verdict = CommitVerdict(commit: id, head: "", branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: nil)
+        var verdict = CommitVerdict(
+            commit: id, head: "", branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: nil)
         do {
             try run(&verdict, nonFastForward: nonFastForward)
         } catch let rejection as Rejection {
@@ -50,7 +51,8 @@ public final class CommitVerifier {
         case .success(let g): governing = g
         case .failure(let error):
             throw Rejection(
-                .config, "the governing config (in the \(parentTree == nil ? "commit's own" : "parent's") tree) is invalid: \(error.message)",
+                .config,
+                "the governing config (in the \(parentTree == nil ? "commit's own" : "parent's") tree) is invalid: \(error.message)",
                 hint: "fix \(Config.path) in a commit signed as the current rules require")
         }
 
@@ -95,7 +97,8 @@ public final class CommitVerifier {
         // A commit that changes the config must leave a valid one behind (the commit that introduces it is refused).
         if parentTree != nil, files.contains(where: { $0.path.starts(with: Array(".dehub/".utf8)) }) {
             if case .failure(let error) = try configs.load(tree: commit.tree) {
-                throw Rejection(.config, "the commit leaves an invalid config: \(error.message)", hint: "fix the config and commit again")
+                throw Rejection(
+                    .config, "the commit leaves an invalid config: \(error.message)", hint: "fix the config and commit again")
             }
         }
 
@@ -126,7 +129,9 @@ public final class CommitVerifier {
         let decision = AccessControlEvaluator.evaluate(facts, config: governing.config)
         verdict.decision = decision
         guard decision.isAllowed else {
-            throw Rejection(.accessControls, AccessDenialText.reason(decision, facts: facts), hint: AccessDenialText.hint(decision, facts: facts))
+            throw Rejection(
+                .accessControls, AccessDenialText.reason(decision, facts: facts),
+                hint: AccessDenialText.hint(decision, facts: facts))
         }
     }
 
@@ -156,7 +161,8 @@ public final class CommitVerifier {
         guard files.isEmpty else {
             let names = files.prefix(3).map(\.pathString).joined(separator: ", ")
             throw Rejection(
-                .filesInNonChange, "is a \(type) commit but changes \(files.count) file(s) (\(names)); only change commits may change files",
+                .filesInNonChange,
+                "is a \(type) commit but changes \(files.count) file(s) (\(names)); only change commits may change files",
                 hint: "make file changes in a change commit")
         }
     }

@@ -51,7 +51,8 @@ public struct CredentialChecker {
                 throw SignatureFailure("pub_key is not an OpenSSH public key line")
             }
             guard material.ssh.contains(where: { SSHKeyLine($0) == claimed }) else {
-                throw SignatureFailure("key \(claimed.abbreviated) is not one of account '\(c.account)''s keys in the governing config")
+                throw SignatureFailure(
+                    "key \(claimed.abbreviated) is not one of account '\(c.account)''s keys in the governing config")
             }
             try signatures.verifySSH(signature: c.signature, over: message, publicKey: c.pubKey)
         }

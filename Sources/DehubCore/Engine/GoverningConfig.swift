@@ -41,7 +41,8 @@ public final class ConfigLoader {
         do {
             found = try repository.blob(at: Config.path, inTree: tree, limit: ConfigDecoder.maxBytes)
         } catch {
-            return .failure(ConfigError("\(Config.path) could not be read (larger than \(ConfigDecoder.maxBytes) bytes?): \(error)"))
+            return .failure(
+                ConfigError("\(Config.path) could not be read (larger than \(ConfigDecoder.maxBytes) bytes?): \(error)"))
         }
         guard let bytes = found else {
             return .success(GoverningConfig(config: Config(), keys: [:]))
@@ -64,19 +65,24 @@ public final class ConfigLoader {
                     do {
                         found = try repository.blob(at: path, inTree: tree, limit: Self.maxKeyFileBytes)
                     } catch {
-                        return .failure(ConfigError(
-                            "\(Config.path): key file '\(path)' of account '\(account.id)' could not be read (larger than \(Self.maxKeyFileBytes) bytes?): \(error)"))
+                        return .failure(
+                            ConfigError(
+                                "\(Config.path): key file '\(path)' of account '\(account.id)' could not be read (larger than \(Self.maxKeyFileBytes) bytes?): \(error)"
+                            ))
                     }
                     guard let data = found else {
-                        return .failure(ConfigError(
-                            "\(Config.path): account '\(account.id)' names key file '\(path)', which is not a file in the same tree"))
+                        return .failure(
+                            ConfigError(
+                                "\(Config.path): account '\(account.id)' names key file '\(path)', which is not a file in the same tree"
+                            ))
                     }
                     let text = String(decoding: data, as: UTF8.self)
                     if case .pgpPublicKeyFile = signifier {
                         material.pgp.append(text)
                     } else {
-                        material.ssh.append(contentsOf: text.split(whereSeparator: \.isNewline).map(String.init)
-                            .filter { !$0.trimmingSpaces.isEmpty && !$0.hasPrefix("#") })
+                        material.ssh.append(
+                            contentsOf: text.split(whereSeparator: \.isNewline).map(String.init)
+                                .filter { !$0.trimmingSpaces.isEmpty && !$0.hasPrefix("#") })
                     }
                 }
             }

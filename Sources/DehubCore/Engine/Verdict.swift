@@ -56,7 +56,8 @@ public struct CommitVerdict: Equatable, Sendable {
 
     /// A commit refused without being looked at (`rejection` says why).
     public static func refused(_ commit: ObjectID, branch: String, _ rejection: Rejection) -> CommitVerdict {
-        CommitVerdict(commit: commit, head: "", branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: rejection)
+        CommitVerdict(
+            commit: commit, head: "", branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: rejection)
     }
 
     public var verifiedAccounts: [String] {

@@ -19,22 +19,27 @@ struct CredentialDecoder {
             switch (account, keyBody) {
             case (nil, nil):
                 throw YAMLFieldError(
-                    field: map.fieldPath("account"), problem: "is required (or pub_key_body, for an anonymous credential)", mark: map.mark)
+                    field: map.fieldPath("account"), problem: "is required (or pub_key_body, for an anonymous credential)",
+                    mark: map.mark)
             case (.some, .some):
                 throw YAMLFieldError(
-                    field: map.fieldPath("pub_key_body"), problem: "is only for anonymous credentials, which have no account", mark: map.mark)
+                    field: map.fieldPath("pub_key_body"), problem: "is only for anonymous credentials, which have no account",
+                    mark: map.mark)
             default: break
             }
             if let keyBody, keyBody.utf8.count > limits.maxPublicKeyBytes {
                 throw YAMLFieldError(
-                    field: map.fieldPath("pub_key_body"), problem: "is more than \(limits.maxPublicKeyBytes) bytes", mark: map.mark)
+                    field: map.fieldPath("pub_key_body"), problem: "is more than \(limits.maxPublicKeyBytes) bytes",
+                    mark: map.mark)
             }
             if let account { try checkAccount(account, map: map) }
-            credential = .pgp(PGPCredential(pubKeyID: keyID.uppercased(), signature: signature, account: account, pubKeyBody: keyBody))
+            credential = .pgp(
+                PGPCredential(pubKeyID: keyID.uppercased(), signature: signature, account: account, pubKeyBody: keyBody))
         case "ssh_signature":
             let key = try map.string("pub_key")
             guard key.utf8.count <= limits.maxPublicKeyBytes else {
-                throw YAMLFieldError(field: map.fieldPath("pub_key"), problem: "is more than \(limits.maxPublicKeyBytes) bytes", mark: map.mark)
+                throw YAMLFieldError(
+                    field: map.fieldPath("pub_key"), problem: "is more than \(limits.maxPublicKeyBytes) bytes", mark: map.mark)
             }
             let signature = try decodeSignature(&map)
             let account = try map.string("account")
@@ -53,13 +58,15 @@ struct CredentialDecoder {
         let node = try map.requiredNode("body")
         let text = try YAMLMappingReader.string(node, path: map.fieldPath("body"))
         guard text.utf8.count <= limits.maxSignatureBytes * 4 / 3 + 4 else {
-            throw YAMLFieldError(field: map.fieldPath("body"), problem: "is more than \(limits.maxSignatureBytes) bytes", mark: node.mark)
+            throw YAMLFieldError(
+                field: map.fieldPath("body"), problem: "is more than \(limits.maxSignatureBytes) bytes", mark: node.mark)
         }
         guard let bytes = Base64.decode(text), !bytes.isEmpty else {
             throw YAMLFieldError(field: map.fieldPath("body"), problem: "is not valid standard base64", mark: node.mark)
         }
         guard bytes.count <= limits.maxSignatureBytes else {
-            throw YAMLFieldError(field: map.fieldPath("body"), problem: "is more than \(limits.maxSignatureBytes) bytes", mark: node.mark)
+            throw YAMLFieldError(
+                field: map.fieldPath("body"), problem: "is more than \(limits.maxSignatureBytes) bytes", mark: node.mark)
         }
         return bytes
     }

@@ -48,7 +48,8 @@ struct PayloadDecoder {
         let credentialNodes = try map.optionalSequence("credentials") ?? []
         guard credentialNodes.count <= limits.maxCredentials else {
             throw YAMLFieldError(
-                field: "credentials", problem: "has \(credentialNodes.count) entries, more than the limit of \(limits.maxCredentials)",
+                field: "credentials",
+                problem: "has \(credentialNodes.count) entries, more than the limit of \(limits.maxCredentials)",
                 mark: map.mark)
         }
         let credentials = try credentialNodes.enumerated().map { i, node in
@@ -62,7 +63,8 @@ struct PayloadDecoder {
         let key: String
         switch (map.has("fingerprint"), map.has("change_hash")) {
         case (true, true):
-            throw YAMLFieldError(field: "change_hash", problem: "given together with fingerprint; use only fingerprint", mark: map.mark)
+            throw YAMLFieldError(
+                field: "change_hash", problem: "given together with fingerprint; use only fingerprint", mark: map.mark)
         case (false, true): key = "change_hash"
         default: key = "fingerprint"
         }
@@ -88,7 +90,8 @@ struct PayloadDecoder {
     private func checkText(_ text: String, field: String, map: YAMLMappingReader) throws {
         let size = text.utf8.count
         guard size <= limits.maxTextBytes else {
-            throw YAMLFieldError(field: field, problem: "is \(size) bytes, more than the limit of \(limits.maxTextBytes)", mark: map.mark)
+            throw YAMLFieldError(
+                field: field, problem: "is \(size) bytes, more than the limit of \(limits.maxTextBytes)", mark: map.mark)
         }
     }
 }

@@ -36,7 +36,8 @@ public struct NonFastForwardGate<Repository: PushRepository> {
         let decision = NonFastForwardPolicy.evaluate(facts, config: governing.config)
         guard !decision.isAllowed else { return nil }
         var reason = "moving '\(branch)' from \(update.old.short) to \(update.new.short) is not a fast-forward, "
-        reason += branch == "main"
+        reason +=
+            branch == "main"
             ? "and no entry of the current config allows non-fast-forward updates of main (commit_attributes: {non_fast_forward: true})"
             : "and the current config does not allow it: " + AccessDenialText.reason(decision, facts: facts, credentials: results)
         return .init(ref: update.ref, reason: reason, hint: AccessDenialText.hint(decision, facts: facts))

@@ -173,34 +173,41 @@ public struct PushRules<Repository: PushRepository> {
     ) throws -> (refusal: PushRefusal?, nonFastForward: Bool) {
         let refused = { (refusal: PushRefusal?) in (refusal, false) }
         guard let branch = update.branch else {
-            return refused(PushRefusal(
-                ref: update.ref, reason: "only branches (refs/heads/*) may be pushed; \(update.ref) is refused",
-                hint: "besides branches, dehub repositories take only release tags (refs/tags/*, docs/format.md §13)"))
+            return refused(
+                PushRefusal(
+                    ref: update.ref, reason: "only branches (refs/heads/*) may be pushed; \(update.ref) is refused",
+                    hint: "besides branches, dehub repositories take only release tags (refs/tags/*, docs/format.md §13)"))
         }
         if update.isDeletion {
-            if branch == "main" { return refused(PushRefusal(ref: update.ref, reason: "deleting main is never allowed", hint: nil)) }
+            if branch == "main" {
+                return refused(PushRefusal(ref: update.ref, reason: "deleting main is never allowed", hint: nil))
+            }
             return refused(roles.refusal(deleting: branch, ref: update.ref))
         }
         if update.ref == RefUpdate.mainRef, mainBefore == nil, let refusal = roles.refusalCreatingMain(ref: update.ref) {
             return refused(refusal)
         }
         guard let rootAnchor else {
-            return refused(PushRefusal(
-                ref: update.ref, reason: "main does not exist yet, so '\(branch)' cannot be checked against it",
-                hint: "push main first: its root commit is the project's root of trust"))
+            return refused(
+                PushRefusal(
+                    ref: update.ref, reason: "main does not exist yet, so '\(branch)' cannot be checked against it",
+                    hint: "push main first: its root commit is the project's root of trust"))
         }
         guard try RootAncestry.sharesRoots(update.new, with: rootAnchor, in: repo) else {
-            return refused(PushRefusal(
-                ref: update.ref,
-                reason: branch == "main"
-                    ? "the new main does not descend from main's root commit (the project's root of trust)"
-                    : "'\(branch)' does not descend from the root commit of main",
-                hint: "start thread branches from main (git switch -c NAME main)"))
+            return refused(
+                PushRefusal(
+                    ref: update.ref,
+                    reason: branch == "main"
+                        ? "the new main does not descend from main's root commit (the project's root of trust)"
+                        : "'\(branch)' does not descend from the root commit of main",
+                    hint: "start thread branches from main (git switch -c NAME main)"))
         }
         if !update.isCreation, !(try repo.hasObject(update.old)) {
-            return refused(PushRefusal(
-                ref: update.ref, reason: "the remote's '\(branch)' is at \(update.old.short), which this repository does not have",
-                hint: "fetch first (git fetch), rebase onto the remote branch, then push"))
+            return refused(
+                PushRefusal(
+                    ref: update.ref,
+                    reason: "the remote's '\(branch)' is at \(update.old.short), which this repository does not have",
+                    hint: "fetch first (git fetch), rebase onto the remote branch, then push"))
         }
         let nonFastForward = try !update.isCreation && !repo.isAncestor(update.old, of: update.new)
         guard nonFastForward else { return (nil, false) }

@@ -49,7 +49,8 @@ public enum PusherRolePolicy: Equatable, Sendable {
         guard isStranger else { return nil }
         return PushRefusal(
             ref: ref,
-            reason: "moving '\(branch)' other than forward is refused: on this host only admins and the repository's members may rewind or replace a branch",
+            reason:
+                "moving '\(branch)' other than forward is refused: on this host only admins and the repository's members may rewind or replace a branch",
             hint: "push your work to a new branch, or " + Self.askAMember + " to move it")
     }
 
@@ -58,7 +59,8 @@ public enum PusherRolePolicy: Equatable, Sendable {
         guard case .behindHost(let role) = self, role != .admin else { return nil }
         return PushRefusal(
             ref: ref,
-            reason: "creating main is refused: on this host only an admin may create main (its root commit is the project's root of trust)",
+            reason:
+                "creating main is refused: on this host only an admin may create main (its root commit is the project's root of trust)",
             hint: "ask an admin of the host to push the first main")
     }
 

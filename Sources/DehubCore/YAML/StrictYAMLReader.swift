@@ -65,7 +65,8 @@ private struct Composer {
         case YAML_STREAM_END_EVENT: return (.streamEnd, at)
         case YAML_DOCUMENT_START_EVENT:
             if event.data.document_start.version_directive != nil
-                || event.data.document_start.tag_directives.start != event.data.document_start.tag_directives.end {
+                || event.data.document_start.tag_directives.start != event.data.document_start.tag_directives.end
+            {
                 throw YAMLError("directives (%YAML, %TAG) are not allowed", at: at)
             }
             return (.documentStart, at)

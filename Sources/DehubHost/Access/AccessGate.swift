@@ -40,7 +40,8 @@ public struct AccessGate: Sendable {
         guard let name = RepoName.validated(rawName) else { return .failure(anonymousDenial) }
         let repo = store.facts(name)
         let requester = await requesterFacts(identity, name: name, repo: repo, needsMembership: true)
-        let decision = service.isPush
+        let decision =
+            service.isPush
             ? AccessPolicy.decidePush(requester, repo, transport: transport, policy: config.pushPolicy)
             : AccessPolicy.decideRead(requester, repo)
         switch decision {

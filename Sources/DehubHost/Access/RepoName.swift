@@ -71,7 +71,8 @@ public enum RepoNameProblem: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String {
         switch self {
         case .empty: "the repository name is empty"
-        case .tooLong: "the repository name is too long (at most \(RepoName.maxLength) bytes, \(RepoName.maxSegmentLength) per segment)"
+        case .tooLong:
+            "the repository name is too long (at most \(RepoName.maxLength) bytes, \(RepoName.maxSegmentLength) per segment)"
         case .absolute: "the repository name must not start with '/'"
         case .tooManySegments: "the repository name has too many segments (at most \(RepoName.maxSegments))"
         case .emptySegment: "the repository name has an empty segment ('//' or a trailing '/')"

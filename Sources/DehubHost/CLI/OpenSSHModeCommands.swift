@@ -34,7 +34,8 @@ struct AuthorizedKeysCommand: AsyncParsableCommand {
         for path in [hostBinary, data.root] where path.contains(where: { "\"'\\ \n".contains($0) }) {
             throw HostError(.config, "\(path) contains a character that cannot go into a forced command")
         }
-        let command = "\(hostBinary) shell --data \(data.root) --key-type \(key.algorithm) --key \(Data(key.blob).base64EncodedString())"
+        let command =
+            "\(hostBinary) shell --data \(data.root) --key-type \(key.algorithm) --key \(Data(key.blob).base64EncodedString())"
         return "restrict,command=\"\(command)\" \(key.openSSHLine)"
     }
 
@@ -84,15 +85,19 @@ struct ShellCommand: AsyncParsableCommand {
             case .success(let grant):
                 let gitEnvironment = services.gitEnvironment(
                     protocolHeader: environment["GIT_PROTOCOL"], identity: identity, transport: .ssh)
-                execGit(service.serverConfiguration + [service.subcommand, grant.path], environment: grant.gitEnvironment(gitEnvironment))
+                execGit(
+                    service.serverConfiguration + [service.subcommand, grant.path],
+                    environment: grant.gitEnvironment(gitEnvironment))
             }
         }
     }
 
     /// Replaces this process with git, so the client talks to git directly over sshd's pipes.
     private func execGit(_ arguments: [String], environment: [String: String]) -> Never {
-        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-                     "GIT_NAMESPACE", "GIT_PROTOCOL"] { unsetenv(name) }
+        for name in [
+            "GIT_DIR", "GIT_WORK_TREE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+            "GIT_NAMESPACE", "GIT_PROTOCOL",
+        ] { unsetenv(name) }
         let fixed = ["GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"]
         for (name, value) in fixed.merging(environment, uniquingKeysWith: { $1 }) { setenv(name, value, 1) }
         let argv = (["git"] + arguments).map { strdup($0) } + [nil]

@@ -19,7 +19,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-key"), help: "An OpenSSH public key file to add to the admins.")
     var adminKey: String?
 
-    @Option(help: "Who may push: open (anyone; the dehub hook is the gate) or members (admins and the SSH keys of the accounts in .dehub/config.yml on main). Default: push_policy in host-config.yml.")
+    @Option(
+        help:
+            "Who may push: open (anyone; the dehub hook is the gate) or members (admins and the SSH keys of the accounts in .dehub/config.yml on main). Default: push_policy in host-config.yml."
+    )
     var push: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
@@ -43,7 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "dehub-host")
         logger.logLevel = level
         let server = HostServer(
-            options: .init(data: data.directory, ssh: sshAddress, http: httpAddress, hook: hook, adminKeyFile: adminKey,
+            options: .init(
+                data: data.directory, ssh: sshAddress, http: httpAddress, hook: hook, adminKeyFile: adminKey,
                 pushPolicy: pushPolicy),
             logger: logger)
         try await server.run()

@@ -22,8 +22,10 @@ public struct AdminCommandRunner: Sendable {
         case .failure(let error): return Outcome(stderr: "dehub-host: \(error)\n", status: 64)
         }
         let isAdmin = gate.isAdmin(identity)
-        if command.needsAdmin, case .deny(let denial) = AccessPolicy.decideAdministration(RequesterFacts(
-            isAuthenticated: identity.isAuthenticated, isAdmin: isAdmin))
+        if command.needsAdmin,
+            case .deny(let denial) = AccessPolicy.decideAdministration(
+                RequesterFacts(
+                    isAuthenticated: identity.isAuthenticated, isAdmin: isAdmin))
         {
             return Outcome(stderr: "dehub-host: \(denial.message)\n", status: 1)
         }
@@ -47,7 +49,8 @@ public struct AdminCommandRunner: Sendable {
                 return Outcome(stdout: lines.map { $0 + "\n" }.joined())
             case .repoCreate(let name, let isPrivate):
                 try await gate.store.create(name, isPrivate: isPrivate, config: gate.config)
-                return Outcome(stdout: "created \(name)\(isPrivate ? " (private)" : "")\n  \(urls.ssh(name))\n  \(urls.http(name))\n")
+                return Outcome(
+                    stdout: "created \(name)\(isPrivate ? " (private)" : "")\n  \(urls.ssh(name))\n  \(urls.http(name))\n")
             case .repoDelete(let name):
                 try gate.store.delete(name)
                 return Outcome(stdout: "deleted \(name)\n")

@@ -66,7 +66,8 @@ public struct GitProcessRunner: Sendable {
                 let control = GitRunControl(
                     group: execution.processIdentifier.value, pushRepoPath: service.isPush ? repoPath : nil, onAbort: onAbort)
                 started.control = control
-                await Self.stream(execution, control: control, input: input, idleTimeout: idleTimeout, stdout: stdout, stderr: stderr)
+                await Self.stream(
+                    execution, control: control, input: input, idleTimeout: idleTimeout, stdout: stdout, stderr: stderr)
                 return control
             }
         } catch {

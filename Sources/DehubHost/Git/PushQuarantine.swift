@@ -60,7 +60,9 @@ enum PushQuarantine {
     /// Removes `paths` once no process of `group` is left (a killed process may still be on its way out);
     /// returns those removed.
     @discardableResult
-    static func remove(_ paths: [String], afterGroupEnds group: pid_t, waitingAtMost wait: Duration = .seconds(2)) async -> [String] {
+    static func remove(_ paths: [String], afterGroupEnds group: pid_t, waitingAtMost wait: Duration = .seconds(2)) async
+        -> [String]
+    {
         guard !paths.isEmpty else { return [] }
         let deadline = ContinuousClock.now + wait
         while !ProcessTable.members(ofGroup: group).isEmpty, ContinuousClock.now < deadline {

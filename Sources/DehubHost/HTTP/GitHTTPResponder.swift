@@ -31,9 +31,12 @@ public struct GitHTTPResponder: HTTPResponder {
             return log(request, started, .anonymous, plain(.unauthorized, "malformed Authorization header", challenge: true))
         }
         if target.credentialsRequired, !identity.isAuthenticated {
-            return log(request, started, identity, plain(.unauthorized,
-                "authentication required: give a token as the password, e.g. http://x:TOKEN@HOST\(HTTPTarget.authenticatedPrefix)/NAME.git",
-                challenge: true))
+            return log(
+                request, started, identity,
+                plain(
+                    .unauthorized,
+                    "authentication required: give a token as the password, e.g. http://x:TOKEN@HOST\(HTTPTarget.authenticatedPrefix)/NAME.git",
+                    challenge: true))
         }
         switch target.route {
         case .index:
@@ -48,19 +51,24 @@ public struct GitHTTPResponder: HTTPResponder {
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
             case .failure(let denial): return log(request, started, identity, deny(denial))
             case .success(let grant):
-                return await advertise(grant, service, request: request, context: context, identity: identity,
-                                       started: started, slot: SlotRequest(rawName: rawName, source: context.source))
+                return await advertise(
+                    grant, service, request: request, context: context, identity: identity,
+                    started: started, slot: SlotRequest(rawName: rawName, source: context.source))
             }
         case .rpc(let rawName, let service):
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
             case .failure(let denial): return log(request, started, identity, deny(denial))
             case .success(let grant):
                 if let length = request.headers[.contentLength].flatMap(Int.init), length > services.config.maxRequestBodyBytes {
-                    return log(request, started, identity, plain(.contentTooLarge,
-                        "the request body is larger than the limit of \(services.config.maxRequestBodyBytes) bytes"))
+                    return log(
+                        request, started, identity,
+                        plain(
+                            .contentTooLarge,
+                            "the request body is larger than the limit of \(services.config.maxRequestBodyBytes) bytes"))
                 }
-                return await rpc(grant, service, request: request, context: context, identity: identity,
-                                 started: started, slot: SlotRequest(rawName: rawName, source: context.source))
+                return await rpc(
+                    grant, service, request: request, context: context, identity: identity,
+                    started: started, slot: SlotRequest(rawName: rawName, source: context.source))
             }
         }
     }
@@ -73,30 +81,37 @@ public struct GitHTTPResponder: HTTPResponder {
         let source: String
     }
 
-    private func advertise(_ grant: AccessGate.Grant, _ service: GitService, request: Request, context: Context,
-                           identity: Identity, started: ContinuousClock.Instant, slot: SlotRequest) async -> Response {
+    private func advertise(
+        _ grant: AccessGate.Grant, _ service: GitService, request: Request, context: Context,
+        identity: Identity, started: ContinuousClock.Instant, slot: SlotRequest
+    ) async -> Response {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let preamble = PktLine.encode("# service=\(service.rawValue)\n") + PktLine.flush
-        return await stream(service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: environment,
-                      input: nil as GitRequestBody?, preamble: preamble,
-                      contentType: "application/x-\(service.rawValue)-advertisement",
-                      request: request, context: context, identity: identity, started: started, slot: slot)
+        return await stream(
+            service, grant, extraArguments: ["--stateless-rpc", "--advertise-refs"], environment: environment,
+            input: nil as GitRequestBody?, preamble: preamble,
+            contentType: "application/x-\(service.rawValue)-advertisement",
+            request: request, context: context, identity: identity, started: started, slot: slot)
     }
 
-    private func rpc(_ grant: AccessGate.Grant, _ service: GitService, request: Request, context: Context,
-                     identity: Identity, started: ContinuousClock.Instant, slot: SlotRequest) async -> Response {
+    private func rpc(
+        _ grant: AccessGate.Grant, _ service: GitService, request: Request, context: Context,
+        identity: Identity, started: ContinuousClock.Instant, slot: SlotRequest
+    ) async -> Response {
         let environment = services.gitEnvironment(
             protocolHeader: Self.header("git-protocol", in: request), identity: identity, transport: .http)
         let encoding = request.headers[.contentEncoding]?.lowercased()
         let channel = context.channel
-        let input = GitRequestBody(body: request.body, gzip: encoding == "gzip" || encoding == "x-gzip",
-                                   limit: services.config.maxRequestBodyBytes,
-                                   announcedLength: request.headers[.contentLength].flatMap(Int.init),
-                                   connectionIsOpen: { channel.isActive })
-        return await stream(service, grant, extraArguments: ["--stateless-rpc"], environment: environment, input: input,
-                      preamble: [], contentType: "application/x-\(service.rawValue)-result",
-                      request: request, context: context, identity: identity, started: started, slot: slot)
+        let input = GitRequestBody(
+            body: request.body, gzip: encoding == "gzip" || encoding == "x-gzip",
+            limit: services.config.maxRequestBodyBytes,
+            announcedLength: request.headers[.contentLength].flatMap(Int.init),
+            connectionIsOpen: { channel.isActive })
+        return await stream(
+            service, grant, extraArguments: ["--stateless-rpc"], environment: environment, input: input,
+            preamble: [], contentType: "application/x-\(service.rawValue)-result",
+            request: request, context: context, identity: identity, started: started, slot: slot)
     }
 
     private func stream(
@@ -135,33 +150,35 @@ public struct GitHTTPResponder: HTTPResponder {
         var headers = HTTPFields()
         headers[.contentType] = contentType
         headers[.cacheControl] = "no-cache, max-age=0, must-revalidate"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            var status: Int32 = -1
-            var failure: (any Error)?
-            do {
-                if !preamble.isEmpty { try await writer.write(ByteBuffer(bytes: preamble)) }
-                status = try await runner.run(
-                    service, repoPath: grant.path, extraArguments: extraArguments, environment: environment,
-                    input: input, permit: permit, idleTimeout: idleTimeout,
-                    // The response may be under way: closing the connection is the only way to tell the client,
-                    // and it fails a write that waits on a client that stopped reading.
-                    onAbort: { _ in channel.close(promise: nil) },
-                    stdout: { try await writer.write($0) },
-                    stderr: { chunk in
-                        logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(buffer: chunk))"])
-                    })
-                try await writer.finish(nil)
-            } catch {
-                failure = error
-            }
-            var metadata: Logger.Metadata = [
-                "method": "\(method)", "path": "\(path)", "identity": "\(identity)", "service": "\(service.rawValue)",
-                "git_status": "\(status)", "ms": "\(Self.milliseconds(since: started))",
-            ]
-            if let failure { metadata["error"] = "\(failure)" }
-            logger.info("http \(method) \(path)", metadata: metadata)
-            if let failure { throw failure }
-        })
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                var status: Int32 = -1
+                var failure: (any Error)?
+                do {
+                    if !preamble.isEmpty { try await writer.write(ByteBuffer(bytes: preamble)) }
+                    status = try await runner.run(
+                        service, repoPath: grant.path, extraArguments: extraArguments, environment: environment,
+                        input: input, permit: permit, idleTimeout: idleTimeout,
+                        // The response may be under way: closing the connection is the only way to tell the client,
+                        // and it fails a write that waits on a client that stopped reading.
+                        onAbort: { _ in channel.close(promise: nil) },
+                        stdout: { try await writer.write($0) },
+                        stderr: { chunk in
+                            logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(buffer: chunk))"])
+                        })
+                    try await writer.finish(nil)
+                } catch {
+                    failure = error
+                }
+                var metadata: Logger.Metadata = [
+                    "method": "\(method)", "path": "\(path)", "identity": "\(identity)", "service": "\(service.rawValue)",
+                    "git_status": "\(status)", "ms": "\(Self.milliseconds(since: started))",
+                ]
+                if let failure { metadata["error"] = "\(failure)" }
+                logger.info("http \(method) \(path)", metadata: metadata)
+                if let failure { throw failure }
+            })
     }
 
     // MARK: - answers
@@ -171,7 +188,9 @@ public struct GitHTTPResponder: HTTPResponder {
         for name in services.gate.store.list() where await services.gate.canSee(identity, name) {
             let ssh = Self.escape(services.urls.ssh(name))
             let http = Self.escape(services.urls.http(name))
-            rows.append("<tr><td>\(Self.escape(name.path))</td><td><code>git clone \(http)</code></td><td><code>git clone \(ssh)</code></td></tr>")
+            rows.append(
+                "<tr><td>\(Self.escape(name.path))</td><td><code>git clone \(http)</code></td><td><code>git clone \(ssh)</code></td></tr>"
+            )
         }
         let html = """
             <!doctype html>
@@ -206,10 +225,14 @@ public struct GitHTTPResponder: HTTPResponder {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 
-    private func log(_ request: Request, _ started: ContinuousClock.Instant, _ identity: Identity, _ response: Response) -> Response {
-        services.logger.info("http \(request.method.rawValue) \(request.uri.path)", metadata: [
-            "status": "\(response.status.code)", "identity": "\(identity)", "ms": "\(Self.milliseconds(since: started))",
-        ])
+    private func log(_ request: Request, _ started: ContinuousClock.Instant, _ identity: Identity, _ response: Response)
+        -> Response
+    {
+        services.logger.info(
+            "http \(request.method.rawValue) \(request.uri.path)",
+            metadata: [
+                "status": "\(response.status.code)", "identity": "\(identity)", "ms": "\(Self.milliseconds(since: started))",
+            ])
         return response
     }
 

@@ -36,8 +36,9 @@ struct GitRequestBody: AsyncSequence, Sendable {
     var connectionIsOpen: @Sendable () -> Bool = { true }
 
     func makeAsyncIterator() -> Iterator {
-        Iterator(body: body.makeAsyncIterator(), decompressor: gzip ? try? ZlibDecompressor(algorithm: .gzip) : nil,
-                 gzip: gzip, limit: limit, announcedLength: announcedLength, connectionIsOpen: connectionIsOpen)
+        Iterator(
+            body: body.makeAsyncIterator(), decompressor: gzip ? try? ZlibDecompressor(algorithm: .gzip) : nil,
+            gzip: gzip, limit: limit, announcedLength: announcedLength, connectionIsOpen: connectionIsOpen)
     }
 
     struct Iterator: AsyncIteratorProtocol {
@@ -53,8 +54,10 @@ struct GitRequestBody: AsyncSequence, Sendable {
         /// Bytes as received, before decoding.
         var received = 0
 
-        init(body: RequestBody.AsyncIterator, decompressor: ZlibDecompressor?, gzip: Bool, limit: Int,
-             announcedLength: Int?, connectionIsOpen: @escaping @Sendable () -> Bool) {
+        init(
+            body: RequestBody.AsyncIterator, decompressor: ZlibDecompressor?, gzip: Bool, limit: Int,
+            announcedLength: Int?, connectionIsOpen: @escaping @Sendable () -> Bool
+        ) {
             self.body = body
             self.decompressor = decompressor
             self.gzip = gzip

@@ -12,8 +12,9 @@ struct GuardedHTTP1Channel: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
         do {
-            try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(
-                connections: connections, transport: .http, handshakeTimeout: handshakeTimeout))
+            try channel.pipeline.syncOperations.addHandler(
+                ConnectionGuardHandler(
+                    connections: connections, transport: .http, handshakeTimeout: handshakeTimeout))
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }

@@ -25,8 +25,9 @@ public enum HTTPGitServer {
         return Application(
             responder: GitHTTPResponder(services: services),
             server: HTTPServerBuilder { responder in
-                GuardedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: configuration),
-                                    connections: connections, handshakeTimeout: handshake)
+                GuardedHTTP1Channel(
+                    base: HTTP1Channel(responder: responder, configuration: configuration),
+                    connections: connections, handshakeTimeout: handshake)
             },
             configuration: ApplicationConfiguration(
                 address: .hostname(address.host, port: address.port), serverName: "dehub-host"),

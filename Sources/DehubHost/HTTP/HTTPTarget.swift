@@ -20,8 +20,9 @@ public struct HTTPTarget: Equatable, Sendable {
     public static func parse(method: String, path: String, query: String?) -> HTTPTarget {
         if path == authenticatedPrefix || path.hasPrefix(authenticatedPrefix + "/") {
             let rest = String(path.dropFirst(authenticatedPrefix.count))
-            return HTTPTarget(route: HTTPRoute.parse(method: method, path: rest.isEmpty ? "/" : rest, query: query),
-                              credentialsRequired: true)
+            return HTTPTarget(
+                route: HTTPRoute.parse(method: method, path: rest.isEmpty ? "/" : rest, query: query),
+                credentialsRequired: true)
         }
         return HTTPTarget(route: HTTPRoute.parse(method: method, path: path, query: query), credentialsRequired: false)
     }

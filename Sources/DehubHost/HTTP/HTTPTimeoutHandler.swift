@@ -89,16 +89,20 @@ final class HTTPTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let peer = context.channel.remoteAddress.map { "\($0)" } ?? "?"
         switch phase {
         case .head:
-            logger.info("http request head timeout", metadata: ["peer": "\(peer)", "seconds": "\(clock.headTimeout.components.seconds)"])
+            logger.info(
+                "http request head timeout", metadata: ["peer": "\(peer)", "seconds": "\(clock.headTimeout.components.seconds)"])
             let message = "no request within \(clock.headTimeout.components.seconds) seconds\n"
-            let head = HTTPResponse(status: .requestTimeout, headerFields: [
-                .connection: "close", .contentType: "text/plain; charset=utf-8", .contentLength: "\(message.utf8.count)",
-            ])
+            let head = HTTPResponse(
+                status: .requestTimeout,
+                headerFields: [
+                    .connection: "close", .contentType: "text/plain; charset=utf-8", .contentLength: "\(message.utf8.count)",
+                ])
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: message))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
         case .body:
-            logger.info("http request body timeout", metadata: ["peer": "\(peer)", "seconds": "\(clock.bodyTimeout.components.seconds)"])
+            logger.info(
+                "http request body timeout", metadata: ["peer": "\(peer)", "seconds": "\(clock.bodyTimeout.components.seconds)"])
             context.close(promise: nil)
         case .responding:
             break

@@ -7,7 +7,11 @@ extension ProcessLimiter {
     func acquire(_ claim: SlotClaim, whileOpen channel: any Channel) async throws -> Permit {
         let waiting = Task { try await self.acquire(claim) }
         channel.closeFuture.whenComplete { _ in waiting.cancel() }
-        let permit = try await withTaskCancellationHandler { try await waiting.value } onCancel: { waiting.cancel() }
+        let permit = try await withTaskCancellationHandler {
+            try await waiting.value
+        } onCancel: {
+            waiting.cancel()
+        }
         guard channel.isActive else {
             permit.release()
             throw CancellationError()

@@ -1,6 +1,7 @@
 import NIOCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Acknowledges the client's packets at once (Linux `TCP_QUICKACK`) during the first reads of a connection.
@@ -19,7 +20,7 @@ final class QuickAckHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var reads = 0
 
     #if os(Linux)
-    private static let option = ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: 12))  // TCP_QUICKACK
+        private static let option = ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: 12))  // TCP_QUICKACK
     #endif
 
     func channelActive(context: ChannelHandlerContext) {
@@ -36,7 +37,7 @@ final class QuickAckHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func quickAck(_ context: ChannelHandlerContext) {
         #if os(Linux)
-        context.channel.setOption(Self.option, value: 1).whenFailure { _ in }
+            context.channel.setOption(Self.option, value: 1).whenFailure { _ in }
         #endif
     }
 }

@@ -52,9 +52,11 @@ final class SSHAuthDelegate: NIOSSHServerUserAuthenticationDelegate, Sendable {
                 connection.authenticated(.key(key))
                 responsePromise.succeed(.success)
             } else {
-                logger.info("ssh key refused: not known to this host", metadata: [
-                    "key": "\(key)", "source": "\(connection.source)",
-                ])
+                logger.info(
+                    "ssh key refused: not known to this host",
+                    metadata: [
+                        "key": "\(key)", "source": "\(connection.source)",
+                    ])
                 responsePromise.succeed(.failure)
             }
         }

@@ -33,7 +33,9 @@ final class SSHConnection: Sendable {
 
     /// Authentication succeeded: remember who, and stop counting the connection as half-open.
     func authenticated(_ identity: Identity) {
-        state.withLock { $0.identity = identity; $0.lastActivity = .now() }
+        state.withLock {
+            $0.identity = identity; $0.lastActivity = .now()
+        }
         let channel = self.channel
         channel.eventLoop.execute { channel.pipeline.syncOperations.markConnectionAuthenticated() }
     }
@@ -53,7 +55,11 @@ final class SSHConnection: Sendable {
     func touch() { state.withLock { $0.lastActivity = .now() } }
 
     func beginWaiting() { state.withLock { $0.waiting += 1 } }
-    func endWaiting() { state.withLock { $0.waiting -= 1; $0.lastActivity = .now() } }
+    func endWaiting() {
+        state.withLock {
+            $0.waiting -= 1; $0.lastActivity = .now()
+        }
+    }
 
     /// Whether no session data flowed for `timeout` (and no session waits for a git slot).
     func isIdle(for timeout: TimeAmount, now: NIODeadline = .now()) -> Bool {
@@ -62,8 +68,10 @@ final class SSHConnection: Sendable {
 
     /// Closes the connection once it has been idle for `timeout`, checking a few times per timeout.
     func watchIdleness(timeout: TimeAmount) {
-        let period = TimeAmount.nanoseconds(max(TimeAmount.milliseconds(250).nanoseconds,
-                                                min(timeout.nanoseconds / 4, TimeAmount.seconds(10).nanoseconds)))
+        let period = TimeAmount.nanoseconds(
+            max(
+                TimeAmount.milliseconds(250).nanoseconds,
+                min(timeout.nanoseconds / 4, TimeAmount.seconds(10).nanoseconds)))
         let channel = self.channel
         let task = channel.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { task in
             if self.isIdle(for: timeout) {

@@ -22,8 +22,10 @@ public struct SSHGitServer: Service {
     let onListening: @Sendable (Int) async -> Void
     let sessions = SSHSessionTracker()
 
-    public init(services: HostServices, address: HostAddress, hostKey: Curve25519.Signing.PrivateKey,
-                onListening: @escaping @Sendable (Int) async -> Void) {
+    public init(
+        services: HostServices, address: HostAddress, hostKey: Curve25519.Signing.PrivateKey,
+        onListening: @escaping @Sendable (Int) async -> Void
+    ) {
         self.services = services
         self.address = address
         self.hostKey = hostKey
@@ -44,29 +46,32 @@ public struct SSHGitServer: Service {
             .childChannelInitializer { channel in
                 sessions.add(channel)
                 let connection = SSHConnection(channel: channel, maxSessions: config.sshMaxSessionsPerConnection)
-                let delegate = SSHAuthDelegate(connection: connection, anonymousUser: config.anonymousSSHUser,
-                                               knownKeys: knownKeys, logger: services.logger)
+                let delegate = SSHAuthDelegate(
+                    connection: connection, anonymousUser: config.anonymousSSHUser,
+                    knownKeys: knownKeys, logger: services.logger)
                 var serverConfiguration = SSHServerConfiguration(hostKeys: [nioHostKey], userAuthDelegate: delegate)
                 // Like OpenSSH's MaxAuthTries: enough for an agent with several keys, not for a key-guessing run.
                 serverConfiguration.maxAuthAttempts = 20
                 return channel.eventLoop.makeCompletedFuture {
                     // First: the connection caps (a refusal is an SSH disconnect with the limit's name) and the
                     // handshake timeout (log in within `handshake_timeout_seconds`).
-                    try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(
-                        connections: services.connections, transport: .ssh, handshakeTimeout: handshake))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionGuardHandler(
+                            connections: services.connections, transport: .ssh, handshakeTimeout: handshake))
                     try channel.pipeline.syncOperations.addHandler(QuickAckHandler())
-                    try channel.pipeline.syncOperations.addHandler(NIOSSHHandler(
-                        role: .server(serverConfiguration),
-                        allocator: channel.allocator,
-                        inboundChildChannelInitializer: { child, type in
-                            guard case .session = type else {
-                                return child.eventLoop.makeFailedFuture(HostError(.refused, "only session channels"))
-                            }
-                            return child.eventLoop.makeCompletedFuture {
-                                try child.pipeline.syncOperations.addHandler(
-                                    SSHSessionHandler(services: services, connection: connection, sessions: sessions))
-                            }
-                        }))
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOSSHHandler(
+                            role: .server(serverConfiguration),
+                            allocator: channel.allocator,
+                            inboundChildChannelInitializer: { child, type in
+                                guard case .session = type else {
+                                    return child.eventLoop.makeFailedFuture(HostError(.refused, "only session channels"))
+                                }
+                                return child.eventLoop.makeCompletedFuture {
+                                    try child.pipeline.syncOperations.addHandler(
+                                        SSHSessionHandler(services: services, connection: connection, sessions: sessions))
+                                }
+                            }))
                     try channel.pipeline.syncOperations.addHandler(CloseOnErrorHandler())
                     // Idle: no session data either way for `idle_timeout_seconds` (keepalives do not count).
                     connection.watchIdleness(timeout: idle)

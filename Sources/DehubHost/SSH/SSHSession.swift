@@ -21,8 +21,10 @@ struct SSHSession: Sendable {
         let started = ContinuousClock.now
         guard let command else {
             let greeting = await services.admin.run(["whoami"], identity: identity)
-            await output.finish(status: 0, stdout: "Hi! This is dehub-host; it gives no shell.\n" + greeting.stdout
-                + AdminCommand.usage + "\n")
+            await output.finish(
+                status: 0,
+                stdout: "Hi! This is dehub-host; it gives no shell.\n" + greeting.stdout
+                    + AdminCommand.usage + "\n")
             log("shell", status: 0, started: started)
             return
         }
@@ -51,8 +53,9 @@ struct SSHSession: Sendable {
         }
         // Access is decided again once a slot is free: the repository may have changed during the wait.
         connection.beginWaiting()
-        let outcome = await gate.takeSlot(first, identity: identity, rawName: rawName, service: service, transport: .ssh,
-                                          source: connection.source, limiter: services.runner.limiter)
+        let outcome = await gate.takeSlot(
+            first, identity: identity, rawName: rawName, service: service, transport: .ssh,
+            source: connection.source, limiter: services.runner.limiter)
         connection.endWaiting()
         let grant: AccessGate.Grant
         let permit: ProcessLimiter.Permit
@@ -73,7 +76,10 @@ struct SSHSession: Sendable {
         do {
             let status = try await services.runner.run(
                 service, repoPath: grant.path, environment: grant.gitEnvironment(environment), input: input,
-                permit: permit, stdout: { try await output.write($0) }, stderr: { try await output.write($0, stderr: true) })
+                permit: permit, idleTimeout: .seconds(services.config.gitIdleTimeoutSeconds),
+                // A stopped git: close the session, so that a write waiting on a client that stopped reading fails.
+                onAbort: { _ in output.channel.close(promise: nil) },
+                stdout: { try await output.write($0) }, stderr: { try await output.write($0, stderr: true) })
             await output.finish(status: status)
             return status
         } catch let error as HostError {
@@ -94,8 +100,10 @@ struct SSHSession: Sendable {
     }
 
     private func log(_ command: String, status: Int32, started: ContinuousClock.Instant) {
-        services.logger.info("ssh \(command.prefix(200))", metadata: [
-            "identity": "\(identity)", "status": "\(status)", "ms": "\(GitHTTPResponder.milliseconds(since: started))",
-        ])
+        services.logger.info(
+            "ssh \(command.prefix(200))",
+            metadata: [
+                "identity": "\(identity)", "status": "\(status)", "ms": "\(GitHTTPResponder.milliseconds(since: started))",
+            ])
     }
 }

@@ -56,8 +56,9 @@ final class SSHSessionHandler: ChannelDuplexHandler, @unchecked Sendable {
             state = .awaitingCommand(inbound: SSHInbound(channel: channel), gitProtocol: nil, deadline: deadline)
         } else {
             let limit = connection.maxSessions
-            state = .refused(message: "dehub-host: too many sessions on this connection "
-                + "(ssh_max_sessions_per_connection: \(limit)); git needs one per connection\n", deadline: deadline)
+            state = .refused(
+                message: "dehub-host: too many sessions on this connection "
+                    + "(ssh_max_sessions_per_connection: \(limit)); git needs one per connection\n", deadline: deadline)
         }
     }
 
@@ -131,9 +132,11 @@ final class SSHSessionHandler: ChannelDuplexHandler, @unchecked Sendable {
             deadline?.cancel()
             state = .done
             if wantReply { context.triggerUserOutboundEvent(ChannelSuccessEvent(), promise: nil) }
-            services.logger.info("ssh session refused", metadata: [
-                "source": "\(connection.source)", "limit": "ssh_max_sessions_per_connection",
-            ])
+            services.logger.info(
+                "ssh session refused",
+                metadata: [
+                    "source": "\(connection.source)", "limit": "ssh_max_sessions_per_connection",
+                ])
             Task { await output.finish(status: 1, stderr: message) }
         case .awaitingCommand(let inbound, let gitProtocol, let deadline):
             deadline?.cancel()
@@ -150,8 +153,9 @@ final class SSHSessionHandler: ChannelDuplexHandler, @unchecked Sendable {
                     return
                 }
                 defer { sessions.end(ticket) }
-                let session = SSHSession(services: services, identity: identity, connection: connection,
-                                         environment: environment, input: inbound.bytes, output: output)
+                let session = SSHSession(
+                    services: services, identity: identity, connection: connection,
+                    environment: environment, input: inbound.bytes, output: output)
                 await session.run(command: command)
             }
             state = .running(inbound: inbound, task: task)

@@ -13,8 +13,10 @@ public struct CloneURLs: Sendable, Equatable {
     /// From the config when set, else from the listen addresses.
     public init(config: HostConfig, sshAddress: HostAddress?, httpAddress: HostAddress?) {
         self.init(
-            sshBase: config.sshURLBase.isEmpty ? sshAddress.map { "ssh://git@\($0.urlHost):\($0.port)" } ?? "" : config.sshURLBase,
-            httpBase: config.httpURLBase.isEmpty ? httpAddress.map { "http://\($0.urlHost):\($0.port)" } ?? "" : config.httpURLBase)
+            sshBase: config.sshURLBase.isEmpty
+                ? sshAddress.map { "ssh://git@\($0.urlHost):\($0.port)" } ?? "" : config.sshURLBase,
+            httpBase: config.httpURLBase.isEmpty
+                ? httpAddress.map { "http://\($0.urlHost):\($0.port)" } ?? "" : config.httpURLBase)
     }
 
     public func ssh(_ name: RepoName) -> String { sshBase + "/" + name.directoryPath }

@@ -39,8 +39,9 @@ public final class ConnectionGuard: Sendable {
             }
         }
         if let victim {
-            victim.pipeline.fireUserInboundEventTriggered(ConnectionGuardHandler.Evicted(
-                refusal: .evictedUnauthenticated(limit: limits.unauthenticated)))
+            victim.pipeline.fireUserInboundEventTriggered(
+                ConnectionGuardHandler.Evicted(
+                    refusal: .evictedUnauthenticated(limit: limits.unauthenticated)))
         }
         return outcome
     }

@@ -114,7 +114,9 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
     /// `SSH-2.0-dehub-host` and a clear-text `SSH_MSG_DISCONNECT` (reason 12, too many connections), as a server
     /// may send before key exchange.
     static func sshDisconnect(_ message: String) -> [UInt8] {
-        func uint32(_ n: Int) -> [UInt8] { [UInt8(n >> 24 & 0xff), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)] }
+        func uint32(_ n: Int) -> [UInt8] {
+            [UInt8(n >> 24 & 0xff), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
+        }
         let text = Array(message.utf8)
         let payload = [1] + uint32(12) + uint32(text.count) + text + uint32(0)
         var padding = 8 - (5 + payload.count) % 8
@@ -125,7 +127,8 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
 
     static func http503(_ message: String) -> [UInt8] {
         let body = Array((message + "\n").utf8)
-        let head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 5\r\n"
+        let head =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 5\r\n"
             + "Connection: close\r\nContent-Length: \(body.count)\r\n\r\n"
         return Array(head.utf8) + body
     }

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// `dehub-host serve`: prepares the data directory, then runs SSH and HTTP as services of one
 /// lifecycle. SIGTERM or SIGINT: stop accepting, let running requests finish (bounded by
@@ -66,20 +66,22 @@ public struct HostServer {
             say("ready")
         }
         if let ssh = options.ssh {
-            running.append(SSHGitServer(services: services, address: ssh, hostKey: hostKey) { port in
-                let bound = HostAddress(host: ssh.host, port: port)
-                listening.setSSH(bound)
-                say("ssh listening on \(bound)")
-                ready.arrived()
-            })
+            running.append(
+                SSHGitServer(services: services, address: ssh, hostKey: hostKey) { port in
+                    let bound = HostAddress(host: ssh.host, port: port)
+                    listening.setSSH(bound)
+                    say("ssh listening on \(bound)")
+                    ready.arrived()
+                })
         }
         if let http = options.http {
-            running.append(HTTPGitServer.make(services: services, address: http) { port in
-                let bound = HostAddress(host: http.host, port: port)
-                listening.setHTTP(bound)
-                say("http listening on \(bound)")
-                ready.arrived()
-            })
+            running.append(
+                HTTPGitServer.make(services: services, address: http) { port in
+                    let bound = HostAddress(host: http.host, port: port)
+                    listening.setHTTP(bound)
+                    say("http listening on \(bound)")
+                    ready.arrived()
+                })
         }
         guard !running.isEmpty else { throw HostError(.usage, "nothing to serve: give --ssh, --http or both") }
         var groupConfig = ServiceGroupConfiguration(

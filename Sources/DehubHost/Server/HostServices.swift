@@ -16,8 +16,9 @@ public struct HostServices: Sendable {
         self.data = data
         self.config = config
         self.gate = AccessGate(data: data, config: config)
-        self.runner = GitProcessRunner(limiter: ProcessLimiter(
-            limits: config.slotLimits, maxWait: .seconds(config.queueWaitSeconds)))
+        self.runner = GitProcessRunner(
+            limiter: ProcessLimiter(
+                limits: config.slotLimits, maxWait: .seconds(config.queueWaitSeconds)))
         self.tokens = TokenStore(path: data.tokensFile)
         self.listening = listening
         self.logger = logger

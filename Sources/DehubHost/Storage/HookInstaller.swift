@@ -33,8 +33,9 @@ public struct HookInstaller: Sendable {
         } else if let found = Self.defaultSource() {
             source = found
         } else {
-            throw HostError(.config, "no dehub hook binary found (looked next to dehub-host and on PATH)",
-                            hint: "build it (`swift build --product dehub`) and pass --hook PATH")
+            throw HostError(
+                .config, "no dehub hook binary found (looked next to dehub-host and on PATH)",
+                hint: "build it (`swift build --product dehub`) and pass --hook PATH")
         }
         guard FileManager.default.isExecutableFile(atPath: source) else {
             throw HostError(.usage, "the hook \(source) is not an executable file")
@@ -63,7 +64,10 @@ public struct HookInstaller: Sendable {
         let script = try preReceiveScript()
         let path = hooks + "/pre-receive"
         if let current = try? FileIO.readText(path), current == script,
-            FileManager.default.isExecutableFile(atPath: path) { return }
+            FileManager.default.isExecutableFile(atPath: path)
+        {
+            return
+        }
         try FileIO.writeAtomically(script, to: path, mode: 0o755)
     }
 }

@@ -58,15 +58,17 @@ public struct HostConfig: Equatable, Sendable {
 
     /// The connection caps as the guard uses them.
     public var connectionLimits: ConnectionLimits {
-        ConnectionLimits(total: maxConnections, perAddress: maxConnectionsPerAddress,
-                         unauthenticated: maxUnauthenticatedConnections,
-                         unauthenticatedPerAddress: maxUnauthenticatedPerAddress)
+        ConnectionLimits(
+            total: maxConnections, perAddress: maxConnectionsPerAddress,
+            unauthenticated: maxUnauthenticatedConnections,
+            unauthenticatedPerAddress: maxUnauthenticatedPerAddress)
     }
 
     /// How git slots are shared out.
     public var slotLimits: SlotLimits {
-        SlotLimits(total: maxGitProcesses, reserved: effectiveReservedGitProcesses, perOwner: maxGitProcessesPerIdentity,
-                   maxQueued: maxQueuedRequests)
+        SlotLimits(
+            total: maxGitProcesses, reserved: effectiveReservedGitProcesses, perOwner: maxGitProcessesPerIdentity,
+            maxQueued: maxQueuedRequests)
     }
 
     static let keys = [
@@ -159,7 +161,8 @@ public struct HostConfig: Equatable, Sendable {
     public static func parse(_ text: String) -> Result<HostConfig, HostError> {
         let root: YAMLNode?
         do {
-            root = try StrictYAMLReader.read(Array(text.utf8), limits: YAMLLimits(maxBytes: 64 * 1024, maxDepth: 4, maxNodes: 200))
+            root = try StrictYAMLReader.read(
+                Array(text.utf8), limits: YAMLLimits(maxBytes: 64 * 1024, maxDepth: 4, maxNodes: 200))
         } catch let error as YAMLError {
             let place = error.mark.map { "host config line \($0.line)" } ?? "host config"
             return .failure(HostError(.config, "\(place): \(error.message)"))
@@ -208,13 +211,19 @@ public struct HostConfig: Equatable, Sendable {
                 guard let n = positive(86_400 * 7) else { return fail("idle_timeout_seconds must be a positive integer") }
                 config.idleTimeoutSeconds = n
             case "request_head_timeout_seconds":
-                guard let n = positive(3_600) else { return fail("request_head_timeout_seconds must be a positive integer (at most 3600)") }
+                guard let n = positive(3_600) else {
+                    return fail("request_head_timeout_seconds must be a positive integer (at most 3600)")
+                }
                 config.requestHeadTimeoutSeconds = n
             case "request_body_timeout_seconds":
-                guard let n = positive(3_600) else { return fail("request_body_timeout_seconds must be a positive integer (at most 3600)") }
+                guard let n = positive(3_600) else {
+                    return fail("request_body_timeout_seconds must be a positive integer (at most 3600)")
+                }
                 config.requestBodyTimeoutSeconds = n
             case "git_idle_timeout_seconds":
-                guard let n = positive(86_400) else { return fail("git_idle_timeout_seconds must be a positive integer (at most 86400)") }
+                guard let n = positive(86_400) else {
+                    return fail("git_idle_timeout_seconds must be a positive integer (at most 86400)")
+                }
                 config.gitIdleTimeoutSeconds = n
             case "shutdown_grace_seconds":
                 guard let n = positive(86_400) else { return fail("shutdown_grace_seconds must be a positive integer") }
@@ -225,7 +234,9 @@ public struct HostConfig: Equatable, Sendable {
                 }
                 config.anonymousSSHUser = value
             case "handshake_timeout_seconds":
-                guard let n = positive(3_600) else { return fail("handshake_timeout_seconds must be a positive integer (at most 3600)") }
+                guard let n = positive(3_600) else {
+                    return fail("handshake_timeout_seconds must be a positive integer (at most 3600)")
+                }
                 config.handshakeTimeoutSeconds = n
             case "ssh_session_request_timeout_seconds":
                 guard let n = positive(3_600) else {
@@ -242,10 +253,14 @@ public struct HostConfig: Equatable, Sendable {
                 guard let n = positive(1_000_000) else { return fail("max_connections_per_address must be a positive integer") }
                 config.maxConnectionsPerAddress = n
             case "max_unauthenticated_connections":
-                guard let n = positive(1_000_000) else { return fail("max_unauthenticated_connections must be a positive integer") }
+                guard let n = positive(1_000_000) else {
+                    return fail("max_unauthenticated_connections must be a positive integer")
+                }
                 config.maxUnauthenticatedConnections = n
             case "max_unauthenticated_per_address":
-                guard let n = positive(1_000_000) else { return fail("max_unauthenticated_per_address must be a positive integer") }
+                guard let n = positive(1_000_000) else {
+                    return fail("max_unauthenticated_per_address must be a positive integer")
+                }
                 config.maxUnauthenticatedPerAddress = n
             case "max_git_processes_per_identity":
                 guard let n = positive(100_000) else { return fail("max_git_processes_per_identity must be a positive integer") }
@@ -264,8 +279,11 @@ public struct HostConfig: Equatable, Sendable {
             }
         }
         if let reserved = config.reservedGitProcesses, reserved >= config.maxGitProcesses {
-            return .failure(HostError(.config, "host config: reserved_git_processes (\(reserved)) must be "
-                + "less than max_git_processes (\(config.maxGitProcesses)), or no one else could run git"))
+            return .failure(
+                HostError(
+                    .config,
+                    "host config: reserved_git_processes (\(reserved)) must be "
+                        + "less than max_git_processes (\(config.maxGitProcesses)), or no one else could run git"))
         }
         return .success(config)
     }

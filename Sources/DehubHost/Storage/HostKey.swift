@@ -8,8 +8,9 @@ public enum HostKey {
         if FileIO.exists(path) {
             let data = try FileIO.read(path)
             guard data.count == 32, let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: data) else {
-                throw HostError(.config, "the host key \(path) is not a raw 32-byte Ed25519 key",
-                                hint: "move it away to let dehub-host make a new one (clients will see a new host key)")
+                throw HostError(
+                    .config, "the host key \(path) is not a raw 32-byte Ed25519 key",
+                    hint: "move it away to let dehub-host make a new one (clients will see a new host key)")
             }
             return key
         }

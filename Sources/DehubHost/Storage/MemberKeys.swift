@@ -43,8 +43,9 @@ public enum MemberKeys {
     }
 
     private static func show(repoPath: String, path: String) async -> String? {
-        guard let output = try? await GitCommand.run(
-            ["--git-dir", repoPath, "show", "refs/heads/main:" + path], limit: maxFileBytes),
+        guard
+            let output = try? await GitCommand.run(
+                ["--git-dir", repoPath, "show", "refs/heads/main:" + path], limit: maxFileBytes),
             output.succeeded
         else { return nil }
         return output.stdout

@@ -42,7 +42,8 @@ public struct TokenStore: Sendable {
         else { throw HostError(.usage, "a token name may only contain letters, digits, '.', '_', '-' and '@'") }
         var current = entries()
         guard !current.contains(where: { $0.name == name }) else {
-            throw HostError(.refused, "a token named \(name) already exists", hint: "delete it first: dehub-host token delete \(name)")
+            throw HostError(
+                .refused, "a token named \(name) already exists", hint: "delete it first: dehub-host token delete \(name)")
         }
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()

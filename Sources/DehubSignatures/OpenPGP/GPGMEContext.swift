@@ -17,7 +17,8 @@ final class GPGMEContext {
         self.context = context
         try Self.check(gpgme_set_protocol(context, GPGME_PROTOCOL_OpenPGP), "gpgme does not support OpenPGP")
         if let gnupgHome {
-            try Self.check(gpgme_ctx_set_engine_info(context, GPGME_PROTOCOL_OpenPGP, nil, gnupgHome), "cannot use GnuPG home \(gnupgHome)")
+            try Self.check(
+                gpgme_ctx_set_engine_info(context, GPGME_PROTOCOL_OpenPGP, nil, gnupgHome), "cannot use GnuPG home \(gnupgHome)")
         }
         gpgme_set_offline(context, 1)
     }
@@ -53,7 +54,8 @@ final class GPGMEContext {
             }
             defer { gpgme_data_release(plain) }
             let output = try GPGMEOutput()
-            try Self.check(gpgme_op_sign(context, plain, output.data, GPGME_SIG_MODE_DETACH), "signing with key \(signer.keyID) failed")
+            try Self.check(
+                gpgme_op_sign(context, plain, output.data, GPGME_SIG_MODE_DETACH), "signing with key \(signer.keyID) failed")
             if let result = gpgme_op_sign_result(context), result.pointee.invalid_signers != nil {
                 throw GPGMEFailure("signing with key \(signer.keyID) failed: gpg refused the key")
             }

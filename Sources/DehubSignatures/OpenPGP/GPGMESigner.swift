@@ -16,7 +16,8 @@ public enum GPGMESigner {
         guard !matches.isEmpty else { throw GPGMEFailure("no public key for \(key) in gpg's keyring") }
         let fingerprints = Set(matches.map(\.fingerprint))
         guard fingerprints.count == 1, let fingerprint = fingerprints.first else {
-            throw GPGMEFailure("\(key) matches several keys (\(matches.map(\.keyID).joined(separator: ", "))): give a key id or fingerprint")
+            throw GPGMEFailure(
+                "\(key) matches several keys (\(matches.map(\.keyID).joined(separator: ", "))): give a key id or fingerprint")
         }
         let armored = try context.exportArmored(fingerprint)
         guard !armored.isEmpty else { throw GPGMEFailure("no public key for \(key) in gpg's keyring") }
@@ -35,12 +36,15 @@ public enum GPGMESigner {
         let usable = matches.filter(\.canSign)
         guard let first = usable.first else {
             if let unusable = matches.first {
-                throw GPGMEFailure("secret key \(unusable.keyID) cannot sign (it is revoked, expired, disabled or has no signing capability)")
+                throw GPGMEFailure(
+                    "secret key \(unusable.keyID) cannot sign (it is revoked, expired, disabled or has no signing capability)")
             }
             throw GPGMEFailure("no secret key for \(key): import it into gpg or pass --anon-pgp-key")
         }
         guard Set(usable.map(\.fingerprint)).count == 1 else {
-            throw GPGMEFailure("\(key) matches several secret keys (\(usable.map(\.keyID).joined(separator: ", "))): give a key id or fingerprint")
+            throw GPGMEFailure(
+                "\(key) matches several secret keys (\(usable.map(\.keyID).joined(separator: ", "))): give a key id or fingerprint"
+            )
         }
         return first
     }

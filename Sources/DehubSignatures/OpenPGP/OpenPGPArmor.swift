@@ -51,7 +51,9 @@ enum OpenPGPArmor {
                 }
                 let bytes = try Self.base64(base64)
                 if let crc {
-                    guard crc == crc24(bytes) else { throw SignatureFailure("malformed OpenPGP armour: CRC-24 checksum mismatch") }
+                    guard crc == crc24(bytes) else {
+                        throw SignatureFailure("malformed OpenPGP armour: CRC-24 checksum mismatch")
+                    }
                 }
                 return Block(label: label, bytes: bytes)
             }

@@ -11,7 +11,8 @@ enum OpenPGPHashAlgorithm: UInt8, Sendable {
 
     init(id: UInt8) throws {
         guard let algorithm = Self(rawValue: id) else {
-            throw SignatureFailure("signature uses hash algorithm \(Self.name(of: id)), which dehub does not accept (use SHA-256 or stronger)")
+            throw SignatureFailure(
+                "signature uses hash algorithm \(Self.name(of: id)), which dehub does not accept (use SHA-256 or stronger)")
         }
         self = algorithm
     }

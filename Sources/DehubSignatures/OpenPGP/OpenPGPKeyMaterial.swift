@@ -23,7 +23,9 @@ enum OpenPGPKeyMaterial: Sendable {
             return rsa(n: n, e: e)
         case 22:
             let oidLength = Int(try reader.u8())
-            guard oidLength != 0, oidLength != 0xFF else { throw SignatureFailure("malformed OpenPGP public key: reserved curve OID length") }
+            guard oidLength != 0, oidLength != 0xFF else {
+                throw SignatureFailure("malformed OpenPGP public key: reserved curve OID length")
+            }
             let oid = try reader.bytes(oidLength)
             let point = try reader.mpi()
             try reader.expectEnd()

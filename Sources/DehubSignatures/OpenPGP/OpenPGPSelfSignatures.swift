@@ -13,7 +13,9 @@ struct OpenPGPSelfSignatures {
     }
 
     /// Evaluates the primary key and its subkeys.
-    static func evaluate(_ packets: OpenPGPCertificatePackets) throws -> (primary: OpenPGPComponentKey, subkeys: [OpenPGPComponentKey]) {
+    static func evaluate(_ packets: OpenPGPCertificatePackets) throws -> (
+        primary: OpenPGPComponentKey, subkeys: [OpenPGPComponentKey]
+    ) {
         var checker = OpenPGPSelfSignatures(primary: packets.primary)
         let (primary, problem) = try checker.evaluatePrimary(packets)
         var subkeys: [OpenPGPComponentKey] = []
@@ -31,25 +33,33 @@ struct OpenPGPSelfSignatures {
     }
 
     /// The primary key, and what makes the whole key unusable (nil when its self-signatures are in order).
-    private mutating func evaluatePrimary(_ packets: OpenPGPCertificatePackets) throws -> (OpenPGPComponentKey, problem: String?) {
+    private mutating func evaluatePrimary(_ packets: OpenPGPCertificatePackets) throws -> (OpenPGPComponentKey, problem: String?)
+    {
         var component = OpenPGPComponentKey(packet: primary, primaryKeyID: primary.keyID)
         if case .unusable(let reason) = primary.material {
             throw SignatureFailure("key \(primary.keyID) is not supported: \(reason)")
         }
         let keyData = [primary.hashPrefix[...]]
         // Key revocations belong right after the primary key; look everywhere in case a tool misplaced one.
-        let everySignature = packets.directSignatures + packets.userIDs.flatMap(\.signatures) + packets.subkeys.flatMap(\.signatures)
+        let everySignature =
+            packets.directSignatures + packets.userIDs.flatMap(\.signatures) + packets.subkeys.flatMap(\.signatures)
         component.isRevoked = try isRevoked(by: everySignature, type: 0x20, over: keyData)
 
         var selfSignatures = try valid(packets.directSignatures, types: [0x1F], over: keyData)
         for userID in packets.userIDs {
             let count = UInt32(userID.bytes.count)
-            let userIDData = keyData + [[0xB4, UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)], userID.bytes[...]]
+            let userIDData =
+                keyData + [
+                    [0xB4, UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)],
+                    userID.bytes[...],
+                ]
             let certifications = try valid(userID.signatures, types: [0x10, 0x11, 0x12, 0x13], over: userIDData)
             guard let latest = latest(certifications) else { continue }
             // A user ID whose latest self-statement is a revocation no longer vouches for the key.
             let revocations = try valid(userID.signatures, types: [0x30], over: userIDData)
-            if let revocation = self.latest(revocations), (revocation.creationTime ?? 0) >= (latest.creationTime ?? 0) { continue }
+            if let revocation = self.latest(revocations), (revocation.creationTime ?? 0) >= (latest.creationTime ?? 0) {
+                continue
+            }
             selfSignatures.append(latest)
         }
         guard let current = latest(selfSignatures) else {
@@ -108,7 +118,8 @@ struct OpenPGPSelfSignatures {
     /// True when a revocation of `type` verifies with the primary key. The issuer subpackets are not consulted:
     /// gpg puts the issuer key id in the unsigned area, where anyone could change it to hide a revocation.
     /// A revocation that uses a hash dehub cannot check also counts: failing closed beats missing one.
-    private mutating func isRevoked(by signatures: [OpenPGPSignature], type: UInt8, over data: [ArraySlice<UInt8>]) throws -> Bool {
+    private mutating func isRevoked(by signatures: [OpenPGPSignature], type: UInt8, over data: [ArraySlice<UInt8>]) throws -> Bool
+    {
         for signature in signatures where signature.signatureType == type {
             guard (try? OpenPGPHashAlgorithm(id: signature.hashAlgorithmID)) != nil else { return true }
             if try isValid(signature, by: primary, over: data) { return true }
@@ -116,7 +127,9 @@ struct OpenPGPSelfSignatures {
         return false
     }
 
-    private mutating func valid(_ signatures: [OpenPGPSignature], types: Set<UInt8>, over data: [ArraySlice<UInt8>]) throws -> [OpenPGPSignature] {
+    private mutating func valid(_ signatures: [OpenPGPSignature], types: Set<UInt8>, over data: [ArraySlice<UInt8>]) throws
+        -> [OpenPGPSignature]
+    {
         var result: [OpenPGPSignature] = []
         for signature in signatures where types.contains(signature.signatureType) && isIssuedByPrimary(signature) {
             if try isValid(signature, by: primary, over: data) { result.append(signature) }
@@ -131,9 +144,11 @@ struct OpenPGPSelfSignatures {
     }
 
     /// One self-signature check: well-formed, made after the key, no unknown critical subpacket, and it verifies.
-    private mutating func isValid(_ signature: OpenPGPSignature, by key: OpenPGPKeyPacket, over data: [ArraySlice<UInt8>]) throws -> Bool {
+    private mutating func isValid(_ signature: OpenPGPSignature, by key: OpenPGPKeyPacket, over data: [ArraySlice<UInt8>]) throws
+        -> Bool
+    {
         guard let created = signature.creationTime, created >= key.creationTime,
-              signature.subpackets.unknownCriticalType == nil
+            signature.subpackets.unknownCriticalType == nil
         else { return false }
         budget -= 1
         guard budget >= 0 else {

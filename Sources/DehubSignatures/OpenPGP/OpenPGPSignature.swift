@@ -69,7 +69,9 @@ public struct OpenPGPSignature: Sendable {
     /// The hash input after the signed data: the hashed part and the v4 trailer 0x04 0xFF ‖ uint32 length.
     var trailer: [UInt8] {
         let count = UInt32(hashedPart.count)
-        return hashedPart + [0x04, 0xFF, UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)]
+        return hashedPart + [
+            0x04, 0xFF, UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF),
+        ]
     }
 }
 
@@ -91,7 +93,9 @@ enum OpenPGPSignatureValue: Sendable {
             // r and s are the native little-endian strings stored as MPIs, so leading zero bytes were dropped.
             let r = try reader.mpi(), s = try reader.mpi()
             try reader.expectEnd()
-            guard r.count <= 32, s.count <= 32 else { throw SignatureFailure("malformed OpenPGP signature: EdDSA value too long") }
+            guard r.count <= 32, s.count <= 32 else {
+                throw SignatureFailure("malformed OpenPGP signature: EdDSA value too long")
+            }
             return .ed25519(openPGPLeftPadded(r, to: 32) + openPGPLeftPadded(s, to: 32))
         case 27:
             let value = try reader.bytes(64)

@@ -43,7 +43,9 @@ public struct OpenPGPVerifier: Sendable {
         throw refusal ?? mismatch ?? SignatureFailure("bad signature")
     }
 
-    private func check(_ signature: OpenPGPSignature, by component: OpenPGPComponentKey, over message: [UInt8], at time: UInt32) throws {
+    private func check(_ signature: OpenPGPSignature, by component: OpenPGPComponentKey, over message: [UInt8], at time: UInt32)
+        throws
+    {
         if case .unusable = component.packet.material {
             try component.checkUsable(at: time)
         }
@@ -57,7 +59,9 @@ public struct OpenPGPVerifier: Sendable {
     private func checkPolicy(_ signature: OpenPGPSignature) throws -> UInt32 {
         guard signature.signatureType == 0x00 else {
             let kind = signature.signatureType == 0x01 ? " (a text signature)" : ""
-            throw SignatureFailure("signature type 0x\(openPGPHex(signature.signatureType))\(kind) is not accepted: dehub needs a binary document signature (type 0x00)")
+            throw SignatureFailure(
+                "signature type 0x\(openPGPHex(signature.signatureType))\(kind) is not accepted: dehub needs a binary document signature (type 0x00)"
+            )
         }
         let hash = try OpenPGPHashAlgorithm(id: signature.hashAlgorithmID)
         if hash == .sha1 && !acceptsSHA1 {
@@ -75,7 +79,9 @@ public struct OpenPGPVerifier: Sendable {
     /// The keys the signature may come from: those its issuer names, or every signing key when it names none.
     private func candidates(for signature: OpenPGPSignature, in keys: [OpenPGPPublicKey]) throws -> [OpenPGPComponentKey] {
         let subpackets = signature.subpackets
-        if let fingerprint = subpackets.issuerFingerprint, let keyID = subpackets.issuerKeyID, Array(fingerprint.suffix(8)) != keyID {
+        if let fingerprint = subpackets.issuerFingerprint, let keyID = subpackets.issuerKeyID,
+            Array(fingerprint.suffix(8)) != keyID
+        {
             throw SignatureFailure("malformed OpenPGP signature: its issuer key id and issuer fingerprint disagree")
         }
         let matches: [OpenPGPComponentKey]
@@ -85,7 +91,9 @@ public struct OpenPGPVerifier: Sendable {
             matches = keys.flatMap { $0.components(matchingKeyID: keyID) }
         } else {
             let all = keys.flatMap(\.components).filter(\.canEverSign)
-            guard !all.isEmpty else { throw SignatureFailure("signature names no issuer, and none of the account's keys can sign") }
+            guard !all.isEmpty else {
+                throw SignatureFailure("signature names no issuer, and none of the account's keys can sign")
+            }
             return all
         }
         guard !matches.isEmpty else {

@@ -1,5 +1,5 @@
-import DehubCore
 import Crypto
+import DehubCore
 
 /// An OpenSSH public key: `ssh-ed25519`, `ecdsa-sha2-nistp256/384/521`, or `ssh-rsa` of at least 2048 bits.
 /// Two keys are equal when their wire blobs are equal; the comment plays no part.
@@ -21,7 +21,8 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
     /// DehubCore's strict `SSHPublicKeyLine` (the host reads key lines with the same parser); then the key material.
     public init(line: String) throws {
         // The verifier's own list of types first, so that its message names what it supports.
-        let typeName = line.split(maxSplits: 1, omittingEmptySubsequences: true, whereSeparator: { $0 == " " || $0 == "\t" })
+        let typeName =
+            line.split(maxSplits: 1, omittingEmptySubsequences: true, whereSeparator: { $0 == " " || $0 == "\t" })
             .first.map(String.init) ?? ""
         if !typeName.isEmpty, !typeName.contains(where: \.isNewline), SSHKeyType(rawValue: typeName) == nil {
             throw SSHKeyType.unknown(typeName)

@@ -59,8 +59,7 @@ public struct SSHSignatureVerifier: Sendable {
 
     /// Checks the signature type against the key type and the signature value. Throws on a type mismatch
     /// or a malformed value; returns false when a well-formed signature does not verify.
-    private static func isValid(_ value: [UInt8], type: String, over signed: [UInt8], key: SSHPublicKey) throws -> Bool
-    {
+    private static func isValid(_ value: [UInt8], type: String, over signed: [UInt8], key: SSHPublicKey) throws -> Bool {
         let mismatch = SignatureFailure(
             "SSH signature type '\(shown(type))' does not match key type '\(key.keyType.rawValue)'")
         switch key.material {

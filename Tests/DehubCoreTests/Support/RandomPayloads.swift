@@ -1,4 +1,5 @@
 import DehubTestSupport
+
 @testable import DehubCore
 
 /// Random payloads built from strings chosen to trip YAML writers and readers.
@@ -7,7 +8,8 @@ enum RandomPayloads {
         "", " ", "  ", "\n", "\n\n", "\t", "a", "b", "alice", "no", "yes", "~", "null", "true", "123", "0x1F", "1.5",
         "1:30", ".inf", "- x", "-", ": y", ":", "? q", "#", " #c", "'", "\"", "''", "\\", "|", ">", "|-", "---", "...",
         "{", "}", "[", "]", ",", "&a", "*a", "!tag", "!!str", "%YAML", "@", "`", "=", "<<", "é", "日本語", "🙂", "Ω",
-        "\u{0}", "\u{7}", "\u{1B}", "\u{7F}", "\r", "\r\n", "\u{85}", "\u{2028}", "\u{A0}", "\u{FEFF}", "\u{FFFD}", "%", "key: value", "a\n b", "  indented\n",
+        "\u{0}", "\u{7}", "\u{1B}", "\u{7F}", "\r", "\r\n", "\u{85}", "\u{2028}", "\u{A0}", "\u{FEFF}", "\u{FFFD}", "%",
+        "key: value", "a\n b", "  indented\n",
     ]
 
     static func text(_ rng: inout SeededGenerator, maxPieces: Int = 8) -> String {
@@ -23,8 +25,10 @@ enum RandomPayloads {
         case 0: return .pgp(PGPCredential(pubKeyID: keyID, signature: signature, account: accounts.randomElement(using: &rng)!))
         case 1: return .pgp(PGPCredential(pubKeyID: keyID, signature: signature, account: nil, pubKeyBody: text(&rng) + "K"))
         default:
-            return .ssh(SSHCredential(pubKey: "ssh-ed25519 " + text(&rng), signature: signature,
-                                      account: accounts.randomElement(using: &rng)!))
+            return .ssh(
+                SSHCredential(
+                    pubKey: "ssh-ed25519 " + text(&rng), signature: signature,
+                    account: accounts.randomElement(using: &rng)!))
         }
     }
 

@@ -66,13 +66,18 @@ final class VerifierHarness {
         func credential(over fingerprint: Fingerprint) -> Credential {
             switch self {
             case .pgp(let account, let keyID, let pubKeyID, let body):
-                return .pgp(PGPCredential(
-                    pubKeyID: pubKeyID ?? keyID, signature: FakeSignatures.pgpSignature(keyID: keyID, over: fingerprint.bytes),
-                    account: account, pubKeyBody: body))
+                return .pgp(
+                    PGPCredential(
+                        pubKeyID: pubKeyID ?? keyID,
+                        signature: FakeSignatures.pgpSignature(keyID: keyID, over: fingerprint.bytes),
+                        account: account, pubKeyBody: body))
             case .ssh(let account, let key):
                 let parts = key.split(separator: " ")
                 let blob = String(parts.count > 1 ? parts[1] : parts[0])
-                return .ssh(SSHCredential(pubKey: key, signature: FakeSignatures.sshSignature(blob: blob, over: fingerprint.bytes), account: account))
+                return .ssh(
+                    SSHCredential(
+                        pubKey: key, signature: FakeSignatures.sshSignature(blob: blob, over: fingerprint.bytes), account: account
+                    ))
             }
         }
     }
@@ -98,7 +103,9 @@ final class VerifierHarness {
     }
 
     @discardableResult
-    func comment(parent: ObjectID, _ text: String, signers: [Signer], tree: FakeRepository.Tree? = nil, fingerprint: Fingerprint? = nil) -> ObjectID {
+    func comment(
+        parent: ObjectID, _ text: String, signers: [Signer], tree: FakeRepository.Tree? = nil, fingerprint: Fingerprint? = nil
+    ) -> ObjectID {
         let fp = fingerprint ?? Fingerprint.comment(text)
         let payload = Payload(body: .comment(text), fingerprint: fp, credentials: signers.map { $0.credential(over: fp) })
         return repo.addCommit(
@@ -107,7 +114,9 @@ final class VerifierHarness {
     }
 
     @discardableResult
-    func credential(parent: ObjectID, for fingerprint: Fingerprint, signers: [Signer], tree: FakeRepository.Tree? = nil) -> ObjectID {
+    func credential(parent: ObjectID, for fingerprint: Fingerprint, signers: [Signer], tree: FakeRepository.Tree? = nil)
+        -> ObjectID
+    {
         let payload = Payload(
             body: .credential(commits: [], changeDescription: nil), fingerprint: fingerprint,
             credentials: signers.map { $0.credential(over: fingerprint) })
