@@ -8,7 +8,8 @@ public struct DehubCommand: AsyncParsableCommand {
         discussion: ExitStatus.helpText(ExitStatus.commandStatuses),
         version: DehubVersion.string,
         subcommands: [
-            InitCommand.self, CommitCommand.self, CombineCommand.self, TagCommand.self, VerifyCommand.self, FingerprintCommand.self,
+            InitCommand.self, CommitCommand.self, CombineCommand.self, TagCommand.self, VerifyCommand.self,
+            FingerprintCommand.self,
             HookCommand.self, InstallHookCommand.self,
         ])
 

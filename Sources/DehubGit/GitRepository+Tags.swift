@@ -33,7 +33,8 @@ extension GitRepository: TagReading {
     }
 
     /// `createTagObject` with an explicit environment instead of the process's.
-    public func createTagObject(name: String, target: ObjectID, message: String, environment: [String: String]) throws -> ObjectID {
+    public func createTagObject(name: String, target: ObjectID, message: String, environment: [String: String]) throws -> ObjectID
+    {
         let name = try cSafe(name, "the tag name")
         let message = try cSafe(message, "the tag message")
         let lookup: (String) -> String? = { [self] in configValue($0) }
@@ -70,11 +71,14 @@ struct RawTag {
         guard fields.count >= 3, fields[0].hasPrefix("object "), fields[1].hasPrefix("type "), fields[2].hasPrefix("tag ") else {
             throw bad("it does not start with object, type and tag headers")
         }
-        guard let target = ObjectID(hex: fields[0].dropFirst("object ".count)) else { throw bad("its object header is not an object id") }
+        guard let target = ObjectID(hex: fields[0].dropFirst("object ".count)) else {
+            throw bad("its object header is not an object id")
+        }
         let message = Array(bytes[index...])
         guard !message.contains(0) else { throw bad("its message contains a NUL byte") }
         return RawTag(
-            target: target, targetType: String(fields[1].dropFirst("type ".count)), name: String(fields[2].dropFirst("tag ".count)),
+            target: target, targetType: String(fields[1].dropFirst("type ".count)),
+            name: String(fields[2].dropFirst("tag ".count)),
             message: message)
     }
 }

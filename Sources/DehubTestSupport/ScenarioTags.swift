@@ -18,7 +18,9 @@ extension Scenario {
 
     /// `dehub tag NAME` signed by `signer` (in `work` unless told otherwise), plus `arguments`; returns the tag object id.
     @discardableResult
-    public func tag(_ name: String, by signer: ScenarioSigner, _ arguments: [String] = [], in folder: String? = nil) throws -> String {
+    public func tag(_ name: String, by signer: ScenarioSigner, _ arguments: [String] = [], in folder: String? = nil) throws
+        -> String
+    {
         try dehubOK(["tag", name] + signer.arguments + arguments, in: folder)
         return try git(["rev-parse", "refs/tags/\(name)"], in: folder)
     }

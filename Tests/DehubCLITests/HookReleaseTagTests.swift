@@ -31,7 +31,8 @@ struct HookReleaseTagTests {
         let verifyOne = try s.dehub("verify", "--tag", "v1.0")
         #expect(verifyOne.exitCode == 1 && verifyOne.stderrText.contains("missing: bob, carol"), "\(verifyOne.transcript)")
 
-        let bound = try s.dehubOK("fingerprint", "--tag", "v1.0", "--signed-message").trimmingCharacters(in: .whitespacesAndNewlines)
+        let bound = try s.dehubOK("fingerprint", "--tag", "v1.0", "--signed-message").trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let root = try s.git("rev-list", "--max-parents=0", "main")
         #expect(bound.count == 158 && bound.contains(root), "a bound config signs the 79-byte message naming the root: \(bound)")
         let object = try s.tag("v1.0", by: team.b, ["--add-credential"])
@@ -66,8 +67,9 @@ struct HookReleaseTagTests {
         try s.git("tag", "-d", "v1.0")
         try s.tag("v1.0", by: team.a, ["--rev", next])
         try s.tag("v1.0", by: team.c, ["--add-credential"])
-        expectRefused(try s.push("--force", "origin", "refs/tags/v1.0"), "moving tag 'v1.0' from \(short(published))",
-                      "published release tags are immutable")
+        expectRefused(
+            try s.push("--force", "origin", "refs/tags/v1.0"), "moving tag 'v1.0' from \(short(published))",
+            "published release tags are immutable")
         expectRefused(try s.push("origin", ":refs/tags/v1.0"), "deleting tag 'v1.0' is never allowed")
         #expect(try s.serverRef("refs/tags/v1.0") == published)
     }
@@ -95,7 +97,8 @@ struct HookReleaseTagTests {
         let forged = Scenario.replacingCredentials(in: try s.tagMessage("v1.1"), with: Scenario.credentials(in: twoSigned))
         #expect(forged != donor)
         try s.craftTag("v1.1", on: main, message: forged)
-        expectRefused(try s.push("origin", "refs/tags/v1.1"), "tag 'v1.1' is not verifiable (credentials): 2 credential(s) did not verify")
+        expectRefused(
+            try s.push("origin", "refs/tags/v1.1"), "tag 'v1.1' is not verifiable (credentials): 2 credential(s) did not verify")
         #expect(try s.serverRef("refs/tags/v1.1") == nil)
         #expect(try s.serverRef("refs/tags/v2") == nil)
         #expect(try s.serverRef("refs/tags/v3") == nil)
@@ -153,15 +156,17 @@ struct HookReleaseTagTests {
         let team = try ScenarioTeam(in: s)
         let pgp = PGPTestKeys.shared
         try s.importSecretKey(pgp.ed25519)
-        var config = team.config(accessControls: ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names)
-            + ScenarioConfig.releasesNeed(2, of: ["alice", "dave"]))
+        var config = team.config(
+            accessControls: ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names)
+                + ScenarioConfig.releasesNeed(2, of: ["alice", "dave"]))
         config.accounts.append(.init("dave", [.pgp(pgp.ed25519.publicArmored)]))
         try s.bootstrap(config, signers: [team.a, team.b])
         try s.makeServer()
         expectAccepted(try s.push("-q", "origin", "main"))
         let dave = ScenarioSigner("dave")
         try s.tag("v1.0", by: dave)
-        expectRefused(try s.push("origin", "refs/tags/v1.0"), "needs credentials from 2 of [alice, dave]; verified: dave; missing: alice")
+        expectRefused(
+            try s.push("origin", "refs/tags/v1.0"), "needs credentials from 2 of [alice, dave]; verified: dave; missing: alice")
         try s.tag("v1.0", by: team.a, ["--add-credential"])
         #expect(try s.tagMessage("v1.0").contains("pub_key_id: \(pgp.ed25519.keyID)"))
         expectAccepted(try s.push("origin", "refs/tags/v1.0"))
@@ -173,8 +178,9 @@ struct HookReleaseTagTests {
         try s.git("config", "dehub.maxMessageBytes", "1024", in: s.server)
         try s.tag("v1.0", by: team.a, ["--descr", String(repeating: "long release notes ", count: 4000)])
         try s.tag("v1.0", by: team.b, ["--add-credential"])
-        expectRefused(try s.push("origin", "refs/tags/v1.0"), "refs/tags/v1.0: tag object ", "more than the limit of 66560 bytes",
-                      "git config dehub.maxMessageBytes")
+        expectRefused(
+            try s.push("origin", "refs/tags/v1.0"), "refs/tags/v1.0: tag object ", "more than the limit of 66560 bytes",
+            "git config dehub.maxMessageBytes")
         #expect(try s.serverRef("refs/tags/v1.0") == nil)
     }
 }

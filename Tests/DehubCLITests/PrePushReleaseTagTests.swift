@@ -9,12 +9,16 @@ struct PrePushReleaseTagTests {
         let s = try Scenario()
         let team = try ScenarioTeam(in: s)
         try s.bootstrap(
-            team.config(accessControls: ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names) + ScenarioConfig.releasesNeed(2, of: ScenarioTeam.names)),
+            team.config(
+                accessControls: ScenarioConfig.mainNeeds(2, of: ScenarioTeam.names)
+                    + ScenarioConfig.releasesNeed(2, of: ScenarioTeam.names)),
             signers: [team.a, team.b])
         try s.makeServer()
         expectAccepted(try s.push("-q", "origin", "main"))
         let marker = s.directory.appending("server-hook-ran")
-        try s.write("hooks/pre-receive", """
+        try s.write(
+            "hooks/pre-receive",
+            """
             #!/bin/sh
             echo ran >> '\(marker)'
             exec '\(s.dehubPath)' hook pre-receive
@@ -25,7 +29,8 @@ struct PrePushReleaseTagTests {
 
         let object = try s.tag("v1.0", by: team.a)
         let refused = try s.push("origin", "refs/tags/v1.0")
-        expectRefused(refused, "needs credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol", by: "client")
+        expectRefused(
+            refused, "needs credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol", by: "client")
         #expect(!s.exists(marker), "the server's hook never ran")
         #expect(try !s.serverHasObject(object))
         try s.git("tag", "light")

@@ -40,16 +40,20 @@ struct TagCommandTests {
             #expect(result.exitCode == 66, "dehub \(arguments.joined(separator: " "))\n\(result.transcript)")
         }
         let made = try s.dehub(["tag", "v1.0", "--descr", "One"] + team.a.arguments)
-        #expect(made.exitCode == 0 && made.stdoutText.contains("[tag v1.0 ") && made.stdoutText.contains("credentials: alice"), "\(made.transcript)")
+        #expect(
+            made.exitCode == 0 && made.stdoutText.contains("[tag v1.0 ") && made.stdoutText.contains("credentials: alice"),
+            "\(made.transcript)")
         #expect(made.stderrText.contains("the rules at main accept it: git push origin refs/tags/v1.0"), "\(made.transcript)")
         let again = try s.dehub(["tag", "v1.0"] + team.b.arguments)
         #expect(again.exitCode == 65 && again.stderrText.contains("tag 'v1.0' already exists"), "\(again.transcript)")
         let twice = try s.dehub(["tag", "v1.0", "--add-credential"] + team.a.arguments)
-        #expect(twice.exitCode == 0 && twice.stderrText.contains("already carries a credential of 'alice'"), "\(twice.transcript)")
+        #expect(
+            twice.exitCode == 0 && twice.stderrText.contains("already carries a credential of 'alice'"), "\(twice.transcript)")
         #expect(try s.dehubOK("verify", "--tag", "v1.0", "-q").isEmpty)
         let fingerprint = try s.dehubOK("fingerprint", "--tag", "v1.0").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try s.tagMessage("v1.0").contains("fingerprint: \(fingerprint)\n"))
-        let signed = try s.dehubOK("fingerprint", "--tag", "v1.0", "--signed-message").trimmingCharacters(in: .whitespacesAndNewlines)
+        let signed = try s.dehubOK("fingerprint", "--tag", "v1.0", "--signed-message").trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(signed.count == 66 && signed.hasPrefix("00"), "an unbound config signs the 33 fingerprint bytes: \(signed)")
         // A plain git tag is not a release tag: verify says why.
         try s.git("tag", "-a", "-m", "plain", "v2")
@@ -71,7 +75,9 @@ struct TagCommandTests {
             try s.git("tag", "-d", "v1.0")
         }
         let ambiguous = try s.dehub(["tag", "v1.0", "--from", "release/v1.0"] + team.c.arguments)
-        #expect(ambiguous.exitCode == 65 && ambiguous.stderrText.contains("proposes tag 'v1.0' in 2 different forms"), "\(ambiguous.transcript)")
+        #expect(
+            ambiguous.exitCode == 65 && ambiguous.stderrText.contains("proposes tag 'v1.0' in 2 different forms"),
+            "\(ambiguous.transcript)")
         #expect(try s.gitResult(["rev-parse", "--verify", "-q", "refs/tags/v1.0"]).exitCode != 0, "no tag was written")
         let picked = try s.dehub(["tag", "v1.0", "--from", "release/v1.0", "--descr", "Two"] + team.c.arguments)
         #expect(picked.exitCode == 0 && picked.stdoutText.contains("credentials: bob, carol"), "\(picked.transcript)")

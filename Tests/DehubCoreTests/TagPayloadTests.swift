@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DehubCore
 
 /// Format §4.4 and §5.5: the `tag` payload reads back as written, its fingerprint is pinned byte for byte, and tag
@@ -26,7 +27,8 @@ import Testing
     @Test func everyFieldCountsAndTypesNeverCollide() {
         let base = Fingerprint.tag(name: "v1.0", target: Self.target, description: "d")
         #expect(Fingerprint.tag(name: "v1.1", target: Self.target, description: "d") != base)
-        #expect(Fingerprint.tag(name: "v1.0", target: ObjectID(hex: String(repeating: "1", count: 40))!, description: "d") != base)
+        #expect(
+            Fingerprint.tag(name: "v1.0", target: ObjectID(hex: String(repeating: "1", count: 40))!, description: "d") != base)
         #expect(Fingerprint.tag(name: "v1.0", target: Self.target, description: "e") != base)
         #expect(Fingerprint.comment("d") != base)
         #expect(Fingerprint.change(description: "v1.0", files: []) != base)
@@ -37,18 +39,39 @@ import Testing
         let payload = Payload(body: .tag(fields), fingerprint: fields.fingerprint, credentials: [Fixtures.pgpCredential])
         let message = CommitMessage(head: CommitMessage.defaultHead(for: payload), payload: payload)
         let text = message.render()
-        #expect(text.hasPrefix("Release v1.0: dehub 1.0\n\n---\ntype: tag\ntag: v1.0\ntarget: 5a3c1e0f9b7d2c4e6a8b0d1f3e5c7a9b1d3f5e7a\ndescription: |-\n"))
+        #expect(
+            text.hasPrefix(
+                "Release v1.0: dehub 1.0\n\n---\ntype: tag\ntag: v1.0\ntarget: 5a3c1e0f9b7d2c4e6a8b0d1f3e5c7a9b1d3f5e7a\ndescription: |-\n"
+            ))
         #expect(try CommitMessage.parse(text) == message)
     }
 
     static let badPayloads: [(String, String)] = [
-        ("type: tag\ntarget: 5a3c1e0f9b7d2c4e6a8b0d1f3e5c7a9b1d3f5e7a\ndescription: d\nfingerprint: \(Fixtures.fingerprintText)\n", "tag: is required"),
+        (
+            "type: tag\ntarget: 5a3c1e0f9b7d2c4e6a8b0d1f3e5c7a9b1d3f5e7a\ndescription: d\nfingerprint: \(Fixtures.fingerprintText)\n",
+            "tag: is required"
+        ),
         ("type: tag\ntag: v1\ndescription: d\nfingerprint: \(Fixtures.fingerprintText)\n", "target: is required"),
-        ("type: tag\ntag: v1\ntarget: 5a3c\ndescription: d\nfingerprint: \(Fixtures.fingerprintText)\n", "target: is not a 40-digit commit id"),
-        ("type: tag\ntag: v1\ntarget: 5a3c1e0f9b7d2c4e6a8b0d1f3e5c7a9b1d3f5e7a\nfingerprint: \(Fixtures.fingerprintText)\n", "description: is required"),
-        ("type: tag\ntag: ../x\ntarget: 5a3c1e0f9b7d2c4e6a8b0d1f3e5c7a9b1d3f5e7a\ndescription: d\nfingerprint: \(Fixtures.fingerprintText)\n", "tag: '../x' must be 1 to 128"),
-        ("type: tag\ntag: v1\ntarget: 5a3c1e0f9b7d2c4e6a8b0d1f3e5c7a9b1d3f5e7a\ndescription: d\ncommits: []\nfingerprint: \(Fixtures.fingerprintText)\n", "commits: unknown key"),
-        ("type: release\nfingerprint: \(Fixtures.fingerprintText)\n", "unknown payload type 'release' (expected change, comment, credential or tag)"),
+        (
+            "type: tag\ntag: v1\ntarget: 5a3c\ndescription: d\nfingerprint: \(Fixtures.fingerprintText)\n",
+            "target: is not a 40-digit commit id"
+        ),
+        (
+            "type: tag\ntag: v1\ntarget: 5a3c1e0f9b7d2c4e6a8b0d1f3e5c7a9b1d3f5e7a\nfingerprint: \(Fixtures.fingerprintText)\n",
+            "description: is required"
+        ),
+        (
+            "type: tag\ntag: ../x\ntarget: 5a3c1e0f9b7d2c4e6a8b0d1f3e5c7a9b1d3f5e7a\ndescription: d\nfingerprint: \(Fixtures.fingerprintText)\n",
+            "tag: '../x' must be 1 to 128"
+        ),
+        (
+            "type: tag\ntag: v1\ntarget: 5a3c1e0f9b7d2c4e6a8b0d1f3e5c7a9b1d3f5e7a\ndescription: d\ncommits: []\nfingerprint: \(Fixtures.fingerprintText)\n",
+            "commits: unknown key"
+        ),
+        (
+            "type: release\nfingerprint: \(Fixtures.fingerprintText)\n",
+            "unknown payload type 'release' (expected change, comment, credential or tag)"
+        ),
     ]
 
     @Test(arguments: badPayloads)
@@ -60,7 +83,9 @@ import Testing
     @Test(arguments: ["v1.0", "release/2026-11", "v1.0+build.1", "1", "v_1-rc.2"])
     func validNames(name: String) { #expect(TagName.problem(name) == nil) }
 
-    @Test(arguments: ["", "-v1", ".v1", "v1.", "a..b", "a//b", "/v1", "v1/", "v1.lock", "a/.b", "v 1", "v1~1", "v1^", "v1:x", "v1@{0}",
-                      "é", String(repeating: "a", count: 129)])
+    @Test(arguments: [
+        "", "-v1", ".v1", "v1.", "a..b", "a//b", "/v1", "v1/", "v1.lock", "a/.b", "v 1", "v1~1", "v1^", "v1:x", "v1@{0}",
+        "é", String(repeating: "a", count: 129),
+    ])
     func invalidNames(name: String) { #expect(TagName.problem(name) != nil) }
 }

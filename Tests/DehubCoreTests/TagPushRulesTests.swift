@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DehubCore
 
 /// Format §13.2 as a pure function: the tag branch of `PushRules` (and `TagVerifier` under it) over the fake
@@ -23,7 +24,8 @@ import Testing
 
         init(tagRules: Bool = true, bind: Bool = false) {
             var tree = VerifierHarness.rootTree
-            let config = (bind ? "bind_credentials: true\n" : "") + VerifierHarness.config + (tagRules ? TagPushRulesTests.tagRule : "")
+            let config =
+                (bind ? "bind_credentials: true\n" : "") + VerifierHarness.config + (tagRules ? TagPushRulesTests.tagRule : "")
             tree[".dehub/config.yml"] = .init(mode: 0o100644, bytes: Array(config.utf8))
             root = h.root(tree: tree)
             c1 = h.change(parent: root, tree: VerifierHarness.edit(tree, ["a.txt": "a\n"]), signers: [.alice])
@@ -57,7 +59,9 @@ import Testing
     }
 
     static let zero = ObjectID.zero
-    static func create(_ new: ObjectID, _ name: String = "v1.0") -> RefUpdate { RefUpdate(old: zero, new: new, ref: "refs/tags/\(name)") }
+    static func create(_ new: ObjectID, _ name: String = "v1.0") -> RefUpdate {
+        RefUpdate(old: zero, new: new, ref: "refs/tags/\(name)")
+    }
 
     @Test func twoOfThreeSignaturesAreAccepted() throws {
         let w = World()
@@ -70,14 +74,19 @@ import Testing
     @Test func oneSignatureNamesTheMissingAccounts() throws {
         let w = World()
         let reason = try w.refusal([Self.create(w.tag("v1.0", on: w.c1, signers: [.alice]))])
-        #expect(reason == "tag 'v1.0' is not verifiable (access controls): the default access control for tags denies tag 'v1.0'; "
-            + "access_controls[2] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol")
+        #expect(
+            reason == "tag 'v1.0' is not verifiable (access controls): the default access control for tags denies tag 'v1.0'; "
+                + "access_controls[2] of .dehub/config.yml needs credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol"
+        )
     }
 
     @Test func aConfigThatSaysNothingOfTagsRefusesThem() throws {
         let w = World(tagRules: false)
         let reason = try w.refusal([Self.create(w.tag("v1.0", on: w.c1, signers: [.alice, .bob, .carol]))])
-        #expect(reason?.contains("the default access control for tags denies tag 'v1.0': no entry of .dehub/config.yml that speaks of tags") == true)
+        #expect(
+            reason?.contains(
+                "the default access control for tags denies tag 'v1.0': no entry of .dehub/config.yml that speaks of tags")
+                == true)
     }
 
     /// A push that brings main's new commit and a tag on it is judged as a whole.
@@ -123,12 +132,15 @@ import Testing
             let other = TagFields(name: "v0.9", target: w.c1, description: "Release")
             update = Self.create(w.tag("v1.0", on: w.c1, signers: [.alice, .bob], signedFor: other))
         case "object named otherwise": update = Self.create(w.tag("v1.0", on: w.c1, signers: [.alice, .bob], objectName: "v2.0"))
-        case "payload named otherwise": update = Self.create(w.tag("v1.0", on: w.c1, signers: [.alice, .bob], payloadName: "v2.0"))
-        case "payload targets otherwise": update = Self.create(w.tag("v1.0", on: w.c1, signers: [.alice, .bob], payloadTarget: w.t1))
+        case "payload named otherwise":
+            update = Self.create(w.tag("v1.0", on: w.c1, signers: [.alice, .bob], payloadName: "v2.0"))
+        case "payload targets otherwise":
+            update = Self.create(w.tag("v1.0", on: w.c1, signers: [.alice, .bob], payloadTarget: w.t1))
         case "tag of a tree": update = Self.create(w.tag("v1.0", on: w.c1, signers: [.alice, .bob], targetIsCommit: false))
         case "commit payload":
             let comment = Payload(body: .comment("hi"), fingerprint: Fingerprint.comment("hi"), credentials: [])
-            update = Self.create(w.tag("v1.0", on: w.c1, signers: [], message: TestPayloadWriter.render(head: "x", payload: comment)))
+            update = Self.create(
+                w.tag("v1.0", on: w.c1, signers: [], message: TestPayloadWriter.render(head: "x", payload: comment)))
         case "no payload": update = Self.create(w.tag("v1.0", on: w.c1, signers: [], message: "v1.0\n"))
         case "no main yet":
             update = Self.create(good)
@@ -153,7 +165,9 @@ import Testing
         default: bytes = SignedMessage(fingerprint: fields.fingerprint, binding: .project(ProjectID(root: w.t1))).bytes
         }
         let credentials = ["A11CE00000000001", "B0B0000000000002"].enumerated().map { i, key in
-            Credential.pgp(PGPCredential(pubKeyID: key, signature: FakeSignatures.pgpSignature(keyID: key, over: bytes), account: ["alice", "bob"][i]))
+            Credential.pgp(
+                PGPCredential(
+                    pubKeyID: key, signature: FakeSignatures.pgpSignature(keyID: key, over: bytes), account: ["alice", "bob"][i]))
         }
         let reason = try w.refusal([Self.create(w.tag("v1.0", on: w.c1, signers: [], credentials: credentials))])
         if signed == "root" {
@@ -171,7 +185,10 @@ import Testing
         w.h.repo.refs["refs/tags/v1.0"] = published
         let rules = PushRules(repo: w.h.repo, signatures: FakeSignatures(), roles: roles, maxCommits: 100)
         let moved = w.tag("v1.0", on: w.c1, signers: [.alice, .bob, .carol])
-        for update in [RefUpdate(old: published, new: Self.zero, ref: "refs/tags/v1.0"), RefUpdate(old: published, new: moved, ref: "refs/tags/v1.0")] {
+        for update in [
+            RefUpdate(old: published, new: Self.zero, ref: "refs/tags/v1.0"),
+            RefUpdate(old: published, new: moved, ref: "refs/tags/v1.0"),
+        ] {
             let reason = try rules.plan([update], mainBefore: w.c1).refusals.first?.reason
             #expect(reason?.contains("is never allowed: published release tags are immutable") == true, "\(reason ?? "accepted")")
         }
@@ -181,9 +198,12 @@ import Testing
     @Test func aCommitWithATagPayloadIsRejected() {
         let w = World()
         let fields = TagFields(name: "v1.0", target: w.c1, description: "Release")
-        let payload = Payload(body: .tag(fields), fingerprint: fields.fingerprint, credentials: [VerifierHarness.Signer.alice.credential(over: fields.fingerprint)])
+        let payload = Payload(
+            body: .tag(fields), fingerprint: fields.fingerprint,
+            credentials: [VerifierHarness.Signer.alice.credential(over: fields.fingerprint)])
         let id = w.h.repo.addCommit(
-            parents: [w.c1], tree: w.h.repo.treeContents(of: w.c1), message: TestPayloadWriter.render(head: "x", payload: payload))
+            parents: [w.c1], tree: w.h.repo.treeContents(of: w.c1), message: TestPayloadWriter.render(head: "x", payload: payload)
+        )
         let verdict = w.h.verify(id, branch: "idea")
         #expect(verdict.rejection?.check == .payload)
         #expect(verdict.rejection?.reason.contains("carries a tag payload") == true)

@@ -29,7 +29,8 @@ import Testing
         #expect(try repo.annotatedTag(objectID(commit), limit: 1 << 20) == nil, "a lightweight tag points at a commit")
         #expect(try repo.annotatedTag(fixture.id("refs/tags/light"), limit: 1 << 20) == nil)
         #expect(try repo.annotatedTag(objectID(tree), limit: 1 << 20) == nil)
-        let treeTag = try #require(try repo.annotatedTag(objectID(try fixture.git("rev-parse", "refs/tags/treetag")), limit: 1 << 20))
+        let treeTag = try #require(
+            try repo.annotatedTag(objectID(try fixture.git("rev-parse", "refs/tags/treetag")), limit: 1 << 20))
         #expect(!treeTag.targetIsCommit)
         #expect(throws: TagTooLarge.self) { try repo.annotatedTag(fixture.id("refs/tags/v1"), limit: 100) }
     }
@@ -50,7 +51,8 @@ import Testing
         let message = "Release v1.0: x\n\n---\ntype: tag\n  kept as is  \n"
         let id = try repo.createTagObject(name: "v1.0", target: objectID(commit), message: message, environment: identity)
         let raw = try fixture.gitOutput(["cat-file", "tag", id.hex]).stdoutText
-        #expect(raw == "object \(commit)\ntype commit\ntag v1.0\ntagger Cy Committer <cy@example.com> 1700000000 +0000\n\n\(message)")
+        #expect(
+            raw == "object \(commit)\ntype commit\ntag v1.0\ntagger Cy Committer <cy@example.com> 1700000000 +0000\n\n\(message)")
         #expect(try repo.referenceTarget("refs/tags/v1.0") == nil, "no reference moved")
         #expect(try repo.annotatedTag(id, limit: 1 << 20)?.message == message)
         try fixture.git("update-ref", "refs/tags/v1.0", id.hex)

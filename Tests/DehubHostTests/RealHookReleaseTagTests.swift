@@ -26,15 +26,19 @@ extension EndToEnd.RealHookTests {
         #expect(try world.hostRef("refs/tags/v1.0") == v10)
         #expect(try world.hostRef("refs/tags/v1.1") == v11)
 
-        let listed = try world.expectOK(server.git(["ls-remote", "--tags", server.sshURL("project", user: "anonymous")], key: world.stranger))
-        #expect(listed.stdout.contains("\(v10)\trefs/tags/v1.0") && listed.stdout.contains("\(v11)\trefs/tags/v1.1"), "\(listed.output)")
+        let listed = try world.expectOK(
+            server.git(["ls-remote", "--tags", server.sshURL("project", user: "anonymous")], key: world.stranger))
+        #expect(
+            listed.stdout.contains("\(v10)\trefs/tags/v1.0") && listed.stdout.contains("\(v11)\trefs/tags/v1.1"),
+            "\(listed.output)")
         let clone = server.root + "/release-clone"
         try world.expectOK(server.git(["clone", "-q", server.httpURL("project"), clone]))
         #expect(try world.expectOK(server.git(["rev-parse", "refs/tags/v1.0"], in: clone)).stdout.contains(v10))
         let verify = try s.run(s.dehubPath, ["verify", "--tag", "v1.1"], in: clone)
         #expect(verify.exitCode == 0, "\(verify.stdoutText)\(verify.stderrText)")
         try s.git("tag", "-d", "v1.0")
-        try world.expectOK(server.git(["fetch", "-q", "--tags", server.sshURL("project", user: "anonymous")], key: world.stranger, in: s.work))
+        try world.expectOK(
+            server.git(["fetch", "-q", "--tags", server.sshURL("project", user: "anonymous")], key: world.stranger, in: s.work))
         #expect(try s.git("rev-parse", "refs/tags/v1.0") == v10)
         // Published: deleting it is refused (and so is moving it, HookReleaseTagTests).
         let moved = try world.push(["--force", ":refs/tags/v1.1"], over: server.httpURL("project"))

@@ -23,13 +23,16 @@ struct TagCommand: AsyncParsableCommand {
     @Option(help: "The commit to tag (default: main).") var rev: String?
     @Option(help: "What the release is (default: 'Release NAME').") var descr: String?
     @Option(name: .customLong("as"), help: ArgumentHelp("The account to sign as.", valueName: "ACCOUNT")) var account: String?
-    @Option(help: ArgumentHelp(
-        "SSH private key file to sign with (default: a key of the account in ssh-agent or ~/.ssh).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "SSH private key file to sign with (default: a key of the account in ssh-agent or ~/.ssh).", valueName: "FILE"))
     var signKey: String?
     @Flag(help: "Add a credential to the existing local tag.") var addCredential = false
     @Option(help: ArgumentHelp("Record the local tag's credentials as a credential commit on this branch.", valueName: "BRANCH"))
     var propose: String?
-    @Option(name: .customLong("from"), help: ArgumentHelp("Take the tag and its credentials from the proposal thread at REV.", valueName: "REV"))
+    @Option(
+        name: .customLong("from"),
+        help: ArgumentHelp("Take the tag and its credentials from the proposal thread at REV.", valueName: "REV"))
     var from: String?
     @Option(help: ArgumentHelp("Main's tip, whose config governs the tag (default: main).", valueName: "REV")) var main = "main"
 
@@ -54,16 +57,20 @@ struct TagCommand: AsyncParsableCommand {
             if let propose { return try releases.propose(name: name, on: propose) }
             var draft: ReleaseTags.Draft
             if let from {
-                draft = try releases.collect(name: name, from: try root.repository.resolve(from, in: repo), rev: rev, description: descr)
+                draft = try releases.collect(
+                    name: name, from: try root.repository.resolve(from, in: repo), rev: rev, description: descr)
             } else if addCredential {
                 guard let local = try releases.localDraft(name: name) else {
-                    throw CLIError("there is no local tag '\(name)'", hint: "create it with `dehub tag \(name) --as ACCOUNT`", status: .noInput)
+                    throw CLIError(
+                        "there is no local tag '\(name)'", hint: "create it with `dehub tag \(name) --as ACCOUNT`",
+                        status: .noInput)
                 }
                 draft = local
             } else {
                 guard try repo.referenceTarget("refs/tags/\(name)") == nil else {
                     throw CLIError(
-                        "tag '\(name)' already exists", hint: "add a credential with `dehub tag \(name) --add-credential --as ACCOUNT`",
+                        "tag '\(name)' already exists",
+                        hint: "add a credential with `dehub tag \(name) --add-credential --as ACCOUNT`",
                         status: .dataError)
                 }
                 let target = try root.repository.resolve(rev ?? main, in: repo)

@@ -22,9 +22,10 @@ struct VerifyCommand: AsyncParsableCommand {
     var range: String?
     @Flag(help: "Verify every commit of the branch (--branch) from its root commit, root included, oldest first.") var all = false
     @Option(help: "The branch whose rules apply (and, with --all, whose history is verified).") var branch: String?
-    @Option(help: ArgumentHelp(
-        "Verify the release tag NAME instead (format §13), under the config at main's tip (--branch names another).",
-        valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "Verify the release tag NAME instead (format §13), under the config at main's tip (--branch names another).",
+            valueName: "NAME"))
     var tag: String?
     @Flag(help: "Print a machine-readable verdict per commit on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "Only report failures.") var quiet = false

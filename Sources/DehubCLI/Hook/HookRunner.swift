@@ -61,7 +61,9 @@ public enum HookRunner {
                 if case .preReceive = mode {
                     Output.err("dehub: \(outcome.checkedCommits) commit(s) verified")
                     for tag in outcome.tags {
-                        Output.err("dehub: release tag '\(TerminalText.safe(tag.name))' verified (credentials of \(tag.verifiedAccounts.joined(separator: ", ")))")
+                        Output.err(
+                            "dehub: release tag '\(TerminalText.safe(tag.name))' verified (credentials of \(tag.verifiedAccounts.joined(separator: ", ")))"
+                        )
                     }
                 }
                 return 0

@@ -36,8 +36,13 @@ struct ReleaseTags {
     /// The local tag `name` as a draft; nil when there is none.
     func localDraft(name: String) throws -> Draft? {
         guard let id = try repo.referenceTarget("refs/tags/\(name)") else { return nil }
-        guard let tag = try repo.annotatedTag(id, limit: TagVerifier(repository: repo, signatures: SignatureVerifier.shared).maxObjectBytes) else {
-            throw CLIError("tag '\(name)' is a lightweight tag, not a release tag", hint: "delete it (git tag -d \(name)) and use `dehub tag`", status: .dataError)
+        guard
+            let tag = try repo.annotatedTag(
+                id, limit: TagVerifier(repository: repo, signatures: SignatureVerifier.shared).maxObjectBytes)
+        else {
+            throw CLIError(
+                "tag '\(name)' is a lightweight tag, not a release tag",
+                hint: "delete it (git tag -d \(name)) and use `dehub tag`", status: .dataError)
         }
         let payload: Payload
         do {
@@ -45,7 +50,9 @@ struct ReleaseTags {
         } catch {
             throw CLIError("tag '\(name)' is not a dehub release tag: \(error)", status: .dataError)
         }
-        guard case .tag(let fields) = payload.body, fields.name == name, fields.target == tag.target, fields.fingerprint == payload.fingerprint else {
+        guard case .tag(let fields) = payload.body, fields.name == name, fields.target == tag.target,
+            fields.fingerprint == payload.fingerprint
+        else {
             throw CLIError("tag '\(name)' is not a valid dehub release tag (its payload does not match it)", status: .dataError)
         }
         return Draft(fields: fields, credentials: payload.credentials)
@@ -60,9 +67,10 @@ struct ReleaseTags {
             Output.err("dehub: tag '\(draft.fields.name)' already carries a credential of '\(account)'; not signing again")
             return
         }
-        draft.credentials.append(try await CredentialMaker(repo: repo).make(
-            signer, message: message, governing: governing,
-            governs: "the config that governs release tags (\(Config.path) at main's tip, \(main.short))"))
+        draft.credentials.append(
+            try await CredentialMaker(repo: repo).make(
+                signer, message: message, governing: governing,
+                governs: "the config that governs release tags (\(Config.path) at main's tip, \(main.short))"))
     }
 
     /// The draft of tag `name` from the proposal thread at `tip` (the commits not on main): the first credential
@@ -74,10 +82,12 @@ struct ReleaseTags {
         var proposals: [(fields: TagFields, credentials: [Credential])] = []
         for id in try repo.commits(from: tip, excluding: [main]) {
             guard let payload = try? CommitMessage.parse(try repo.commit(id).message).payload,
-                case .credential(let commits, let text?) = payload.body, commits.count == 1, let target = ObjectID(hex: commits[0])
+                case .credential(let commits, let text?) = payload.body, commits.count == 1,
+                let target = ObjectID(hex: commits[0])
             else { continue }
             let candidate = TagFields(name: name, target: target, description: text)
-            guard candidate.fingerprint == payload.fingerprint, wanted == nil || wanted == target, description == nil || description == text
+            guard candidate.fingerprint == payload.fingerprint, wanted == nil || wanted == target,
+                description == nil || description == text
             else { continue }
             proposals.append((candidate, payload.credentials))
         }
@@ -86,7 +96,9 @@ struct ReleaseTags {
         var forms: [TagFields] = []
         for proposal in proposals where !forms.contains(proposal.fields) { forms.append(proposal.fields) }
         guard forms.count <= 1 else {
-            let listed = forms.map { "target \($0.target.short), description '\(TerminalText.safe(String($0.description.prefix { $0 != "\n" })))'" }
+            let listed = forms.map {
+                "target \($0.target.short), description '\(TerminalText.safe(String($0.description.prefix { $0 != "\n" })))'"
+            }
             throw CLIError(
                 "\(tip.short) proposes tag '\(name)' in \(forms.count) different forms: " + listed.joined(separator: "; "),
                 hint: "pick the one you mean to sign with --rev (and --descr)", status: .dataError)
@@ -96,25 +108,31 @@ struct ReleaseTags {
         guard let fields else {
             throw CLIError(
                 "no proposal of tag '\(name)' on \(tip.short) (a credential commit over the tag's fingerprint, not on main)",
-                hint: "the proposer runs `dehub tag \(name) --propose BRANCH` and pushes BRANCH; fetch it and pass --from origin/BRANCH",
+                hint:
+                    "the proposer runs `dehub tag \(name) --propose BRANCH` and pushes BRANCH; fetch it and pass --from origin/BRANCH",
                 status: .noInput)
         }
         if let local = try? localDraft(name: name) {
             if local.fields == fields {
                 found = local.credentials + found
             } else {
-                Output.err("dehub: the local tag '\(name)' is another tag (target \(local.fields.target.short)); it is replaced by the proposal's")
+                Output.err(
+                    "dehub: the local tag '\(name)' is another tag (target \(local.fields.target.short)); it is replaced by the proposal's"
+                )
             }
         }
         let governing = try self.governing
         let message = try signedMessage(fields, governing: governing)
         var draft = Draft(fields: fields)
         for credential in found where !draft.credentials.contains(credential) {
-            let result = CredentialChecker(signatures: SignatureVerifier.shared).check([credential], message: message, governing: governing)
+            let result = CredentialChecker(signatures: SignatureVerifier.shared).check(
+                [credential], message: message, governing: governing)
             if result.first?.isVerified == true {
                 draft.credentials.append(credential)
             } else {
-                Output.err("dehub: left out a credential of '\(credential.account ?? "anonymous")' that does not verify under the config at main")
+                Output.err(
+                    "dehub: left out a credential of '\(credential.account ?? "anonymous")' that does not verify under the config at main"
+                )
             }
         }
         return draft
@@ -134,7 +152,8 @@ struct ReleaseTags {
         Output.out(
             "[tag \(TerminalText.safe(name)) \(id.short)] \(TerminalText.safe(head)) (target \(draft.fields.target.short); "
                 + "credentials: \(accounts.joined(separator: ", ")))")
-        let verdict = TagVerifier(repository: repo, signatures: SignatureVerifier.shared).verify(name: name, object: id, rulesAt: main, mainAfter: main)
+        let verdict = TagVerifier(repository: repo, signatures: SignatureVerifier.shared).verify(
+            name: name, object: id, rulesAt: main, mainAfter: main)
         if let rejection = verdict.rejection {
             Output.err("dehub: not accepted yet (\(rejection.check.rawValue)): \(TerminalText.safe(rejection.reason))")
         } else {
@@ -147,9 +166,12 @@ struct ReleaseTags {
     /// that they travel to the other signers through a thread, which takes any signed commit (§13.4).
     func propose(name: String, on branch: String) throws -> ExitStatus {
         guard let draft = try localDraft(name: name) else {
-            throw CLIError("there is no local tag '\(name)'", hint: "create it with `dehub tag \(name) --as ACCOUNT`", status: .noInput)
+            throw CLIError(
+                "there is no local tag '\(name)'", hint: "create it with `dehub tag \(name) --as ACCOUNT`", status: .noInput)
         }
-        guard !draft.credentials.isEmpty else { throw CLIError("tag '\(name)' carries no credential to propose", status: .dataError) }
+        guard !draft.credentials.isEmpty else {
+            throw CLIError("tag '\(name)' carries no credential to propose", status: .dataError)
+        }
         let ref = "refs/heads/\(branch)"
         let old = try repo.reference(ref)
         let parent = old ?? main
@@ -157,13 +179,17 @@ struct ReleaseTags {
             body: .credential(commits: [draft.fields.target.hex], changeDescription: draft.fields.description),
             fingerprint: draft.fields.fingerprint, credentials: draft.credentials)
         var accounts: [String] = []
-        for account in draft.credentials.map({ $0.account ?? "anonymous" }) where !accounts.contains(account) { accounts.append(account) }
+        for account in draft.credentials.map({ $0.account ?? "anonymous" }) where !accounts.contains(account) {
+            accounts.append(account)
+        }
         let head = "Release \(name): credentials of \(accounts.joined(separator: ", "))"
         let message = try CommitMessage(head: head, payload: payload).renderChecked()
         let id = try repo.createCommit(tree: try repo.tree(ofCommit: parent), parents: [parent], message: message)
         try repo.updateReference(ref, to: id, expecting: old, message: "dehub tag \(name) --propose")
         Output.out("[\(TerminalText.safe(branch)) \(id.short)] \(TerminalText.safe(head))")
-        Output.err("dehub: push it (git push origin \(TerminalText.safe(branch))); each signer runs `dehub tag \(TerminalText.safe(name)) --from origin/\(TerminalText.safe(branch)) --as ACCOUNT`")
+        Output.err(
+            "dehub: push it (git push origin \(TerminalText.safe(branch))); each signer runs `dehub tag \(TerminalText.safe(name)) --from origin/\(TerminalText.safe(branch)) --as ACCOUNT`"
+        )
         return .ok
     }
 

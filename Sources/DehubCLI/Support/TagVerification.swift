@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import DehubCore
 import DehubGit
 import DehubSignatures
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `dehub verify --tag NAME`: one release tag under the config at main's tip, as the hook judges it (format §13.2).
 enum TagVerification {
@@ -15,14 +16,18 @@ enum TagVerification {
             throw CLIError("no tag '\(name)' to verify", hint: "fetch the tags first (git fetch --tags)", status: .noInput)
         }
         guard let main = try repo.reference("refs/heads/\(mainBranch)") else {
-            throw CLIError("no branch '\(mainBranch)' whose config would govern the tag", hint: "name main's branch with --branch", status: .noInput)
+            throw CLIError(
+                "no branch '\(mainBranch)' whose config would govern the tag", hint: "name main's branch with --branch",
+                status: .noInput)
         }
-        let verdict = TagVerifier(repository: repo, signatures: SignatureVerifier.shared).verify(name: name, object: object, rulesAt: main, mainAfter: main)
+        let verdict = TagVerifier(repository: repo, signatures: SignatureVerifier.shared).verify(
+            name: name, object: object, rulesAt: main, mainAfter: main)
         if json {
             Output.out(Self.json(verdict))
         } else if let rejection = verdict.rejection {
             let safe = TerminalText.safe
-            Output.err("tag '\(safe(name))' (\(object.short)) is not verifiable under the config at \(safe(mainBranch)) (\(main.short))")
+            Output.err(
+                "tag '\(safe(name))' (\(object.short)) is not verifiable under the config at \(safe(mainBranch)) (\(main.short))")
             Output.err("  check:  \(rejection.check.rawValue)")
             Output.err("  reason: \(safe(rejection.reason))")
             if !verdict.credentials.isEmpty {
@@ -31,7 +36,9 @@ enum TagVerification {
             }
             if let hint = rejection.hint { Output.err("  next:   \(safe(hint))") }
         } else if !quiet {
-            Output.out("ok tag \(TerminalText.safe(name)) \(object.short) -> \(verdict.target?.short ?? "?") by \(verdict.verifiedAccounts.joined(separator: ", "))")
+            Output.out(
+                "ok tag \(TerminalText.safe(name)) \(object.short) -> \(verdict.target?.short ?? "?") by \(verdict.verifiedAccounts.joined(separator: ", "))"
+            )
         }
         return verdict.isVerified ? .ok : .notVerifiable
     }
@@ -57,7 +64,8 @@ enum TagVerification {
             credentials: v.credentials.map { c in
                 var error: String?
                 if case .failed(let why) = c.outcome { error = why }
-                return VerdictPresenter.JSONCredential(index: c.index, account: c.account, kind: c.kind, verified: c.isVerified, error: error)
+                return VerdictPresenter.JSONCredential(
+                    index: c.index, account: c.account, kind: c.kind, verified: c.isVerified, error: error)
             },
             decided_by: v.decision.map { "\($0.source)" }, check: v.rejection?.check.rawValue, reason: v.rejection?.reason,
             hint: v.rejection?.hint)

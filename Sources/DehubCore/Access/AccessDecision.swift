@@ -22,7 +22,8 @@ public struct CommitFacts: Equatable, Sendable {
 
     /// The facts of a release tag (format §13.3): no branch, no files, never a non-fast-forward (tags never move).
     public static func tag(_ name: String, verifiedAccounts: Set<String>) -> CommitFacts {
-        var facts = CommitFacts(payloadType: .tag, branch: "", changedPaths: [], nonFastForward: false, verifiedAccounts: verifiedAccounts)
+        var facts = CommitFacts(
+            payloadType: .tag, branch: "", changedPaths: [], nonFastForward: false, verifiedAccounts: verifiedAccounts)
         facts.tag = name
         return facts
     }

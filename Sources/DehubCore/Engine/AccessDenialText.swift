@@ -3,7 +3,8 @@ public enum AccessDenialText {
     /// `credentials` are the commit's credential results, when some may have failed without rejecting the commit
     /// first (a non-fast-forward's new tip): the failures are named with their reasons.
     public static func reason(_ decision: AccessDecision, facts: CommitFacts, credentials: [CredentialResult] = []) -> String {
-        var text = facts.tag.map { "\(decision.source) denies tag '\($0)'" }
+        var text =
+            facts.tag.map { "\(decision.source) denies tag '\($0)'" }
             ?? "\(decision.source) denies this \(facts.payloadType.rawValue) commit on branch '\(facts.branch)'"
         if decision.source == .tagDefault, decision.unmetSignatures.isEmpty {
             text += ": no entry of \(Config.path) that speaks of tags (a `tag` or `payload_type: tag` filter) allows it"
@@ -52,7 +53,8 @@ public enum AccessDenialText {
     public static func hint(_ decision: AccessDecision, facts: CommitFacts) -> String {
         if let tag = facts.tag {
             if !decision.unmetSignatures.isEmpty || deniedUnless(decision) != nil {
-                return "collect the missing credentials on a thread (`dehub tag \(tag) --propose BRANCH`, then `dehub tag \(tag) --from BRANCH --as ACCOUNT` by each signer) and push the tag again"
+                return
+                    "collect the missing credentials on a thread (`dehub tag \(tag) --propose BRANCH`, then `dehub tag \(tag) --from BRANCH --as ACCOUNT` by each signer) and push the tag again"
             }
             return "releases need an access control for tags in \(Config.path) (see docs/format.md §13)"
         }

@@ -5,7 +5,8 @@ public enum TagName {
 
     /// Why `name` is not a valid tag name, or nil when it is.
     public static func problem(_ name: String) -> String? {
-        let rule = "must be 1 to \(maxBytes) characters of letters, digits, '.', '_', '-', '+' or '/'"
+        let rule =
+            "must be 1 to \(maxBytes) characters of letters, digits, '.', '_', '-', '+' or '/'"
             + ", in segments that do not start with '.' or '-' and do not end with '.lock'"
         let bytes = Array(name.utf8)
         guard !bytes.isEmpty, bytes.count <= maxBytes else { return "'\(name)' \(rule)" }

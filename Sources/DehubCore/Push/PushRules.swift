@@ -12,7 +12,8 @@ public struct PushRules<Repository: PushRepository> {
     public let limits: PayloadLimits
 
     public init(
-        repo: Repository, signatures: SignatureVerifying, roles: PusherRolePolicy, maxCommits: Int, limits: PayloadLimits = .default
+        repo: Repository, signatures: SignatureVerifying, roles: PusherRolePolicy, maxCommits: Int,
+        limits: PayloadLimits = .default
     ) {
         self.repo = repo
         self.signatures = signatures
@@ -120,30 +121,34 @@ public struct PushRules<Repository: PushRepository> {
     ) -> TagJudgement {
         let immutable = "published release tags are immutable"
         if update.isDeletion {
-            return .refused(PushRefusal(
-                ref: update.ref, reason: "deleting tag '\(tag)' is never allowed: \(immutable)",
-                hint: "publish a new tag instead"))
+            return .refused(
+                PushRefusal(
+                    ref: update.ref, reason: "deleting tag '\(tag)' is never allowed: \(immutable)",
+                    hint: "publish a new tag instead"))
         }
         if !update.isCreation {
-            return .refused(PushRefusal(
-                ref: update.ref,
-                reason: "moving tag '\(tag)' from \(update.old.short) to \(update.new.short) is never allowed: \(immutable)",
-                hint: "publish a new tag instead"))
+            return .refused(
+                PushRefusal(
+                    ref: update.ref,
+                    reason: "moving tag '\(tag)' from \(update.old.short) to \(update.new.short) is never allowed: \(immutable)",
+                    hint: "publish a new tag instead"))
         }
         if let problem = TagName.problem(tag) {
             return .refused(PushRefusal(ref: update.ref, reason: "tag name \(problem)", hint: nil))
         }
         guard let mainBefore, let mainAfter else {
-            return .refused(PushRefusal(
-                ref: update.ref, reason: "main does not exist yet, so tag '\(tag)' has no rules to be judged by",
-                hint: "push main first, then the tag"))
+            return .refused(
+                PushRefusal(
+                    ref: update.ref, reason: "main does not exist yet, so tag '\(tag)' has no rules to be judged by",
+                    hint: "push main first, then the tag"))
         }
         let verdict = TagVerifier(repository: repo, signatures: signatures, limits: limits)
             .verify(name: tag, object: update.new, rulesAt: mainBefore, mainAfter: mainAfter)
         guard let rejection = verdict.rejection else { return .accepted(verdict) }
-        return .refused(PushRefusal(
-            ref: update.ref, reason: "tag '\(tag)' is not verifiable (\(rejection.check.rawValue)): \(rejection.reason)",
-            hint: rejection.hint))
+        return .refused(
+            PushRefusal(
+                ref: update.ref, reason: "tag '\(tag)' is not verifiable (\(rejection.check.rawValue)): \(rejection.reason)",
+                hint: rejection.hint))
     }
 
     private enum TagJudgement {

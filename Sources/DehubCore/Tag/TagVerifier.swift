@@ -36,11 +36,14 @@ public struct TagVerifier {
         let name = verdict.name
         guard let tag = try repository.annotatedTag(verdict.object, limit: maxObjectBytes) else {
             throw Rejection(
-                .tagObject, "points at \(verdict.object.short), which is not an annotated tag object: lightweight tags are refused",
+                .tagObject,
+                "points at \(verdict.object.short), which is not an annotated tag object: lightweight tags are refused",
                 hint: "make release tags with `dehub tag \(name) --as ACCOUNT`")
         }
         guard tag.name == name else {
-            throw Rejection(.tagObject, "the tag object calls itself '\(tag.name)', not '\(name)'", hint: "make release tags with `dehub tag`")
+            throw Rejection(
+                .tagObject, "the tag object calls itself '\(tag.name)', not '\(name)'", hint: "make release tags with `dehub tag`"
+            )
         }
         guard tag.targetIsCommit else {
             throw Rejection(.tagObject, "points at \(tag.target.short), which is not a commit", hint: "tag a commit of main")
@@ -53,7 +56,8 @@ public struct TagVerifier {
         do {
             payload = try CommitMessage.parse(tag.message, limits: limits).payload
         } catch {
-            throw Rejection(.payload, "tag message: " + error.message, hint: "make release tags with `dehub tag`; see docs/format.md §13")
+            throw Rejection(
+                .payload, "tag message: " + error.message, hint: "make release tags with `dehub tag`; see docs/format.md §13")
         }
         guard case .tag(let fields) = payload.body else {
             throw Rejection(
@@ -62,7 +66,8 @@ public struct TagVerifier {
         }
         verdict.description = fields.description
         guard fields.name == name else {
-            throw Rejection(.payload, "the payload names tag '\(fields.name)', not '\(name)'", hint: "make release tags with `dehub tag`")
+            throw Rejection(
+                .payload, "the payload names tag '\(fields.name)', not '\(name)'", hint: "make release tags with `dehub tag`")
         }
         guard fields.target == tag.target else {
             throw Rejection(
@@ -93,7 +98,8 @@ public struct TagVerifier {
             }
         } catch {
             throw Rejection(
-                .credentials, "the config binds credentials to the project, but the root commit of \(tag.target.short) could not be read: \(error)",
+                .credentials,
+                "the config binds credentials to the project, but the root commit of \(tag.target.short) could not be read: \(error)",
                 hint: "check the repository with git fsck")
         }
         verdict.credentials = CredentialChecker(signatures: signatures)
@@ -112,7 +118,9 @@ public struct TagVerifier {
         let decision = AccessControlEvaluator.evaluate(facts, config: governing.config)
         verdict.decision = decision
         guard decision.isAllowed else {
-            throw Rejection(.accessControls, AccessDenialText.reason(decision, facts: facts), hint: AccessDenialText.hint(decision, facts: facts))
+            throw Rejection(
+                .accessControls, AccessDenialText.reason(decision, facts: facts),
+                hint: AccessDenialText.hint(decision, facts: facts))
         }
     }
 }

@@ -39,8 +39,10 @@ enum RandomPayloads {
         case 1: body = .comment(text(&rng))
         case 2:
             let target = ObjectID(hex: String((0..<40).map { _ in "0123456789abcdef".randomElement(using: &rng)! }))!
-            body = .tag(TagFields(name: ["v1.0", "release/2026-11", "x", "v1.0+build.7"].randomElement(using: &rng)!,
-                                  target: target, description: text(&rng)))
+            body = .tag(
+                TagFields(
+                    name: ["v1.0", "release/2026-11", "x", "v1.0+build.7"].randomElement(using: &rng)!,
+                    target: target, description: text(&rng)))
         default:
             let commits = (0..<Int.random(in: 0...3, using: &rng)).map { _ in
                 String((0..<40).map { _ in "0123456789abcdef".randomElement(using: &rng)! })
