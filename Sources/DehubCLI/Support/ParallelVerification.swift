@@ -19,7 +19,7 @@ enum ParallelVerification {
     static func verify(
         _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
         limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: ProgressLine? = nil,
-        stopAtFirstRejection: Bool = false
+        stopAtFirstRejection: Bool = false, cache: VerdictCache? = nil
     ) throws -> [CommitVerdict] {
         defer { progress?.finish() }
         // One verification is one history (the hook checks every update's roots against main's first): its project
@@ -27,7 +27,8 @@ enum ParallelVerification {
         let project = items.last.map { ProjectScope(anchor: $0.commit) }
         let count = max(1, min(workers, items.count / 64 + 1))
         if count == 1 {
-            let verifier = CommitVerifier(repository: try open(), signatures: signatures, limits: limits, project: project)
+            let verifier = CommitVerifier(
+                repository: try open(), signatures: signatures, limits: limits, project: project, cache: cache)
             var verdicts: [CommitVerdict] = []
             for item in items {
                 progress?.advance()
@@ -41,7 +42,7 @@ enum ParallelVerification {
         let repositories = try (0..<count).map { _ in try open() }
         DispatchQueue.concurrentPerform(iterations: count) { worker in
             let verifier = CommitVerifier(
-                repository: repositories[worker], signatures: signatures, limits: limits, project: project)
+                repository: repositories[worker], signatures: signatures, limits: limits, project: project, cache: cache)
             var i = worker
             while i < items.count, i < firstRejected.load(ordering: .acquiring) {
                 let verdict = verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward)

@@ -6,18 +6,21 @@ public final class CommitVerifier {
     let limits: PayloadLimits
     let configs: ConfigLoader
     let project: ProjectScope?
+    let cache: VerdictCache?
 
     /// `project`: the history the verified commits share, whose root commit bound credentials name (§6.7); nil
-    /// works it out from each commit's own history (one walk per commit that needs it).
+    /// works it out from each commit's own history (one walk per commit that needs it). `cache`: passes recorded
+    /// by earlier runs, answered without checking again, and where new passes are recorded (§9.3).
     public init(
         repository: RepositoryReading, signatures: SignatureVerifying, limits: PayloadLimits = .default,
-        project: ProjectScope? = nil
+        project: ProjectScope? = nil, cache: VerdictCache? = nil
     ) {
         self.repository = repository
         self.signatures = signatures
         self.limits = limits
         self.configs = ConfigLoader(repository: repository)
         self.project = project
+        self.cache = cache
     }
 
     /// Verifies `id` as a commit that `branch` (short name) would take, `nonFastForward` when the update that
@@ -46,12 +49,24 @@ public final class CommitVerifier {
         let parentTree = try commit.parents.first.map { try repository.tree(ofCommit: $0) }
         let governingTree = parentTree ?? commit.tree
         let governing: GoverningConfig
-        switch try configs.load(tree: governingTree) {
+        let (configDirectory, loaded) = try configs.loadWithIdentity(tree: governingTree)
+        switch loaded {
         case .success(let g): governing = g
         case .failure(let error):
             throw Rejection(
                 .config, "the governing config (in the \(parentTree == nil ? "commit's own" : "parent's") tree) is invalid: \(error.message)",
                 hint: "fix \(Config.path) in a commit signed as the current rules require")
+        }
+
+        // No key (nothing cached) when the bound project cannot be worked out: the credential check says why.
+        let cacheKey = cache == nil ? nil : try? verdictKey(
+                commit, branch: verdict.branch, governingTree: governingTree, configDirectory: configDirectory,
+                governing: governing, nonFastForward: nonFastForward)
+        if let cacheKey, let cache, cache.contains(cacheKey) {
+            // The commit's own tree must be readable too: a commit whose objects are missing is never a hit.
+            _ = try repository.entryID(at: ".dehub", inTree: commit.tree)
+            verdict.cached = true
+            return
         }
 
         guard commit.messageIsValidUTF8 else {
@@ -124,18 +139,34 @@ public final class CommitVerifier {
         guard decision.isAllowed else {
             throw Rejection(.accessControls, AccessDenialText.reason(decision, facts: facts), hint: AccessDenialText.hint(decision, facts: facts))
         }
+        if let cacheKey { cache?.record(cacheKey) }
+    }
+
+    /// The question this verification answers, for the verdict cache: every input of the verdict (§9.3).
+    private func verdictKey(
+        _ commit: CommitInfo, branch: String, governingTree: ObjectID, configDirectory: ObjectID?,
+        governing: GoverningConfig, nonFastForward: Bool
+    ) throws -> VerdictKey {
+        // The same project the credentials are checked against.
+        let project = governing.config.bindCredentials ? try boundProject(parents: commit.parents) : nil
+        return VerdictKey(VerdictKey.Inputs(
+            commit: commit.id, branch: branch, nonFastForward: nonFastForward, governingTree: governingTree,
+            configDirectory: configDirectory, project: project, limits: limits))
     }
 
     /// What the commit's credentials must sign: bound to its project when the governing config says so.
     private func signedMessage(
         parents: [ObjectID], fingerprint: Fingerprint, governing: GoverningConfig
     ) throws -> SignedMessage {
+        try SignedMessage.governed(by: governing.config, fingerprint: fingerprint) { try boundProject(parents: parents) }
+    }
+
+    /// The project bound credentials of a commit with `parents` name (§6.7).
+    private func boundProject(parents: [ObjectID]) throws -> ProjectID {
         do {
-            return try SignedMessage.governed(by: governing.config, fingerprint: fingerprint) {
-                guard !parents.isEmpty else { return .rootCommit }
-                if let project { return try project.projectID(reading: repository) }
-                return try ProjectID.of(parents: parents, in: repository)
-            }
+            guard !parents.isEmpty else { return .rootCommit }
+            if let project { return try project.projectID(reading: repository) }
+            return try ProjectID.of(parents: parents, in: repository)
         } catch let error as ProjectIDError {
             throw Rejection(
                 .credentials, "the governing config binds credentials to the project, but \(error.message)",
