@@ -251,6 +251,42 @@ import Testing
         #expect(verifier(h, VerdictCache(store: store)).verify(c, branch: "main", nonFastForward: false).cached)
     }
 
+    /// `cachedVerdict` answers hits only: nil on a miss, under `--no-cache`, or for a commit it cannot even read.
+    @Test func cachedVerdictAnswersHitsOnly() throws {
+        let h = H()
+        let root = h.root()
+        let c = h.change(parent: root, tree: H.edit(H.rootTree, ["README.md": "v2\n"]), signers: [.carol])
+        let store = MemoryStore()
+        let first = VerdictCache(store: store)
+        #expect(verifier(h, first).cachedVerdict(c, branch: "main", nonFastForward: false) == nil)
+        #expect(verifier(h, first).verify(c, branch: "main", nonFastForward: false).isVerified)
+        try first.save(to: store)
+        let hit = verifier(h, VerdictCache(store: store)).cachedVerdict(c, branch: "main", nonFastForward: false)
+        #expect(hit?.isVerified == true && hit?.cached == true)
+        #expect(verifier(h, VerdictCache(store: store, answers: false)).cachedVerdict(c, branch: "main", nonFastForward: false) == nil)
+        #expect(verifier(h, VerdictCache(store: store)).cachedVerdict(root, branch: "main", nonFastForward: false) == nil)
+        h.repo.missing = [c]
+        #expect(verifier(h, VerdictCache(store: store)).cachedVerdict(c, branch: "main", nonFastForward: false) == nil)
+    }
+
+    /// A verifier that reads a commit right after its parent takes the parent's tree from that read; verifying in
+    /// any other order gives the same verdicts.
+    @Test func verdictsDoNotDependOnTheOrder() {
+        let h = H()
+        let root = h.root()
+        let a = h.change(parent: root, tree: H.edit(H.rootTree, ["a": "1\n"]), signers: [.carol])
+        let b = h.change(parent: a, tree: H.edit(H.rootTree, ["a": "1\n", ".dehub/config.yml": "accounts: []\n"]), signers: [.carol])
+        let sibling = h.change(parent: root, tree: H.edit(H.rootTree, ["s": "1\n"]), signers: [.carol])
+        let ids = [root, a, b, sibling]
+        let inOrder = CommitVerifier(repository: h.repo, signatures: FakeSignatures())
+        let expected = ids.map { inOrder.verify($0, branch: "main", nonFastForward: false) }
+        #expect(expected.map(\.isVerified) == [true, true, false, true])
+        for order in [[3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 2, 0]] {
+            let other = CommitVerifier(repository: h.repo, signatures: FakeSignatures())
+            for i in order { #expect(other.verify(ids[i], branch: "main", nonFastForward: false) == expected[i], "order \(order)") }
+        }
+    }
+
     /// Changed config: a commit on a parent whose `.dehub` differs is judged under that config (its key names it),
     /// and the config's identity is what the loader reports.
     @Test func theConfigIdentityIsTheDehubDirectory() throws {
