@@ -54,6 +54,8 @@ demo: deps
 bench-deps:
 	$(MAKE) deps EXTRA_PACKAGES="$(BENCH_PACKAGES)"
 
+# BENCH_BEFORE_BIN=DIR (a release dehub built by `bash bench/build-before.sh REV DIR`) adds its figures, measured in
+# the same run, to the verify table: the before/after comparison.
 bench: bench-deps
 	$(SWIFT) build -c release --product dehub
 	$(SWIFT) build -c release --product dehub-bench

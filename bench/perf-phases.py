@@ -21,6 +21,8 @@ PHASES = [
     ("fingerprint (SHA-256)", ["FingerprintV6change"]),
     ("root-commit walks (ancestry)", ["rootCommits", "AncestryCheck"]),
     ("range walk (revwalk)", ["commits4from", "commitsNotReachable"]),
+    ("verdict cache: answering a commit from it (format §9.3)", ["cachedVerdict", "answerFromCache", "verdictKey", "VerdictCacheC6record", "VerdictCacheFile"]),
+    ("libgit2 teardown (freeing the object cache at exit)", ["git_repository_free"]),
     ("other engine work (access control, verdicts)", ["CommitVerifier", "ParallelVerification"]),
     ("libgit2 init (mbedTLS loads the CA bundle)", ["libgit2Runtime", "mbedtls_x509"]),
     ("repository open + git config", ["openFromEnvironment", "RepositoryC4open", "GitConfigLoader", "git_repository_open"]),

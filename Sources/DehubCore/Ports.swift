@@ -30,6 +30,9 @@ public protocol RepositoryReading {
     /// The files that differ between `commit`'s tree and its first parent's tree (the empty tree for a root
     /// commit), one entry per path, renames as a deletion plus an addition, type changes as one entry.
     func changedFiles(of commit: CommitInfo) throws -> [FileChange]
+    /// The same, when the caller already knows the first parent's tree (`parentTree`, nil for a root commit):
+    /// saves reading the parent again.
+    func changedFiles(of commit: CommitInfo, parentTree: ObjectID?) throws -> [FileChange]
     /// The id of the tree or blob at `path` in `tree`, or nil when there is none.
     func entryID(at path: String, inTree tree: ObjectID) throws -> ObjectID?
     /// The bytes of the blob at `path` in `tree`, or nil when there is no blob there.
@@ -45,6 +48,10 @@ public protocol RepositoryReading {
 
 extension RepositoryReading {
     public func tree(ofCommit id: ObjectID) throws -> ObjectID { try commit(id).tree }
+
+    public func changedFiles(of commit: CommitInfo, parentTree: ObjectID?) throws -> [FileChange] {
+        try changedFiles(of: commit)
+    }
 
     /// A walk over `commit(_:)`; adapters with a cheaper way to read parents provide their own.
     public func firstParentRoot(of tip: ObjectID) throws -> ObjectID {

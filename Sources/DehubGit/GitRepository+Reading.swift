@@ -20,6 +20,11 @@ extension GitRepository: RepositoryReading {
         return try changedFiles(from: try treeID(ofCommit: parent), to: commit.tree)
     }
 
+    /// The files that differ from `parentTree`, the first parent's tree (nil: the empty tree, for a root commit).
+    public func changedFiles(of commit: CommitInfo, parentTree: ObjectID?) throws -> [FileChange] {
+        try changedFiles(from: parentTree, to: commit.tree)
+    }
+
     /// The id of the entry at `path` (a tree, a blob, or for a submodule the gitlink's commit id);
     /// nil when nothing is there.
     public func entryID(at path: String, inTree tree: ObjectID) throws -> ObjectID? {

@@ -101,7 +101,7 @@ public final class GitRepository {
         return try GitRepository(taking: repo)
     }
 
-    private static func trimmedPath(_ pointer: UnsafePointer<CChar>?) -> String? {
+    static func trimmedPath(_ pointer: UnsafePointer<CChar>?) -> String? {
         guard let pointer else { return nil }
         var path = String(cString: pointer)
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }

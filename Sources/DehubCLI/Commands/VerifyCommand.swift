@@ -12,7 +12,10 @@ struct VerifyCommand: AsyncParsableCommand {
             commit of a branch from its root commit, root included (--all) under the rules of a branch (--branch, \
             default: the branch checked out, else main). Exits 0 when every commit verifies, 1 when one does not. \
             A range that holds no commit verifies nothing: it says so on stderr and exits 0 (--json prints []). \
-            --tag NAME verifies the release tag NAME as the hook would, under the config at main (format §13).
+            --tag NAME verifies the release tag NAME as the hook would, under the config at main (format §13). \
+            Passes are remembered in the repository's verdict cache (GIT_DIR/dehub/verdicts-v1) and not checked \
+            again for the same commit, branch and governing config; --no-cache checks every commit (and still \
+            records the passes), as does --json, whose verdicts list every credential.
             """)
 
     @ParentCommand var root: DehubCommand
@@ -29,6 +32,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var tag: String?
     @Flag(help: "Print a machine-readable verdict per commit on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "Only report failures.") var quiet = false
+    @Flag(help: "Check every commit again, even those the verdict cache holds as verified before.") var noCache = false
 
     func validate() throws {
         if [rev != nil, range != nil, all, tag != nil].filter({ $0 }).count > 1 {
@@ -53,12 +57,24 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             let gitDir = repo.gitDirectory
             let items = commits.map { ParallelVerification.Item(commit: $0, branch: branchName, nonFastForward: false) }
+            let store = VerdictCacheFileStore(repository: repo)
+            let cache = VerdictCache(store: store, answers: !noCache && !json)
             var verdicts = try ParallelVerification.verify(
                 items, open: { try GitRepository.open(path: gitDir) }, signatures: SignatureVerifier.shared,
-                progress: json ? nil : ProgressLine(total: items.count, label: "verifying commits", minimum: all ? 1 : 500))
+                progress: json ? nil : ProgressLine(total: items.count, label: "verifying commits", minimum: all ? 1 : 500),
+                cache: cache, primary: repo)
+            do {
+                try cache.save(to: store)
+            } catch {
+                // A cache that cannot be written only costs time on the next run.
+                Output.err("dehub: warning: the verdict cache was not updated: \(error)")
+            }
             if let rejection = try AncestryCheck.rejection(for: commits.last, branch: branchName, in: repo) {
                 verdicts[verdicts.count - 1].rejection = rejection
             }
+            // The process ends after this command: freeing the handle's object cache (every commit the walk read)
+            // would cost about a microsecond per commit for nothing.
+            _ = Unmanaged.passRetained(repo)
             let failed = verdicts.filter { !$0.isVerified }
             if json {
                 Output.out(VerdictPresenter.json(verdicts))

@@ -5,8 +5,13 @@ import Dispatch
 import Synchronization
 
 /// Verifies many commits on all cores: each worker has its own repository handle and verifier (libgit2
-/// handles are not shared across threads); the signature verifier and its parsed-key cache are shared.
+/// handles are not shared across threads); the signature verifier and its parsed-key cache are shared. Workers take
+/// runs of consecutive items, so that a worker mostly verifies a commit right after its parent (whose tree and
+/// config it has just read).
 enum ParallelVerification {
+    /// Items a worker takes at a time.
+    static let block = 128
+
     struct Item: Sendable {
         var commit: ObjectID
         var branch: String
@@ -16,18 +21,62 @@ enum ParallelVerification {
     /// With `stopAtFirstRejection`, the result ends at the first item (in order) that is not verified: the items
     /// after it are not checked (workers stop as soon as one of them finds it), so a push that is refused anyway
     /// costs no more than its first refused commit.
+    /// `primary`: a handle the caller has finished with (typically the one that walked the range), used by the first
+    /// worker: libgit2 keeps the commits it read in that handle's object cache.
     static func verify(
         _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
         limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: ProgressLine? = nil,
-        stopAtFirstRejection: Bool = false
+        stopAtFirstRejection: Bool = false, cache: VerdictCache? = nil, primary: GitRepository? = nil
     ) throws -> [CommitVerdict] {
         defer { progress?.finish() }
         // One verification is one history (the hook checks every update's roots against main's first): its project
         // id, for bound credentials, is worked out at most once and shared by the workers.
         let project = items.last.map { ProjectScope(anchor: $0.commit) }
+        guard let cache, cache.answers else {
+            return try verifyAll(
+                items, open: open, signatures: signatures, limits: limits, workers: workers, progress: progress,
+                stopAtFirstRejection: stopAtFirstRejection, cache: cache, primary: primary, project: project)
+        }
+        // The cache first, on one handle: a hit costs a few reads that the range walk has just left in that handle's
+        // object cache, far less than handing it to another thread; only the misses are verified on all cores.
+        let repository = try primary ?? open()
+        let answering = CommitVerifier(
+            repository: repository, signatures: signatures, limits: limits, project: project, cache: cache)
+        var answered = [CommitVerdict?](repeating: nil, count: items.count)
+        var pending: [Int] = []
+        for (i, item) in items.enumerated() {
+            if let verdict = answering.cachedVerdict(item.commit, branch: item.branch, nonFastForward: item.nonFastForward) {
+                answered[i] = verdict
+                progress?.advance()
+            } else {
+                pending.append(i)
+            }
+        }
+        let checked = try verifyAll(
+            pending.map { items[$0] }, open: open, signatures: signatures, limits: limits, workers: workers,
+            progress: progress, stopAtFirstRejection: stopAtFirstRejection, cache: cache, primary: repository,
+            project: project)
+        var verdicts: [CommitVerdict] = []
+        var next = checked.makeIterator()
+        for slot in answered {
+            // `checked` ends early only at its first rejection (stopAtFirstRejection): nothing after it is reported.
+            guard let verdict = slot ?? next.next() else { break }
+            verdicts.append(verdict)
+            if stopAtFirstRejection, !verdict.isVerified { break }
+        }
+        return verdicts
+    }
+
+    private static func verifyAll(
+        _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
+        limits: PayloadLimits, workers: Int, progress: ProgressLine?, stopAtFirstRejection: Bool, cache: VerdictCache?,
+        primary: GitRepository?, project: ProjectScope?
+    ) throws -> [CommitVerdict] {
+        guard !items.isEmpty else { return [] }
         let count = max(1, min(workers, items.count / 64 + 1))
         if count == 1 {
-            let verifier = CommitVerifier(repository: try open(), signatures: signatures, limits: limits, project: project)
+            let verifier = CommitVerifier(
+                repository: try primary ?? open(), signatures: signatures, limits: limits, project: project, cache: cache)
             var verdicts: [CommitVerdict] = []
             for item in items {
                 progress?.advance()
@@ -38,17 +87,26 @@ enum ParallelVerification {
         }
         let box = ResultBox(count: items.count)
         let firstRejected = Atomic<Int>(Int.max)
-        let repositories = try (0..<count).map { _ in try open() }
+        let repositories = UncheckedRepositories(try (0..<count).map { worker in
+            if worker == 0, let primary { return primary }
+            return try open()
+        })
+        let nextBlock = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: count) { worker in
             let verifier = CommitVerifier(
-                repository: repositories[worker], signatures: signatures, limits: limits, project: project)
-            var i = worker
-            while i < items.count, i < firstRejected.load(ordering: .acquiring) {
-                let verdict = verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward)
-                box.set(i, verdict)
-                if stopAtFirstRejection, !verdict.isVerified { _ = firstRejected.min(i, ordering: .acquiringAndReleasing) }
-                progress?.advance()
-                i += count
+                repository: repositories.handles[worker], signatures: signatures, limits: limits, project: project,
+                cache: cache)
+            // Blocks are handed out in order, so every item before the first rejected one is still checked.
+            while true {
+                let start = nextBlock.add(1, ordering: .relaxed).oldValue * block
+                guard start < items.count else { return }
+                for i in start..<min(items.count, start + block) {
+                    guard i < firstRejected.load(ordering: .acquiring) else { return }
+                    let verdict = verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward)
+                    box.set(i, verdict)
+                    if stopAtFirstRejection, !verdict.isVerified { _ = firstRejected.min(i, ordering: .acquiringAndReleasing) }
+                    progress?.advance()
+                }
             }
         }
         let stop = firstRejected.load(ordering: .acquiring)
@@ -57,6 +115,12 @@ enum ParallelVerification {
             // Unreachable (every item before the first rejected one is checked); fail closed all the same.
             .refused(items[i].commit, branch: items[i].branch, Rejection(.commitShape, "was not checked (internal error)"))
         }
+    }
+
+    /// One handle per worker; each is used by its worker only.
+    private struct UncheckedRepositories: @unchecked Sendable {
+        let handles: [GitRepository]
+        init(_ handles: [GitRepository]) { self.handles = handles }
     }
 
     private final class ResultBox: @unchecked Sendable {

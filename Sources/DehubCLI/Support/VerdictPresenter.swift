@@ -31,6 +31,9 @@ enum VerdictPresenter {
     }
 
     static func summary(_ verdict: CommitVerdict) -> String {
+        if verdict.cached {
+            return "ok \(verdict.commit.short) \"\(TerminalText.safe(verdict.head))\" (verified before: verdict cache)"
+        }
         let type = verdict.payloadType?.rawValue ?? "?"
         let who = verdict.verifiedAccounts.isEmpty ? "" : " by " + verdict.verifiedAccounts.joined(separator: ", ")
         return "ok \(verdict.commit.short) \(type) \"\(TerminalText.safe(verdict.head))\"\(who)"

@@ -6,18 +6,24 @@ public final class CommitVerifier {
     let limits: PayloadLimits
     let configs: ConfigLoader
     let project: ProjectScope?
+    let cache: VerdictCache?
+    /// The last commit read and its tree: in a range verified oldest first, the next commit's parent, whose tree is
+    /// then not read again.
+    private var lastRead: (id: ObjectID, tree: ObjectID)?
 
     /// `project`: the history the verified commits share, whose root commit bound credentials name (§6.7); nil
-    /// works it out from each commit's own history (one walk per commit that needs it).
+    /// works it out from each commit's own history (one walk per commit that needs it). `cache`: passes recorded
+    /// by earlier runs, answered without checking again, and where new passes are recorded (§9.3).
     public init(
         repository: RepositoryReading, signatures: SignatureVerifying, limits: PayloadLimits = .default,
-        project: ProjectScope? = nil
+        project: ProjectScope? = nil, cache: VerdictCache? = nil
     ) {
         self.repository = repository
         self.signatures = signatures
         self.limits = limits
         self.configs = ConfigLoader(repository: repository)
         self.project = project
+        self.cache = cache
     }
 
     /// Verifies `id` as a commit that `branch` (short name) would take, `nonFastForward` when the update that
@@ -35,7 +41,27 @@ public final class CommitVerifier {
         return verdict
     }
 
-    private func run(_ verdict: inout CommitVerdict, nonFastForward: Bool) throws {
+    /// The pass an earlier run recorded for exactly this question (§9.3), or nil: a miss, no cache, or anything that
+    /// stops the checks before the cache is asked (the full verification then says what).
+    public func cachedVerdict(_ id: ObjectID, branch: String, nonFastForward: Bool) -> CommitVerdict? {
+        guard cache?.answers == true else { return nil }
+        var verdict = CommitVerdict(commit: id, head: "", branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: nil)
+        guard let facts = try? prepare(&verdict, nonFastForward: nonFastForward),
+              (try? answerFromCache(facts, &verdict)) == true
+        else { return nil }
+        return verdict
+    }
+
+    /// What every verdict starts from: the commit, its parent's tree, the governing config and the cache key.
+    private struct Prepared {
+        var commit: CommitInfo
+        var parentTree: ObjectID?
+        var governing: GoverningConfig
+        var cacheKey: VerdictKey?
+    }
+
+    /// Checks 1 and 2 of §9.2 (shape, governing config) and works out the verdict's cache key.
+    private func prepare(_ verdict: inout CommitVerdict, nonFastForward: Bool) throws -> Prepared {
         let commit = try repository.commit(verdict.commit)
         verdict.head = commit.head
         guard commit.parents.count <= 1 else {
@@ -44,10 +70,15 @@ public final class CommitVerifier {
                 hint: "rebase or squash the work with `dehub combine` instead of merging")
         }
 
-        let parentTree = try commit.parents.first.map { try repository.tree(ofCommit: $0) }
+        let parentTree = try commit.parents.first.map { parent in
+            if let lastRead, lastRead.id == parent { return lastRead.tree }
+            return try repository.tree(ofCommit: parent)
+        }
+        lastRead = (commit.id, commit.tree)
         let governingTree = parentTree ?? commit.tree
         let governing: GoverningConfig
-        switch try configs.load(tree: governingTree) {
+        let (configDirectory, loaded) = try configs.loadWithIdentity(tree: governingTree)
+        switch loaded {
         case .success(let g): governing = g
         case .failure(let error):
             throw Rejection(
@@ -55,6 +86,28 @@ public final class CommitVerifier {
                 "the governing config (in the \(parentTree == nil ? "commit's own" : "parent's") tree) is invalid: \(error.message)",
                 hint: "fix \(Config.path) in a commit signed as the current rules require")
         }
+
+        // No key (nothing cached) when the bound project cannot be worked out: the credential check says why.
+        let cacheKey = cache == nil ? nil : try? verdictKey(
+            commit, branch: verdict.branch, governingTree: governingTree, configDirectory: configDirectory,
+            governing: governing, nonFastForward: nonFastForward)
+        return Prepared(commit: commit, parentTree: parentTree, governing: governing, cacheKey: cacheKey)
+    }
+
+    /// True (and the verdict marked cached) when the cache holds a pass for the key and the commit's own tree is
+    /// there too: a commit whose objects are missing is never a hit.
+    private func answerFromCache(_ facts: Prepared, _ verdict: inout CommitVerdict) throws -> Bool {
+        guard let key = facts.cacheKey, let cache, cache.contains(key) else { return false }
+        _ = try repository.entryID(at: ".dehub", inTree: facts.commit.tree)
+        verdict.cached = true
+        return true
+    }
+
+    private func run(_ verdict: inout CommitVerdict, nonFastForward: Bool) throws {
+        let prepared = try prepare(&verdict, nonFastForward: nonFastForward)
+        if try answerFromCache(prepared, &verdict) { return }
+        let commit = prepared.commit, parentTree = prepared.parentTree, governing = prepared.governing
+        let cacheKey = prepared.cacheKey
 
         guard commit.messageIsValidUTF8 else {
             throw Rejection(.payload, "the commit message is not valid UTF-8", hint: "dehub commits are made with `dehub commit`")
@@ -68,7 +121,7 @@ public final class CommitVerifier {
         let payload = message.payload
         verdict.payloadType = payload.type
 
-        let files = try repository.changedFiles(of: commit)
+        let files = try repository.changedFiles(of: commit, parentTree: parentTree)
         switch payload.body {
         case .change(let description):
             let actual = Fingerprint.change(description: description, files: files)
@@ -133,18 +186,34 @@ public final class CommitVerifier {
                 .accessControls, AccessDenialText.reason(decision, facts: facts),
                 hint: AccessDenialText.hint(decision, facts: facts))
         }
+        if let cacheKey { cache?.record(cacheKey) }
+    }
+
+    /// The question this verification answers, for the verdict cache: every input of the verdict (§9.3).
+    private func verdictKey(
+        _ commit: CommitInfo, branch: String, governingTree: ObjectID, configDirectory: ObjectID?,
+        governing: GoverningConfig, nonFastForward: Bool
+    ) throws -> VerdictKey {
+        // The same project the credentials are checked against.
+        let project = governing.config.bindCredentials ? try boundProject(parents: commit.parents) : nil
+        return VerdictKey(VerdictKey.Inputs(
+            commit: commit.id, branch: branch, nonFastForward: nonFastForward, governingTree: governingTree,
+            configDirectory: configDirectory, project: project, limits: limits))
     }
 
     /// What the commit's credentials must sign: bound to its project when the governing config says so.
     private func signedMessage(
         parents: [ObjectID], fingerprint: Fingerprint, governing: GoverningConfig
     ) throws -> SignedMessage {
+        try SignedMessage.governed(by: governing.config, fingerprint: fingerprint) { try boundProject(parents: parents) }
+    }
+
+    /// The project bound credentials of a commit with `parents` name (§6.7).
+    private func boundProject(parents: [ObjectID]) throws -> ProjectID {
         do {
-            return try SignedMessage.governed(by: governing.config, fingerprint: fingerprint) {
-                guard !parents.isEmpty else { return .rootCommit }
-                if let project { return try project.projectID(reading: repository) }
-                return try ProjectID.of(parents: parents, in: repository)
-            }
+            guard !parents.isEmpty else { return .rootCommit }
+            if let project { return try project.projectID(reading: repository) }
+            return try ProjectID.of(parents: parents, in: repository)
         } catch let error as ProjectIDError {
             throw Rejection(
                 .credentials, "the governing config binds credentials to the project, but \(error.message)",

@@ -28,12 +28,18 @@ public final class ConfigLoader {
 
     /// The config of `tree`; an empty config (no accounts: nothing verifies) when the tree has none.
     public func load(tree: ObjectID) throws -> Result<GoverningConfig, ConfigError> {
+        try loadWithIdentity(tree: tree).result
+    }
+
+    /// The config of `tree` and its identity: the id of the tree's `.dehub` directory (nil when there is none),
+    /// which holds the config and every key file it may name (§7.3).
+    public func loadWithIdentity(tree: ObjectID) throws -> (directory: ObjectID?, result: Result<GoverningConfig, ConfigError>) {
         let dirID = try repository.entryID(at: ".dehub", inTree: tree)
-        if let cached = cache[dirID] { return cached }
+        if let cached = cache[dirID] { return (dirID, cached) }
         let result = try loadUncached(tree: tree)
         if cache.count > 64 { cache.removeAll() }
         cache[dirID] = result
-        return result
+        return (dirID, result)
     }
 
     private func loadUncached(tree: ObjectID) throws -> Result<GoverningConfig, ConfigError> {

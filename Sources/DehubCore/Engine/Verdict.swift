@@ -51,6 +51,9 @@ public struct CommitVerdict: Equatable, Sendable {
     public var credentials: [CredentialResult]
     public var decision: AccessDecision?
     public var rejection: Rejection?
+    /// True when the verdict is a pass recorded by an earlier run (§9.3): the commit was not checked again, so
+    /// `payloadType`, `credentials` and `decision` are not known.
+    public var cached = false
 
     public var isVerified: Bool { rejection == nil }
 

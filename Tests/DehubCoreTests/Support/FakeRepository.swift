@@ -17,6 +17,8 @@ final class FakeRepository: RepositoryReading {
     private var counter: UInt32 = 0
     /// When set, every read throws this.
     var failure: (any Error)?
+    /// Objects (commits, trees) that reads do not find, as if they were missing from the object database.
+    var missing: Set<ObjectID> = []
     /// Refs by full name, for the push rules (`FakeRepository+Push.swift`).
     var refs: [String: ObjectID] = [:]
     /// Annotated tag objects by id (`FakeRepository+Push.swift`).
@@ -76,7 +78,7 @@ final class FakeRepository: RepositoryReading {
 
     func commit(_ id: ObjectID) throws -> CommitInfo {
         if let failure { throw failure }
-        guard let c = commits[id] else { throw ReadError(description: "no commit \(id)") }
+        guard !missing.contains(id), let c = commits[id] else { throw ReadError(description: "no commit \(id)") }
         return c
     }
 
@@ -114,7 +116,7 @@ final class FakeRepository: RepositoryReading {
     }
 
     func tree(of id: ObjectID) throws -> Tree {
-        guard let t = trees[id] else { throw ReadError(description: "no tree \(id)") }
+        guard !missing.contains(id), let t = trees[id] else { throw ReadError(description: "no tree \(id)") }
         return t
     }
 }
