@@ -9,7 +9,7 @@ import Crypto
 ///
 /// Decoding is all or nothing: a file of another version, of the wrong length (truncated or appended to), with more
 /// than `maxEntries` keys or whose checksum does not match is no cache at all (nil), never part of one. The checksum
-/// catches torn and corrupted files; it is not a secret (see docs/threat-model.md, A24).
+/// catches torn and corrupted files; it is not a secret (see docs/threat-model.md, A29).
 public enum VerdictCacheFile {
     public static let magic: [UInt8] = Array("dehub verdicts 1\n".utf8)
     /// The most keys a file holds: 256 Ki keys, 8 MiB.
