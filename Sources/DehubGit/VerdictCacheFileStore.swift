@@ -2,11 +2,11 @@ import CGit2
 import DehubCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The verdict cache of a repository (format §9.3): the file `dehub/verdicts-v1` in its git directory (the common

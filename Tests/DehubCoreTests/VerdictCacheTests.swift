@@ -1,5 +1,6 @@
 import Crypto
 import Testing
+
 @testable import DehubCore
 
 /// The verdict cache (format §9.3): a key per exact question, a file that is all or nothing, and an engine that
@@ -199,7 +200,8 @@ import Testing
         #expect(onMain.rejection?.check == .accessControls)
         let rewound = verifier(h, second).verify(comment, branch: "thread", nonFastForward: true)
         #expect(!rewound.cached)
-        let smaller = verifier(h, second, limits: PayloadLimits(maxTextBytes: 4)).verify(comment, branch: "thread", nonFastForward: false)
+        let smaller = verifier(h, second, limits: PayloadLimits(maxTextBytes: 4)).verify(
+            comment, branch: "thread", nonFastForward: false)
         #expect(!smaller.isVerified && !smaller.cached)
         #expect(smaller.rejection?.check == .payload)
         let same = verifier(h, second).verify(comment, branch: "thread", nonFastForward: false)
@@ -263,7 +265,9 @@ import Testing
         try first.save(to: store)
         let hit = verifier(h, VerdictCache(store: store)).cachedVerdict(c, branch: "main", nonFastForward: false)
         #expect(hit?.isVerified == true && hit?.cached == true)
-        #expect(verifier(h, VerdictCache(store: store, answers: false)).cachedVerdict(c, branch: "main", nonFastForward: false) == nil)
+        #expect(
+            verifier(h, VerdictCache(store: store, answers: false)).cachedVerdict(c, branch: "main", nonFastForward: false) == nil
+        )
         #expect(verifier(h, VerdictCache(store: store)).cachedVerdict(root, branch: "main", nonFastForward: false) == nil)
         h.repo.missing = [c]
         #expect(verifier(h, VerdictCache(store: store)).cachedVerdict(c, branch: "main", nonFastForward: false) == nil)
@@ -275,7 +279,8 @@ import Testing
         let h = H()
         let root = h.root()
         let a = h.change(parent: root, tree: H.edit(H.rootTree, ["a": "1\n"]), signers: [.carol])
-        let b = h.change(parent: a, tree: H.edit(H.rootTree, ["a": "1\n", ".dehub/config.yml": "accounts: []\n"]), signers: [.carol])
+        let b = h.change(
+            parent: a, tree: H.edit(H.rootTree, ["a": "1\n", ".dehub/config.yml": "accounts: []\n"]), signers: [.carol])
         let sibling = h.change(parent: root, tree: H.edit(H.rootTree, ["s": "1\n"]), signers: [.carol])
         let ids = [root, a, b, sibling]
         let inOrder = CommitVerifier(repository: h.repo, signatures: FakeSignatures())
@@ -283,7 +288,9 @@ import Testing
         #expect(expected.map(\.isVerified) == [true, true, false, true])
         for order in [[3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 2, 0]] {
             let other = CommitVerifier(repository: h.repo, signatures: FakeSignatures())
-            for i in order { #expect(other.verify(ids[i], branch: "main", nonFastForward: false) == expected[i], "order \(order)") }
+            for i in order {
+                #expect(other.verify(ids[i], branch: "main", nonFastForward: false) == expected[i], "order \(order)")
+            }
         }
     }
 

@@ -87,10 +87,11 @@ enum ParallelVerification {
         }
         let box = ResultBox(count: items.count)
         let firstRejected = Atomic<Int>(Int.max)
-        let repositories = UncheckedRepositories(try (0..<count).map { worker in
-            if worker == 0, let primary { return primary }
-            return try open()
-        })
+        let repositories = UncheckedRepositories(
+            try (0..<count).map { worker in
+                if worker == 0, let primary { return primary }
+                return try open()
+            })
         let nextBlock = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: count) { worker in
             let verifier = CommitVerifier(
@@ -102,7 +103,8 @@ enum ParallelVerification {
                 guard start < items.count else { return }
                 for i in start..<min(items.count, start + block) {
                     guard i < firstRejected.load(ordering: .acquiring) else { return }
-                    let verdict = verifier.verify(items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward)
+                    let verdict = verifier.verify(
+                        items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward)
                     box.set(i, verdict)
                     if stopAtFirstRejection, !verdict.isVerified { _ = firstRejected.min(i, ordering: .acquiringAndReleasing) }
                     progress?.advance()

@@ -45,9 +45,10 @@ public final class CommitVerifier {
     /// stops the checks before the cache is asked (the full verification then says what).
     public func cachedVerdict(_ id: ObjectID, branch: String, nonFastForward: Bool) -> CommitVerdict? {
         guard cache?.answers == true else { return nil }
-        var verdict = CommitVerdict(commit: id, head: "", branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: nil)
+        var verdict = CommitVerdict(
+            commit: id, head: "", branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: nil)
         guard let facts = try? prepare(&verdict, nonFastForward: nonFastForward),
-              (try? answerFromCache(facts, &verdict)) == true
+            (try? answerFromCache(facts, &verdict)) == true
         else { return nil }
         return verdict
     }
@@ -88,9 +89,12 @@ public final class CommitVerifier {
         }
 
         // No key (nothing cached) when the bound project cannot be worked out: the credential check says why.
-        let cacheKey = cache == nil ? nil : try? verdictKey(
-            commit, branch: verdict.branch, governingTree: governingTree, configDirectory: configDirectory,
-            governing: governing, nonFastForward: nonFastForward)
+        var cacheKey: VerdictKey?
+        if cache != nil {
+            cacheKey = try? verdictKey(
+                commit, branch: verdict.branch, governingTree: governingTree, configDirectory: configDirectory,
+                governing: governing, nonFastForward: nonFastForward)
+        }
         return Prepared(commit: commit, parentTree: parentTree, governing: governing, cacheKey: cacheKey)
     }
 
@@ -196,9 +200,10 @@ public final class CommitVerifier {
     ) throws -> VerdictKey {
         // The same project the credentials are checked against.
         let project = governing.config.bindCredentials ? try boundProject(parents: commit.parents) : nil
-        return VerdictKey(VerdictKey.Inputs(
-            commit: commit.id, branch: branch, nonFastForward: nonFastForward, governingTree: governingTree,
-            configDirectory: configDirectory, project: project, limits: limits))
+        return VerdictKey(
+            VerdictKey.Inputs(
+                commit: commit.id, branch: branch, nonFastForward: nonFastForward, governingTree: governingTree,
+                configDirectory: configDirectory, project: project, limits: limits))
     }
 
     /// What the commit's credentials must sign: bound to its project when the governing config says so.

@@ -26,7 +26,10 @@ public enum VerdictCacheFile {
         var out = magic
         out.reserveCapacity(magic.count + 4 + kept.count * keyBytes + checksumBytes)
         let count = UInt32(kept.count)
-        out += [UInt8(count >> 24), UInt8(truncatingIfNeeded: count >> 16), UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count)]
+        out += [
+            UInt8(count >> 24), UInt8(truncatingIfNeeded: count >> 16), UInt8(truncatingIfNeeded: count >> 8),
+            UInt8(truncatingIfNeeded: count),
+        ]
         for key in kept { out += key.bytes }
         out += SHA256.hash(data: out)
         return out

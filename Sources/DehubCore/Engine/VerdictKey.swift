@@ -62,7 +62,10 @@ public struct VerdictKey: Hashable, Sendable {
         add(inputs.configDirectory.map { [1] + $0.bytes } ?? [0])
         add(inputs.project.map { [1] + $0.bytes } ?? [0])
         let limits = inputs.limits
-        for n in [limits.maxMessageBytes, limits.maxTextBytes, limits.maxCredentials, limits.maxSignatureBytes, limits.maxPublicKeyBytes] {
+        for n in [
+            limits.maxMessageBytes, limits.maxTextBytes, limits.maxCredentials, limits.maxSignatureBytes,
+            limits.maxPublicKeyBytes,
+        ] {
             add(n)
         }
         bytes = Array(hasher.finalize())
