@@ -97,9 +97,10 @@ struct TreeDiff {
     /// The subtree an entry names; the caller frees it.
     private func subtree(_ entry: TreeEntry, prefix: [UInt8]) throws -> OpaquePointer {
         var tree: OpaquePointer?
-        let path = String(decoding: prefix + entry.nameBytes, as: UTF8.self)
-        try check(git_tree_lookup(&tree, repository, entry.oid), "cannot read tree \(entry.id) at '\(path)'")
-        guard let tree else { throw GitError("cannot read tree \(entry.id) at '\(path)'") }
+        // The path is only spelled out for the error: building it for every subtree cost an allocation each.
+        func path() -> String { String(decoding: prefix + entry.nameBytes, as: UTF8.self) }
+        try check(git_tree_lookup(&tree, repository, entry.oid), "cannot read tree \(entry.id) at '\(path())'")
+        guard let tree else { throw GitError("cannot read tree \(entry.id) at '\(path())'") }
         return tree
     }
 }
