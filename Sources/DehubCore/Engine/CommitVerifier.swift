@@ -162,15 +162,10 @@ public final class CommitVerifier {
         let signed = try signedMessage(parents: commit.parents, fingerprint: payload.fingerprint, governing: governing)
         verdict.credentials = CredentialChecker(signatures: signatures)
             .check(payload.credentials, message: signed, governing: governing)
-        let failed = verdict.credentials.filter { !$0.isVerified }
-        if !failed.isEmpty {
-            let list = failed.map { r -> String in
-                guard case .failed(let why) = r.outcome else { return "" }
-                return "credentials[\(r.index)] (\(r.kind), account \(r.account ?? "anonymous")): \(why)"
-            }
-            throw Rejection(
-                .credentials, "\(failed.count) credential(s) did not verify: " + list.joined(separator: "; "),
-                hint: "remove or re-make the bad credentials; every credential on a commit must verify")
+        if let rejection = Rejection.failedCredentials(
+            verdict.credentials, hint: "remove or re-make the bad credentials; every credential on a commit must verify")
+        {
+            throw rejection
         }
 
         let verified = Set(verdict.verifiedAccounts)

@@ -68,3 +68,18 @@ public struct CommitVerdict: Equatable, Sendable {
         return credentials.compactMap { $0.isVerified ? $0.account : nil }.filter { seen.insert($0).inserted }
     }
 }
+
+extension Rejection {
+    /// The rejection for credentials that did not verify (format §6.3: every credential must), listing each one;
+    /// nil when all verified. `hint` says what to do for the kind of object they sit on.
+    public static func failedCredentials(_ results: [CredentialResult], hint: String) -> Rejection? {
+        let failed = results.filter { !$0.isVerified }
+        guard !failed.isEmpty else { return nil }
+        let list = failed.map { r -> String in
+            guard case .failed(let why) = r.outcome else { return "" }
+            return "credentials[\(r.index)] (\(r.kind), account \(r.account ?? "anonymous")): \(why)"
+        }
+        return Rejection(
+            .credentials, "\(failed.count) credential(s) did not verify: " + list.joined(separator: "; "), hint: hint)
+    }
+}

@@ -104,15 +104,11 @@ public struct TagVerifier {
         }
         verdict.credentials = CredentialChecker(signatures: signatures)
             .check(payload.credentials, message: signed, governing: governing)
-        let failed = verdict.credentials.filter { !$0.isVerified }
-        if !failed.isEmpty {
-            let list = failed.map { r -> String in
-                guard case .failed(let why) = r.outcome else { return "" }
-                return "credentials[\(r.index)] (\(r.kind), account \(r.account ?? "anonymous")): \(why)"
-            }
-            throw Rejection(
-                .credentials, "\(failed.count) credential(s) did not verify: " + list.joined(separator: "; "),
-                hint: "every credential on a tag must verify over its fingerprint (a credential of another tag never does)")
+        if let rejection = Rejection.failedCredentials(
+            verdict.credentials,
+            hint: "every credential on a tag must verify over its fingerprint (a credential of another tag never does)")
+        {
+            throw rejection
         }
         let facts = CommitFacts.tag(name, verifiedAccounts: Set(verdict.verifiedAccounts))
         let decision = AccessControlEvaluator.evaluate(facts, config: governing.config)
