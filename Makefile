@@ -3,6 +3,8 @@
 
 SWIFT ?= swift
 DEB_PACKAGES := time git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev curl
+# The cluster suites start real etcd members (docs/cluster.md).
+DEB_PACKAGES += etcd-server
 BENCH_PACKAGES := hyperfine lighttpd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -41,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -99,11 +100,24 @@ let package = Package(
             dependencies: ["DehubCore", "CChildSpawn"]
         ),
 
+        // Cluster agreement: a small etcd v3 client (JSON gateway) and the ref store the cluster's nodes share.
+        .target(
+            name: "DehubCluster",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+
         // The git host: embedded SSH and smart HTTP over bare repos guarded by the dehub hook.
         .target(
             name: "DehubHost",
             dependencies: [
                 "DehubCore",
+                "DehubCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -132,6 +146,7 @@ let package = Package(
             dependencies: ["DehubCLI", "DehubTestSupport"],
             linkerSettings: cLibraries
         ),
+        .testTarget(name: "DehubClusterTests", dependencies: ["DehubCluster", "DehubTestSupport"]),
         .testTarget(name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"], linkerSettings: cLibraries),
     ],
     swiftLanguageModes: [.v5]
