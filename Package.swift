@@ -146,7 +146,7 @@ let package = Package(
             dependencies: ["DehubCLI", "DehubTestSupport"],
             linkerSettings: cLibraries
         ),
-        .testTarget(name: "DehubClusterTests", dependencies: ["DehubCluster", "DehubTestSupport"]),
+        .testTarget(name: "DehubClusterTests", dependencies: ["DehubCluster", "DehubCore", "DehubTestSupport"]),
         .testTarget(name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"], linkerSettings: cLibraries),
     ],
     swiftLanguageModes: [.v5]
