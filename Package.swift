@@ -28,6 +28,7 @@ let package = Package(
     products: [
         .executable(name: "dehub", targets: ["dehub"]),
         .library(name: "DehubCore", targets: ["DehubCore"]),
+        .library(name: "DehubVerification", targets: ["DehubVerification"]),
         .executable(name: "dehub-host", targets: ["dehub-host"]),
     ],
     dependencies: [
@@ -73,11 +74,17 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // Verifying ref updates and histories exactly as the hook does, for every caller (hook, CLI, host, mirrors).
+        .target(
+            name: "DehubVerification",
+            dependencies: ["DehubCore", "DehubGit", "DehubSignatures"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // The commands, as a library so tests can reach the pieces.
         .target(
             name: "DehubCLI",
             dependencies: [
-                "DehubCore", "DehubGit", "DehubSignatures",
+                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -129,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DehubCLITests",
-            dependencies: ["DehubCLI", "DehubTestSupport"],
+            dependencies: ["DehubCLI", "DehubVerification", "DehubTestSupport"],
             linkerSettings: cLibraries
         ),
         .testTarget(name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"], linkerSettings: cLibraries),
