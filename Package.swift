@@ -29,6 +29,7 @@ let package = Package(
         .executable(name: "dehub", targets: ["dehub"]),
         .library(name: "DehubCore", targets: ["DehubCore"]),
         .library(name: "DehubVerification", targets: ["DehubVerification"]),
+        .library(name: "DehubReplication", targets: ["DehubReplication"]),
         .executable(name: "dehub-host", targets: ["dehub-host"]),
     ],
     dependencies: [
@@ -78,6 +79,14 @@ let package = Package(
         .target(
             name: "DehubVerification",
             dependencies: ["DehubCore", "DehubGit", "DehubSignatures"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Fetch, verify, advance: replicas of a dehub repository (git-remote-dehub, host mirrors, cluster replicas).
+        .target(
+            name: "DehubReplication",
+            dependencies: [
+                "DehubCore", "DehubGit", "DehubVerification", .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // The commands, as a library so tests can reach the pieces.
@@ -137,6 +146,11 @@ let package = Package(
         .testTarget(
             name: "DehubCLITests",
             dependencies: ["DehubCLI", "DehubVerification", "DehubTestSupport"],
+            linkerSettings: cLibraries
+        ),
+        .testTarget(
+            name: "DehubReplicationTests",
+            dependencies: ["DehubReplication", "DehubVerification", "DehubTestSupport"],
             linkerSettings: cLibraries
         ),
         .testTarget(name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"], linkerSettings: cLibraries),
