@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "DehubCLI",
             dependencies: [
-                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification",
+                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -169,7 +169,8 @@ public struct Replicator: Sendable {
             }
             if winner != nil { break }
         }
-        for (tip, message) in refused {
+        // Without a winner, the first refusal is the outcome itself; every other one is a warning.
+        for (tip, message) in refused.dropFirst(winner == nil ? 1 : 0) {
             warnings.append("\(name(tip)) serves \(safeRef) at \(tip.short), which does not verify: \(message)")
         }
         guard let winner else {
