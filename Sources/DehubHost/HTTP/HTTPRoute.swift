@@ -9,6 +9,8 @@ public enum HTTPRoute: Equatable, Sendable {
     case rpc(rawName: String, GitService)
     /// `GET /NAME.git/info/refs` without a service (dumb HTTP), or another dumb-protocol file.
     case dumb
+    /// `GET /NAME.git/dehub/events`, `GET /dehub/events?repo=A&repo=B`: the event stream (`EventStreamResponder`).
+    case events(rawNames: [String])
     case notFound
     case methodNotAllowed
 
@@ -18,6 +20,7 @@ public enum HTTPRoute: Equatable, Sendable {
         guard path.utf8.count <= maxPathLength, path.hasPrefix("/"), !path.contains("%") else { return .notFound }
         if path == "/" { return method == "GET" || method == "HEAD" ? .index : .methodNotAllowed }
         let rest = String(path.dropFirst())
+        if let events = eventsRoute(method: method, rest: rest, query: query) { return events }
         if let name = strip(rest, suffix: "/info/refs") {
             guard method == "GET" else { return .methodNotAllowed }
             switch serviceParameter(query) {
@@ -36,7 +39,7 @@ public enum HTTPRoute: Equatable, Sendable {
         return .notFound
     }
 
-    private static func strip(_ path: String, suffix: String) -> String? {
+    static func strip(_ path: String, suffix: String) -> String? {
         guard path.hasSuffix(suffix), path.count > suffix.count else { return nil }
         return String(path.dropLast(suffix.count))
     }

@@ -11,6 +11,8 @@ public struct HostServices: Sendable {
     public let logger: Logger
     /// Open connections of both transports, against the connection caps.
     public let connections: ConnectionGuard
+    /// The stream of ref changes (`RefEventHub`): published after pushes, read by watchers.
+    public let events: RefEventHub
 
     public init(data: DataDirectory, config: HostConfig, listening: ListenAddresses = ListenAddresses(), logger: Logger) {
         self.data = data
@@ -23,6 +25,7 @@ public struct HostServices: Sendable {
         self.listening = listening
         self.logger = logger
         self.connections = ConnectionGuard(limits: config.connectionLimits)
+        self.events = RefEventHub(settings: config.events, logger: logger)
     }
 
     /// The keys the embedded SSH server lets log in as `git` (see `KnownKeys`).

@@ -51,6 +51,8 @@ public struct HostConfig: Equatable, Sendable {
     public var maxGitProcessesPerIdentity: Int = 8
     /// Of `max_git_processes`, how many only admins, members and readers may take; nil: a quarter of them.
     public var reservedGitProcesses: Int? = nil
+    /// The event stream's limits (`events_*` keys, `RefEventSettings`).
+    public var events = RefEventSettings()
 
     public var effectiveReservedGitProcesses: Int { reservedGitProcesses ?? maxGitProcesses / 4 }
 
@@ -79,7 +81,7 @@ public struct HostConfig: Equatable, Sendable {
         "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
         "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
         "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
-    ]
+    ] + RefEventSettings.keys
 
     /// The file written at first start: every key with its default and what it means.
     public static var defaultFileText: String {
@@ -152,6 +154,7 @@ public struct HostConfig: Equatable, Sendable {
             # default: a quarter of max_git_processes).
             max_git_processes_per_identity: \(d.maxGitProcessesPerIdentity)
             # reserved_git_processes: \(d.effectiveReservedGitProcesses)
+            \(RefEventSettings.defaultFileText)
 
             """
     }
@@ -182,6 +185,10 @@ public struct HostConfig: Equatable, Sendable {
             guard keys.contains(key) else { return fail("unknown key '\(key)'") }
             guard case .scalar(let scalar) = node else { return fail("the value of \(key) is not a plain scalar") }
             let value = scalar.value
+            if RefEventSettings.keys.contains(key) {
+                if let problem = config.events.set(key, value, isPlain: scalar.isPlain) { return fail(problem) }
+                continue
+            }
             func positive(_ limit: Int = Int.max) -> Int? {
                 guard scalar.isPlain, let n = Int(value), n > 0, n <= limit else { return nil }
                 return n
