@@ -15,8 +15,8 @@ enum WebStylesheet {
           border-bottom: 1px solid var(--line); background: var(--card); }
         header nav { margin-left: auto; display: flex; gap: 1em; }
         .brand { font-weight: 700; }
-        main { max-width: 60em; margin: 0 auto; padding: 1em; overflow-wrap: anywhere; }
-        footer { max-width: 60em; margin: 2em auto; padding: 0 1em; color: var(--muted); font-size: 13px; }
+        main { max-width: 60rem; margin: 0 auto; padding: 1em; overflow-wrap: anywhere; }
+        footer { max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: 13px; }
         a { color: var(--link); text-decoration: none; } a:hover { text-decoration: underline; }
         h1 { font-size: 1.5em; margin: .3em 0 .6em; } h2 { font-size: 1.2em; margin-top: 1.5em; }
         code, pre { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
@@ -47,7 +47,7 @@ enum WebStylesheet {
         blockquote { margin: .3em 0 .3em 1em; padding-left: .7em; border-left: 3px solid var(--line); white-space: pre-wrap; }
         .file { border: 1px solid var(--line); border-radius: 8px; margin-bottom: 1em; overflow-x: auto; }
         .file h3 { font-size: 14px; margin: 0; padding: .4em .8em; background: var(--card); border-bottom: 1px solid var(--line); }
-        pre.diff { padding: .4em .8em; } pre.diff span { display: inline; }
+        pre.diff { padding: .4em 0; } pre.diff span { display: block; min-height: 1.45em; padding: 0 .8em; }
         pre.diff .add { background: var(--add); } pre.diff .del { background: var(--del); } pre.diff .hunk { color: var(--muted); }
         .markdown table td, .markdown table th { border: 1px solid var(--line); }
         .markdown pre { background: var(--card); padding: .7em; border-radius: 6px; overflow-x: auto; }

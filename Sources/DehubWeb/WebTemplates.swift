@@ -135,8 +135,7 @@ enum WebTemplates {
         {{^files}}<p class="muted">No file changed.</p>{{/files}}
         {{#files}}<div class="file"><h3><span class="kind">{{status}}</span> {{path}}</h3>
         {{#binary}}<p class="muted">Binary file.</p>{{/binary}}{{#tooLarge}}<p class="muted">Too large to show here.</p>{{/tooLarge}}
-        {{#hasLines}}<pre class="diff">{{#lines}}<span class="{{kind}}">{{text}}</span>
-        {{/lines}}</pre>{{/hasLines}}</div>{{/files}}
+        {{#hasLines}}<pre class="diff">{{#lines}}<span class="{{kind}}">{{text}}</span>{{/lines}}</pre>{{/hasLines}}</div>{{/files}}
         {{#truncated}}<p class="badge bad">The diff is cut short here: it is larger than this page shows.</p>{{/truncated}}
         </section>
 
