@@ -1,3 +1,4 @@
+import DehubWeb
 import Foundation
 import Hummingbird
 import Logging
@@ -12,8 +13,13 @@ public struct GitHTTPResponder: HTTPResponder {
     public typealias Context = HostRequestContext
 
     let services: HostServices
+    /// The web view (`WebRoute`): pages for browsers beside smart HTTP, under the same access rules.
+    let web: WebSite
 
-    public init(services: HostServices) { self.services = services }
+    public init(services: HostServices) {
+        self.services = services
+        self.web = WebSite(verdictDirectory: services.data.root + "/web-verdicts")
+    }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
@@ -37,6 +43,9 @@ public struct GitHTTPResponder: HTTPResponder {
                     .unauthorized,
                     "authentication required: give a token as the password, e.g. http://x:TOKEN@HOST\(HTTPTarget.authenticatedPrefix)/NAME.git",
                     challenge: true))
+        }
+        if let page = webRoute(request, target) {
+            return log(request, started, identity, await web(page, identity: identity, target: target))
         }
         switch target.route {
         case .index:
@@ -183,6 +192,22 @@ public struct GitHTTPResponder: HTTPResponder {
                 logger.info("http \(method) \(path)", metadata: metadata)
                 if let failure { throw failure }
             })
+    }
+
+    // MARK: - web view
+
+    /// The page a request asks for, when it is one (the path under `/auth` when credentials were required).
+    private func webRoute(_ request: Request, _ target: HTTPTarget) -> WebRoute? {
+        var path = request.uri.path
+        if target.credentialsRequired { path = String(path.dropFirst(HTTPTarget.authenticatedPrefix.count)) }
+        return WebRoute.parse(method: request.method.rawValue, path: path.isEmpty ? "/" : path, query: request.uri.query)
+    }
+
+    private func web(_ page: WebRoute, identity: Identity, target: HTTPTarget) async -> Response {
+        let answer = await web.respond(
+            page, repositories: HostWebRepositories(services: services, identity: identity),
+            prefix: target.credentialsRequired ? HTTPTarget.authenticatedPrefix : "")
+        return Response(answer)
     }
 
     // MARK: - answers
