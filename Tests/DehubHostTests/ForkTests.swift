@@ -7,7 +7,9 @@ extension EndToEnd {
     /// accounts starts its own root of trust (docs/format.md §14). Both record their lineage, which `repos.json` shows.
     @Suite("Forks with lineage")
     struct ForkTests {
-        @Test("a fork that keeps the accounts: same project id, lineage in repos.json, its clone verifies, its rules are the upstream's")
+        @Test(
+            "a fork that keeps the accounts: same project id, lineage in repos.json, its clone verifies, its rules are the upstream's"
+        )
         func forkKeepsAccounts() throws {
             let world = try MirrorWorld.start()
             defer { world.stop() }

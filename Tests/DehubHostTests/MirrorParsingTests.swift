@@ -13,7 +13,10 @@ struct MirrorParsingTests {
         arguments: [
             ("repo fork a b", AdminCommand.repoFork(name("a"), to: name("b"), isPrivate: false, newRoot: false)),
             ("repo fork a team/b --private --new-root", .repoFork(name("a"), to: name("team/b"), isPrivate: true, newRoot: true)),
-            ("mirror add m --from https://h/x.git", .mirror(.add(name("m"), from: "https://h/x.git", root: nil, isPrivate: false))),
+            (
+                "mirror add m --from https://h/x.git",
+                .mirror(.add(name("m"), from: "https://h/x.git", root: nil, isPrivate: false))
+            ),
             (
                 "mirror add m --root 0123456789abcdef0123456789abcdef01234567 --from file:///x --private",
                 .mirror(.add(name("m"), from: "file:///x", root: "0123456789abcdef0123456789abcdef01234567", isPrivate: true))
@@ -90,7 +93,9 @@ struct MirrorParsingTests {
         var state = MirrorState()
         let t1 = String(repeating: "1", count: 40), t2 = String(repeating: "2", count: 40)
         MirrorSync.record(
-            MirrorRunReport(refs: ["refs/heads/main": .verified(tip: t1, commits: 3), "refs/heads/idea": .verified(tip: t1, commits: 1)]),
+            MirrorRunReport(refs: [
+                "refs/heads/main": .verified(tip: t1, commits: 3), "refs/heads/idea": .verified(tip: t1, commits: 1),
+            ]),
             into: &state, at: "T1", redacting: "https://x:secret@h/p.git")
         #expect(state.refs["refs/heads/main"]?.tip == t1)
         #expect(state.refs["refs/heads/main"]?.verifiedAt == "T1")
@@ -113,20 +118,25 @@ struct MirrorParsingTests {
         #expect(state.refs["refs/heads/main"]?.result == .unreachable)
         #expect(state.refs["refs/heads/main"]?.tip == t1)
         #expect(state.refs["refs/heads/idea"] == nil, "a deleted branch is forgotten after one more report")
-        MirrorSync.record(MirrorRunReport(refs: ["refs/heads/main": .verified(tip: t1, commits: 0)]), into: &state, at: "T4", redacting: "u")
+        MirrorSync.record(
+            MirrorRunReport(refs: ["refs/heads/main": .verified(tip: t1, commits: 0)]), into: &state, at: "T4", redacting: "u")
         #expect(state.problem == nil)
         #expect(state.refs["refs/heads/main"]?.verifiedAt == "T1", "an unchanged tip keeps its verification time")
     }
 
     @Test("peers in the host config")
     func peers() throws {
-        #expect(try HostConfig.parse("peers: [https://a.example.org/, http://127.0.0.1:8080]\n").get().peers == [
-            "https://a.example.org", "http://127.0.0.1:8080",
-        ])
+        #expect(
+            try HostConfig.parse("peers: [https://a.example.org/, http://127.0.0.1:8080]\n").get().peers == [
+                "https://a.example.org", "http://127.0.0.1:8080",
+            ])
         #expect(try HostConfig.parse("peers:\n- https://a.example.org\n").get().peers == ["https://a.example.org"])
         #expect(try HostConfig.parse("peers: []\nmirror_poll_seconds: 30\n").get().mirrorPollSeconds == 30)
         for (text, message) in [
-            ("peers: https://a.example.org\n", "host config line 1: peers must be a list of base URLs, e.g. [https://a.example.org]"),
+            (
+                "peers: https://a.example.org\n",
+                "host config line 1: peers must be a list of base URLs, e.g. [https://a.example.org]"
+            ),
             ("peers: [ftp://a]\n", "host config line 1: peer 'ftp://a' is not an http:// or https:// base URL"),
             ("peers: [[https://a]]\n", "host config line 1: peers must be a list of base URLs"),
             ("mirror_poll_seconds: 0\n", "host config line 1: mirror_poll_seconds must be a positive integer"),

@@ -8,7 +8,8 @@ extension EndToEnd {
     /// push anything through the mirror.
     @Suite("Mirrors: verified, read-only, resumable")
     struct MirrorTests {
-        @Test("B mirrors A from a pinned root: a signed push to A is served by B, a clone from B verifies, pushes to B are refused")
+        @Test(
+            "B mirrors A from a pinned root: a signed push to A is served by B, a clone from B verifies, pushes to B are refused")
         func mirrorsVerifiedHistory() throws {
             let world = try MirrorWorld.start()
             defer { world.stop() }
@@ -38,7 +39,9 @@ extension EndToEnd {
             #expect(try b.git(["--git-dir", b.data + "/repos/project.git", "cat-file", "-e", extra]).status != 0)
         }
 
-        @Test("tampering on A behind its hook: an unsigned commit, a rewind and an unrelated root are refused by B, which keeps its main")
+        @Test(
+            "tampering on A behind its hook: an unsigned commit, a rewind and an unrelated root are refused by B, which keeps its main"
+        )
         func refusesTampering() throws {
             let world = try MirrorWorld.start()
             defer { world.stop() }

@@ -18,7 +18,8 @@ extension EndToEnd {
             let repos = json?["repos"] as? [[String: Any]] ?? []
             #expect(repos.map { $0["name"] as? String } == ["demo"])
             let main = try b.expectOK(
-                b.server.git(["--git-dir", b.server.data + "/repos/demo.git", "rev-parse", "main"])).stdout
+                b.server.git(["--git-dir", b.server.data + "/repos/demo.git", "rev-parse", "main"])
+            ).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(repos.first?["main"] as? String == main)
             #expect(repos.first?["id"] as? String == main, "a one-commit history is its own root")
@@ -26,12 +27,16 @@ extension EndToEnd {
             #expect(repos.first?["mirror_of"] is NSNull)
             #expect(json?["version"] as? Int == 1)
             let post = try curl(
-                ["-X", "POST", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(b.server.httpPort)/.well-known/dehub/repos.json"],
+                [
+                    "-X", "POST", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://127.0.0.1:\(b.server.httpPort)/.well-known/dehub/repos.json",
+                ],
                 server: b.server, fail: false)
             #expect(post.stdout == "405")
         }
 
-        @Test("C redirects a clone of a repository only B holds; pushes, private repositories and unknown names are not redirected")
+        @Test(
+            "C redirects a clone of a repository only B holds; pushes, private repositories and unknown names are not redirected")
         func redirectsToPeer() throws {
             let b = try HostFixture.start()
             defer { b.stop() }
@@ -48,7 +53,8 @@ extension EndToEnd {
             let clone = try c.clone(c.server.httpURL("demo"), to: "demo-through-c")
             let head = try c.expectOK(c.server.git(["rev-parse", "HEAD"], in: clone)).stdout
             let onB = try c.expectOK(
-                c.server.git(["--git-dir", b.server.data + "/repos/demo.git", "rev-parse", "main"])).stdout
+                c.server.git(["--git-dir", b.server.data + "/repos/demo.git", "rev-parse", "main"])
+            ).stdout
             #expect(head == onB)
 
             let advertisement = "http://127.0.0.1:\(c.server.httpPort)/demo.git/info/refs?service=git-upload-pack"
@@ -78,7 +84,10 @@ extension EndToEnd {
             defer { c.stop() }
             let started = Date()
             let answer = try curl(
-                ["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(c.server.httpPort)/demo.git/info/refs?service=git-upload-pack"],
+                [
+                    "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://127.0.0.1:\(c.server.httpPort)/demo.git/info/refs?service=git-upload-pack",
+                ],
                 server: c.server, fail: false)
             #expect(answer.stdout == "401")
             #expect(Date().timeIntervalSince(started) < 30)

@@ -78,11 +78,15 @@ public struct HookGatedMirrorEngine: MirrorEngine {
         for (branch, old) in served where branch != "main" && upstream[branch] == nil {
             let ref = "refs/heads/" + branch
             let result = try await MirrorGit.run(
-                ["--git-dir", run.servedPath, "push", "--porcelain", "--force-with-lease=\(ref):\(old)", run.servedPath, ":" + ref],
+                [
+                    "--git-dir", run.servedPath, "push", "--porcelain", "--force-with-lease=\(ref):\(old)", run.servedPath,
+                    ":" + ref,
+                ],
                 environment: Self.pusherEnvironment)
             report.refs[ref] =
                 result.succeeded
-                ? .deleted : .refused(upstreamTip: nil, message: Self.hookMessage(result.stderr, fallback: "cannot delete \(ref)"))
+                ? .deleted
+                : .refused(upstreamTip: nil, message: Self.hookMessage(result.stderr, fallback: "cannot delete \(ref)"))
         }
         return report
     }
@@ -120,11 +124,14 @@ public struct HookGatedMirrorEngine: MirrorEngine {
         let count = try await MirrorGit.run(
             ["--git-dir", run.cachePath, "rev-list", "--count", tip] + (old.map { ["^" + $0] } ?? []))
         let result = try await MirrorGit.run(
-            ["--git-dir", run.cachePath, "push", "--porcelain", "--force-with-lease=\(ref):\(old ?? "")", run.servedPath,
-             (force ? "+" : "") + tip + ":" + ref],
+            [
+                "--git-dir", run.cachePath, "push", "--porcelain", "--force-with-lease=\(ref):\(old ?? "")", run.servedPath,
+                (force ? "+" : "") + tip + ":" + ref,
+            ],
             environment: Self.pusherEnvironment)
         guard result.succeeded else {
-            return .refused(upstreamTip: tip, message: Self.hookMessage(result.stderr, fallback: "the push into the mirror failed"))
+            return .refused(
+                upstreamTip: tip, message: Self.hookMessage(result.stderr, fallback: "the push into the mirror failed"))
         }
         return .verified(tip: tip, commits: Int(count.stdout.trimmingLines()) ?? 0)
     }

@@ -69,7 +69,8 @@ public enum MirrorStatusText {
         guard !statuses.isEmpty else { return "no mirrors\n" }
         var out = ""
         for status in statuses {
-            let root = status.root.map { "root \($0) (\(status.rootSource?.rawValue ?? "pinned"))" } ?? "root: taken on first sync"
+            let root =
+                status.root.map { "root \($0) (\(status.rootSource?.rawValue ?? "pinned"))" } ?? "root: taken on first sync"
             out += "\(status.name): read-only mirror of \(status.upstream); \(root)\n"
             out += "  last sync: \(status.lastSync ?? "never")\n"
             if let problem = status.problem { out += "  \(problem)\n" }

@@ -39,7 +39,10 @@ public final class MirrorScheduler: Service, Sendable {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 while !Task.isCancelled {
-                    let names = Set(self.sync.files.mirrors()).union(self.pending.withLock { p in defer { p = [] }; return p })
+                    let names = Set(self.sync.files.mirrors()).union(
+                        self.pending.withLock { p in
+                            defer { p = [] }; return p
+                        })
                     for name in names.sorted() where self.sync.files.isMirror(name) {
                         guard let stream = self.startFollowing(name) else { continue }
                         group.addTask { await self.follow(name, stream) }

@@ -62,7 +62,8 @@ public struct MirrorSync: Sendable {
         for (ref, outcome) in report.refs {
             var entry =
                 state.refs[ref]
-                ?? MirrorState.RefState(tip: nil, upstreamTip: nil, result: .verified, message: nil, commits: nil, lastSync: stamp)
+                ?? MirrorState.RefState(
+                    tip: nil, upstreamTip: nil, result: .verified, message: nil, commits: nil, lastSync: stamp)
             entry.lastSync = stamp
             switch outcome {
             case .verified(let tip, let commits):
