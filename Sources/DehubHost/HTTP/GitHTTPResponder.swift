@@ -52,6 +52,8 @@ public struct GitHTTPResponder: HTTPResponder {
             return log(request, started, identity, await index(identity))
         case .events(let rawNames):
             return log(request, started, identity, await events(rawNames, request: request, context: context, identity: identity))
+        case .directory:
+            return log(request, started, identity, await directory())
         case .dumb:
             return log(request, started, identity, plain(.forbidden, "dumb HTTP is not supported; use git 1.6.6 or later"))
         case .notFound:
@@ -60,7 +62,11 @@ public struct GitHTTPResponder: HTTPResponder {
             return log(request, started, identity, plain(.methodNotAllowed, "method not allowed"))
         case .advertisement(let rawName, let service):
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
-            case .failure(let denial): return log(request, started, identity, deny(denial))
+            case .failure(let denial):
+                if !target.credentialsRequired, let redirect = await peerRedirect(rawName: rawName, service: service) {
+                    return log(request, started, identity, redirect)
+                }
+                return log(request, started, identity, deny(denial))
             case .success(let grant):
                 return await advertise(
                     grant, service, request: request, context: context, identity: identity,
@@ -241,7 +247,7 @@ public struct GitHTTPResponder: HTTPResponder {
             return plain(.unauthorized, "repository not found, or authentication required", challenge: true)
         case .notFound:
             return plain(.notFound, denial.message)
-        case .firstPushNeedsAdminOverSSH, .pushNeedsMembership, .adminOnly:
+        case .firstPushNeedsAdminOverSSH, .pushNeedsMembership, .adminOnly, .readOnlyMirror:
             return plain(.forbidden, denial.message)
         }
     }
