@@ -26,9 +26,9 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Every suite that runs the dehub binary as a hook: by name, so a new Hook* or PrePush* suite is never left out of
-# the static run.
-STATIC_HOOK_SUITES := ^DehubCLITests\.(Hook|PrePush)|^DehubHostTests\.EndToEnd/RealHookTests
+# Every suite that runs the dehub binary as a hook or as git-remote-dehub: by name, so a new Hook*, PrePush* or
+# RemoteHelper* suite is never left out of the static run.
+STATIC_HOOK_SUITES := ^DehubCLITests\.(Hook|PrePush|RemoteHelper)|^DehubHostTests\.EndToEnd/RealHookTests
 
 test: deps
 	$(MAKE) deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
