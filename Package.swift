@@ -77,9 +77,16 @@ let package = Package(
         .target(
             name: "DehubCLI",
             dependencies: [
-                "DehubCore", "DehubGit", "DehubSignatures",
+                "DehubCore", "DehubGit", "DehubSignatures", "DehubEvents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The event stream's client (SSE over the system's curl, the line stream over the system's ssh), used by
+        // `dehub watch` and the host's mirrors; no NIO, so the static hook stays as it was.
+        .target(
+            name: "DehubEvents",
+            dependencies: ["DehubCore", .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "dehub",
@@ -133,6 +140,7 @@ let package = Package(
             linkerSettings: cLibraries
         ),
         .testTarget(name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"], linkerSettings: cLibraries),
+        .testTarget(name: "DehubEventsTests", dependencies: ["DehubEvents", "DehubTestSupport"], linkerSettings: cLibraries),
     ],
     swiftLanguageModes: [.v5]
 )
