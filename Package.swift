@@ -95,9 +95,16 @@ let package = Package(
         .target(
             name: "DehubCLI",
             dependencies: [
-                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication",
+                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication", "DehubEvents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The event stream's client (SSE over the system's curl, the line stream over the system's ssh), used by
+        // `dehub watch` and the host's mirrors; no NIO, so the static hook stays as it was.
+        .target(
+            name: "DehubEvents",
+            dependencies: ["DehubCore", .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "dehub",
@@ -163,17 +170,7 @@ let package = Package(
             dependencies: ["DehubCLI", "DehubVerification", "DehubTestSupport"],
             linkerSettings: cLibraries
         ),
-        .testTarget(
-            name: "DehubReplicationTests",
-            dependencies: ["DehubReplication", "DehubVerification", "DehubTestSupport"],
-            linkerSettings: cLibraries
-        ),
-        .testTarget(
-            name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"],
-            linkerSettings: cLibraries + markdownLibraries),
-        .testTarget(
-            name: "DehubWebTests", dependencies: ["DehubWeb", "DehubHost", "DehubTestSupport"],
-            linkerSettings: cLibraries + markdownLibraries),
+                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication", "DehubEvents",
     ],
     swiftLanguageModes: [.v5]
 )
