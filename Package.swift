@@ -28,6 +28,8 @@ let package = Package(
     products: [
         .executable(name: "dehub", targets: ["dehub"]),
         .library(name: "DehubCore", targets: ["DehubCore"]),
+        .library(name: "DehubVerification", targets: ["DehubVerification"]),
+        .library(name: "DehubReplication", targets: ["DehubReplication"]),
         .executable(name: "dehub-host", targets: ["dehub-host"]),
     ],
     dependencies: [
@@ -75,11 +77,25 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // Verifying ref updates and histories exactly as the hook does, for every caller (hook, CLI, host, mirrors).
+        .target(
+            name: "DehubVerification",
+            dependencies: ["DehubCore", "DehubGit", "DehubSignatures"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Fetch, verify, advance: replicas of a dehub repository (git-remote-dehub, host mirrors, cluster replicas).
+        .target(
+            name: "DehubReplication",
+            dependencies: [
+                "DehubCore", "DehubGit", "DehubVerification", .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // The commands, as a library so tests can reach the pieces.
         .target(
             name: "DehubCLI",
             dependencies: [
-                "DehubCore", "DehubGit", "DehubSignatures",
+                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -144,7 +160,12 @@ let package = Package(
         ),
         .testTarget(
             name: "DehubCLITests",
-            dependencies: ["DehubCLI", "DehubTestSupport"],
+            dependencies: ["DehubCLI", "DehubVerification", "DehubTestSupport"],
+            linkerSettings: cLibraries
+        ),
+        .testTarget(
+            name: "DehubReplicationTests",
+            dependencies: ["DehubReplication", "DehubVerification", "DehubTestSupport"],
             linkerSettings: cLibraries
         ),
         .testTarget(
