@@ -11,6 +11,8 @@ public enum HTTPRoute: Equatable, Sendable {
     case rpc(rawName: String, GitService)
     /// `GET /NAME.git/info/refs` without a service (dumb HTTP), or another dumb-protocol file.
     case dumb
+    /// `GET /NAME.git/dehub/events`, `GET /dehub/events?repo=A&repo=B`: the event stream (`EventStreamResponder`).
+    case events(rawNames: [String])
     case notFound
     case methodNotAllowed
 
@@ -21,6 +23,7 @@ public enum HTTPRoute: Equatable, Sendable {
         if path == "/" { return method == "GET" || method == "HEAD" ? .index : .methodNotAllowed }
         if path == RepoDirectory.path { return method == "GET" || method == "HEAD" ? .directory : .methodNotAllowed }
         let rest = String(path.dropFirst())
+        if let events = eventsRoute(method: method, rest: rest, query: query) { return events }
         if let name = strip(rest, suffix: "/info/refs") {
             guard method == "GET" else { return .methodNotAllowed }
             switch serviceParameter(query) {
@@ -39,7 +42,7 @@ public enum HTTPRoute: Equatable, Sendable {
         return .notFound
     }
 
-    private static func strip(_ path: String, suffix: String) -> String? {
+    static func strip(_ path: String, suffix: String) -> String? {
         guard path.hasSuffix(suffix), path.count > suffix.count else { return nil }
         return String(path.dropLast(suffix.count))
     }

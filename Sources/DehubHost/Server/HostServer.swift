@@ -88,6 +88,8 @@ public struct HostServer {
         }
         guard !running.isEmpty else { throw HostError(.usage, "nothing to serve: give --ssh, --http or both") }
         running.append(mirrors)
+        // Last, so that it is shut down first: its watchers' streams end before the listeners wait for them.
+        running.append(RefEventService(hub: services.events, store: store))
         var groupConfig = ServiceGroupConfiguration(
             services: running.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = .seconds(config.shutdownGraceSeconds + 1)

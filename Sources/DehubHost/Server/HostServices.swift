@@ -11,6 +11,8 @@ public struct HostServices: Sendable {
     public let logger: Logger
     /// Open connections of both transports, against the connection caps.
     public let connections: ConnectionGuard
+    /// The stream of ref changes (`RefEventHub`): published after pushes, read by watchers.
+    public let events: RefEventHub
     /// The peers' directories, for redirects (`peers:` in the host config).
     public let peers: PeerDirectory
     /// The mirror scheduler when the host runs one (SSH admin commands ask it for syncs).
@@ -27,6 +29,7 @@ public struct HostServices: Sendable {
         self.listening = listening
         self.logger = logger
         self.connections = ConnectionGuard(limits: config.connectionLimits)
+        self.events = RefEventHub(settings: config.events, logger: logger)
         self.peers = PeerDirectory(peers: config.peers)
     }
 

@@ -51,6 +51,8 @@ public struct HostConfig: Equatable, Sendable {
     public var maxGitProcessesPerIdentity: Int = 8
     /// Of `max_git_processes`, how many only admins, members and readers may take; nil: a quarter of them.
     public var reservedGitProcesses: Int? = nil
+    /// The event stream's limits (`events_*` keys, `RefEventSettings`).
+    public var events = RefEventSettings()
 
     // Federation (docs/host.md, "Mirrors, lineage, the directory and redirects").
     /// Other dehub hosts (base URLs, http or https): a request for a repository this host lacks and a peer lists is
@@ -87,7 +89,7 @@ public struct HostConfig: Equatable, Sendable {
         "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
         "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
         "peers", "mirror_poll_seconds",
-    ]
+    ] + RefEventSettings.keys
 
     /// The file written at first start: every key with its default and what it means.
     public static var defaultFileText: String {
@@ -160,6 +162,7 @@ public struct HostConfig: Equatable, Sendable {
             # default: a quarter of max_git_processes).
             max_git_processes_per_identity: \(d.maxGitProcessesPerIdentity)
             # reserved_git_processes: \(d.effectiveReservedGitProcesses)
+            \(RefEventSettings.defaultFileText)
 
             # --- Federation ---
             # Other dehub hosts, as base URLs: a clone of a repository this host lacks that a peer lists in its
@@ -206,6 +209,10 @@ public struct HostConfig: Equatable, Sendable {
             }
             guard case .scalar(let scalar) = node else { return fail("the value of \(key) is not a plain scalar") }
             let value = scalar.value
+            if RefEventSettings.keys.contains(key) {
+                if let problem = config.events.set(key, value, isPlain: scalar.isPlain) { return fail(problem) }
+                continue
+            }
             func positive(_ limit: Int = Int.max) -> Int? {
                 guard scalar.isPlain, let n = Int(value), n > 0, n <= limit else { return nil }
                 return n
