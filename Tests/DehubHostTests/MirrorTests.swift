@@ -104,6 +104,11 @@ extension EndToEnd {
             let cache = b.data + "/mirror-cache/project.git"
             let objectsBefore = try world.expectOK(b.git(["--git-dir", cache, "count-objects", "-v"])).stdout
             b.stop()
+            // On the server's command line, while the host is down: the same status, and a sync.
+            let cli = try world.expectOK(
+                HostCommandRunner.run(
+                    [HostTestServer.binary(), "mirror", "sync", "project", "--data", b.data], environment: b.environment))
+            #expect(cli.stdout.contains("refs/heads/main: verified, serving \(world.root)"), "\(cli.output)")
             try b.start(adminKey: team.alice.privateKeyPath)
             try world.expectOK(b.ssh(["mirror", "sync", "project"], key: world.admin))
             let objectsAfter = try world.expectOK(b.git(["--git-dir", cache, "count-objects", "-v"])).stdout
