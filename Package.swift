@@ -140,6 +140,7 @@ let package = Package(
             name: "DehubHost",
             dependencies: [
                 "DehubCore", "DehubWeb",
+                "DehubReplication",  // host mirrors (issue 15)
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
