@@ -3,6 +3,8 @@
 
 SWIFT ?= swift
 DEB_PACKAGES := time git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev curl libcmark-gfm-dev libcmark-gfm-extensions-dev
+# The cluster suites start real etcd members (docs/cluster.md).
+DEB_PACKAGES += etcd-server
 BENCH_PACKAGES := hyperfine lighttpd
 # What only the tests need: the web view's browser suite (DehubWebTests) drives headless Chromium.
 TEST_PACKAGES := chromium
