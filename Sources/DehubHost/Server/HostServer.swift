@@ -61,11 +61,10 @@ public struct HostServer {
         let listening = ListenAddresses()
         var running: [any Service] = []
         let clusterNode = cluster.map { ClusterStartup.node($0, data: data, config: config, logger: logger) }
-        let services = HostServices(data: data, config: config, listening: listening, logger: logger, cluster: clusterNode)
-        if let cluster, let clusterNode {
-            running += ClusterStartup.services(clusterNode, data: data, listening: listening, logger: logger)
-            say("cluster node \(cluster.nodeID) (etcd \(cluster.endpoints.urls.joined(separator: ",")))")
-        }
+        var prepared = HostServices(data: data, config: config, listening: listening, logger: logger, cluster: clusterNode)
+        let mirrors = MirrorScheduler.forHost(store: store, config: config, events: prepared.events, logger: logger)
+        prepared.mirrors = mirrors
+        let services = prepared
         let ready = ReadyCounter(expected: (options.ssh == nil ? 0 : 1) + (options.http == nil ? 0 : 1)) {
             say("host key \(HostKey.publicIdentity(of: hostKey).fingerprint)")
             say("serving \(guarded) repositories from \(data.reposDirectory)")
@@ -93,6 +92,13 @@ public struct HostServer {
                 })
         }
         guard !running.isEmpty else { throw HostError(.usage, "nothing to serve: give --ssh, --http or both") }
+        if let cluster, let clusterNode {
+            running += ClusterStartup.services(clusterNode, data: data, listening: listening, logger: logger)
+            say("cluster node \(cluster.nodeID) (etcd \(cluster.endpoints.urls.joined(separator: ",")))")
+        }
+        running.append(mirrors)
+        // Last, so that it is shut down first: its watchers' streams end before the listeners wait for them.
+        running.append(RefEventService(hub: services.events, store: store))
         var groupConfig = ServiceGroupConfiguration(
             services: running.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = .seconds(config.shutdownGraceSeconds + 1)
