@@ -92,21 +92,19 @@ public struct Replicator: Sendable {
         return a < b
     }
 
+    /// Fetches the sources one after the other (usually one to three; each is one git process).
     private func fetchAll() async -> [SourceStatus] {
-        await withTaskGroup(of: (Int, String?).self) { group in
-            for (index, source) in sources.enumerated() {
-                group.addTask {
-                    do {
-                        return (index, try await cache.fetch(source, index: index))
-                    } catch {
-                        return (index, "\(error)")
-                    }
-                }
+        var statuses: [SourceStatus] = []
+        for (index, source) in sources.enumerated() {
+            let failure: String?
+            do {
+                failure = try await cache.fetch(source, index: index)
+            } catch {
+                failure = "\(error)"
             }
-            var failures = [String?](repeating: nil, count: sources.count)
-            for await (index, failure) in group { failures[index] = failure }
-            return sources.indices.map { SourceStatus(source: sources[$0], failure: failures[$0]) }
+            statuses.append(SourceStatus(source: source, failure: failure))
         }
+        return statuses
     }
 
     /// Full ref name to what each reachable source serves for it, in the sources' order.
