@@ -37,6 +37,9 @@ public struct Replicator: Sendable {
 
     /// One round. Throws `ReplicationError` when it cannot run at all (the cache cannot be read, or it was pinned to
     /// another root than `pinnedRoot`); everything else is in the report.
+    /// Verification runs on all cores and blocks the calling thread while it does (seconds for a first sync of a long
+    /// history): a server calls it from a task of its own, never from an event loop. One sync at a time per cache:
+    /// the verified refs move with old-value checks, so a concurrent one fails rather than corrupts.
     public func sync() async throws -> SyncReport {
         var state = try cache.state()
         if let pinnedRoot, let kept = state.root, kept != pinnedRoot {
