@@ -21,7 +21,7 @@ public struct Replicator: Sendable {
     public static let defaultLimits: HookLimits = {
         var limits = HookLimits()
         limits.maxCommits = 10_000_000
-        limits.maxCommitsKey = "dehub.maxCommits (of the replica cache)"
+        limits.maxCommitsKey = "the replica's limit, Replicator.limits"
         return limits
     }()
 
