@@ -16,11 +16,11 @@ let cLibraries: [LinkerSetting] =
     linkMode == "static"
     ? [.unsafeFlags(staticArchives.map { archiveDir + $0 })]
     : [.linkedLibrary("git2"), .linkedLibrary("gpgme"), .linkedLibrary("yaml")]
-/// The host reads configs with DehubCore, which needs only libyaml.
-let yamlLibrary: [LinkerSetting] =
+/// The web view renders READMEs with Debian's cmark-gfm (core and the GFM extensions).
+let markdownLibraries: [LinkerSetting] =
     linkMode == "static"
-    ? [.unsafeFlags([archiveDir + "libyaml.a"])]
-    : [.linkedLibrary("yaml")]
+    ? [.unsafeFlags([archiveDir + "libcmark-gfm-extensions.a", archiveDir + "libcmark-gfm.a"])]
+    : [.linkedLibrary("cmark-gfm-extensions"), .linkedLibrary("cmark-gfm")]
 
 let package = Package(
     name: "dehub",
@@ -43,12 +43,15 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CGPGME", pkgConfig: "gpgme", providers: [.apt(["libgpgme-dev"])]),
         .target(name: "CGSSStub", path: "Sources/CGSSStub"),
+        .systemLibrary(name: "CCmarkGFM", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
         // Pure core: models, strict YAML, fingerprints, access control, the verification engine over ports.
         .target(
@@ -93,9 +96,16 @@ let package = Package(
         .target(
             name: "DehubCLI",
             dependencies: [
-                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication",
+                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication", "DehubEvents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The event stream's client (SSE over the system's curl, the line stream over the system's ssh), used by
+        // `dehub watch` and the host's mirrors; no NIO, so the static hook stays as it was.
+        .target(
+            name: "DehubEvents",
+            dependencies: ["DehubCore", .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "dehub",
@@ -115,11 +125,35 @@ let package = Package(
             dependencies: ["DehubCore", "CChildSpawn"]
         ),
 
+        // The web view of the host's repositories: server-rendered pages, verdicts from the engine.
+        .target(
+            name: "DehubWeb",
+            dependencies: [
+                "DehubCore", "DehubGit", "DehubSignatures", "CCmarkGFM",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Cluster agreement: a small etcd v3 client (JSON gateway) and the ref store the cluster's nodes share.
+        .target(
+            name: "DehubCluster",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+
         // The git host: embedded SSH and smart HTTP over bare repos guarded by the dehub hook.
         .target(
             name: "DehubHost",
             dependencies: [
-                "DehubCore",
+                "DehubCore", "DehubWeb",
+                "DehubReplication",  // host mirrors (issue 15)
+                "DehubCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -134,7 +168,9 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
-        .executableTarget(name: "dehub-host", dependencies: ["DehubHost"], linkerSettings: yamlLibrary),
+        .executableTarget(
+            name: "dehub-host", dependencies: ["DehubHost"] + (linkMode == "static" ? ["CGSSStub"] : []),
+            linkerSettings: cLibraries + markdownLibraries),
 
         .testTarget(name: "DehubCoreTests", dependencies: ["DehubCore", "DehubTestSupport"], linkerSettings: cLibraries),
         .testTarget(name: "DehubGitTests", dependencies: ["DehubGit", "DehubTestSupport"], linkerSettings: cLibraries),
@@ -153,7 +189,14 @@ let package = Package(
             dependencies: ["DehubReplication", "DehubVerification", "DehubTestSupport"],
             linkerSettings: cLibraries
         ),
-        .testTarget(name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"], linkerSettings: cLibraries),
+        .testTarget(
+            name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"],
+            linkerSettings: cLibraries + markdownLibraries),
+        .testTarget(
+            name: "DehubWebTests", dependencies: ["DehubWeb", "DehubHost", "DehubTestSupport"],
+            linkerSettings: cLibraries + markdownLibraries),
+        .testTarget(name: "DehubEventsTests", dependencies: ["DehubEvents", "DehubTestSupport"], linkerSettings: cLibraries),
+        .testTarget(name: "DehubClusterTests", dependencies: ["DehubCluster", "DehubTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
