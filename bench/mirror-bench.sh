@@ -78,7 +78,7 @@ for i in $(seq "$PUSHES"); do
   echo "$i" > "file$i.txt"; git add "file$i.txt"
   "$BIN/dehub" commit --as alice --sign-key "$WORK/alice" change --descr "Change $i" >/dev/null
   tip=$(git rev-parse HEAD)
-  git push -q "ssh://git@127.0.0.1:$A_SSH/demo.git" main
+  git push -q "ssh://git@127.0.0.1:$A_SSH/demo.git" main 2>/dev/null
   pushed=$(date +%s%N)
   until [ "$(git --git-dir "$WORK/B/repos/demo.git" rev-parse -q --verify refs/heads/main)" = "$tip" ]; do
     sleep 0.01

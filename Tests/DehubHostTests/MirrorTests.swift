@@ -75,7 +75,8 @@ extension EndToEnd {
             try world.expectOK(b.ssh(["mirror", "sync", "project"], key: world.admin))
             #expect(try world.ref("main", on: b) == good)
             let rewound = try world.refState("refs/heads/main", on: b)["message"] as? String ?? ""
-            #expect(rewound.contains("does not descend"), "\(rewound)")
+            #expect(rewound.contains("behind the verified \(good.prefix(10))"), "\(rewound)")
+            #expect(rewound.contains(String(world.root.prefix(10))), "names what the upstream serves: \(rewound)")
 
             // A's main replaced by an unrelated root.
             let stranger = try world.behindTheHook(["commit-tree", tree, "-m", "Another project"], on: a)
@@ -83,8 +84,7 @@ extension EndToEnd {
             try world.expectOK(b.ssh(["mirror", "sync", "project"], key: world.admin))
             #expect(try world.ref("main", on: b) == good)
             let replaced = try world.refState("refs/heads/main", on: b)["message"] as? String ?? ""
-            #expect(replaced.contains("grows from root \(stranger)"), "\(replaced)")
-            #expect(replaced.contains(world.root), "\(replaced)")
+            #expect(replaced.contains("main at \(stranger.prefix(10)) does not descend from the verified main"), "\(replaced)")
             let human = try world.expectOK(b.ssh(["mirror", "status"], key: world.admin)).stdout
             #expect(human.contains("refs/heads/main: refused, serving \(good)"), "\(human)")
         }
@@ -104,6 +104,11 @@ extension EndToEnd {
             let cache = b.data + "/mirror-cache/project.git"
             let objectsBefore = try world.expectOK(b.git(["--git-dir", cache, "count-objects", "-v"])).stdout
             b.stop()
+            // On the server's command line, while the host is down: the same status, and a sync.
+            let cli = try world.expectOK(
+                HostCommandRunner.run(
+                    [HostTestServer.binary(), "mirror", "sync", "project", "--data", b.data], environment: b.environment))
+            #expect(cli.stdout.contains("refs/heads/main: verified, serving \(world.root)"), "\(cli.output)")
             try b.start(adminKey: team.alice.privateKeyPath)
             try world.expectOK(b.ssh(["mirror", "sync", "project"], key: world.admin))
             let objectsAfter = try world.expectOK(b.git(["--git-dir", cache, "count-objects", "-v"])).stdout

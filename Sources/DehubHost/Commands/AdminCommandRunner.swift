@@ -63,10 +63,13 @@ public struct AdminCommandRunner: Sendable {
                 return Outcome(stdout: try await federation.fork(source, to: destination, isPrivate: isPrivate, newRoot: newRoot))
             case .mirror(.add(let name, let upstream, let root, let isPrivate)):
                 let text = try await federation.addMirror(name, from: upstream, root: root, isPrivate: isPrivate)
+                await mirrors?.synced(name)
                 mirrors?.kick(name)
                 return Outcome(stdout: text)
             case .mirror(.sync(let name)):
-                return Outcome(stdout: try await federation.sync(name))
+                let text = try await federation.sync(name)
+                await mirrors?.synced(name)
+                return Outcome(stdout: text)
             case .mirror(.status(let json)):
                 return Outcome(stdout: try federation.status(json: json))
             }

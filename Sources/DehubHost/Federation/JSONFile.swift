@@ -22,7 +22,7 @@ enum JSONFile {
         return try encoder.encode(value)
     }
 
-    static func save<T: Encodable>(_ value: T, to path: String) throws {
-        try FileIO.writeAtomically(try encode(value) + Data("\n".utf8), to: path, mode: 0o644)
+    static func save<T: Encodable>(_ value: T, to path: String, mode: Int = 0o644) throws {
+        try FileIO.writeAtomically(try encode(value) + Data("\n".utf8), to: path, mode: mode)
     }
 }

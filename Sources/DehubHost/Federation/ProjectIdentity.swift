@@ -6,8 +6,10 @@ import Synchronization
 public enum ProjectIdentity {
     private static let roots = Mutex<[String: (tip: String, root: String)]>([:])
 
-    /// The commit `refs/heads/main` points at, nil when there is none.
+    /// The commit `refs/heads/main` points at, nil when there is none. Read from the ref files (loose, then
+    /// `packed-refs`) when they say it plainly, so that the directory costs no process per repository; git otherwise.
     public static func mainTip(in repoPath: String) async throws -> String? {
+        if let tip = mainTipFromFiles(repoPath) { return tip }
         let output = try await GitCommand.run(
             ["--git-dir", repoPath, "rev-parse", "--verify", "--quiet", "refs/heads/main^{commit}"])
         let tip = output.stdout.trimmingLines()
@@ -30,5 +32,24 @@ public enum ProjectIdentity {
         }
         roots.withLock { $0[repoPath] = (tip, root) }
         return root
+    }
+
+    /// `refs/heads/main` as a loose ref holding an object id, else its line in `packed-refs`; nil when neither says
+    /// (a symbolic ref, a missing or odd file: git decides then).
+    static func mainTipFromFiles(_ repoPath: String) -> String? {
+        if let loose = try? FileIO.readText(repoPath + "/refs/heads/main") {
+            let id = loose.trimmingLines()
+            return isObjectID(id) ? id : nil
+        }
+        guard let packed = try? FileIO.readText(repoPath + "/packed-refs") else { return nil }
+        for line in packed.split(separator: "\n") where line.hasSuffix(" refs/heads/main") {
+            let id = String(line.prefix(40))
+            return isObjectID(id) && line.count == 40 + " refs/heads/main".count ? id : nil
+        }
+        return nil
+    }
+
+    static func isObjectID(_ text: String) -> Bool {
+        text.utf8.count == 40 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 }

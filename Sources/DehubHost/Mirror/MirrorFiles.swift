@@ -14,7 +14,10 @@ public struct MirrorFiles: Sendable {
     public func isMirror(_ name: RepoName) -> Bool { FileIO.exists(specPath(name)) }
 
     public func spec(_ name: RepoName) throws -> MirrorSpec? { try JSONFile.load(MirrorSpec.self, from: specPath(name)) }
-    public func saveSpec(_ spec: MirrorSpec, for name: RepoName) throws { try JSONFile.save(spec, to: specPath(name)) }
+    /// Mode 0600: the upstream URL may carry a token (`https://x:TOKEN@host/auth/NAME.git`).
+    public func saveSpec(_ spec: MirrorSpec, for name: RepoName) throws {
+        try JSONFile.save(spec, to: specPath(name), mode: 0o600)
+    }
 
     public func state(_ name: RepoName) throws -> MirrorState {
         try JSONFile.load(MirrorState.self, from: statePath(name)) ?? MirrorState()

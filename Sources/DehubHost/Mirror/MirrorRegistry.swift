@@ -15,7 +15,7 @@ public struct MirrorRegistry: Sendable {
         -> MirrorSpec
     {
         let url = try UpstreamURL.validate(upstream).get()
-        if let root, !Self.isObjectID(root) {
+        if let root, !ProjectIdentity.isObjectID(root) {
             throw HostError(.usage, "--root must be a full commit id (40 lower-case hex digits), not '\(root)'")
         }
         let spec = MirrorSpec(upstream: url, root: root)
@@ -56,10 +56,6 @@ public struct MirrorRegistry: Sendable {
                 name: name.path, upstream: UpstreamURL.redacted(spec.upstream), root: spec.root, rootSource: spec.rootSource,
                 lastSync: state.lastSync, problem: state.problem, refs: state.refs)
         }
-    }
-
-    static func isObjectID(_ text: String) -> Bool {
-        text.utf8.count == 40 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 }
 

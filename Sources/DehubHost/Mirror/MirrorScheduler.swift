@@ -35,6 +35,12 @@ public final class MirrorScheduler: Service, Sendable {
         if !known { pending.withLock { $0.append(name) } }
     }
 
+    /// A sync ran outside the scheduler (an admin command): publish what it moved.
+    public func synced(_ name: RepoName) async {
+        guard let state = try? sync.files.state(name) else { return }
+        await onSynced(name, state)
+    }
+
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -106,10 +112,12 @@ public final class MirrorScheduler: Service, Sendable {
 }
 
 extension MirrorScheduler {
-    /// The scheduler `dehub-host serve` runs: the standard engine and watcher, `mirror_poll_seconds`.
-    static func forHost(store: RepoStore, config: HostConfig, logger: Logger) -> MirrorScheduler {
+    /// The scheduler `dehub-host serve` runs: the standard engine and watcher, `mirror_poll_seconds`; after each sync
+    /// the host's event stream publishes what moved (so mirrors of this mirror follow at once).
+    static func forHost(store: RepoStore, config: HostConfig, events: RefEventHub, logger: Logger) -> MirrorScheduler {
         MirrorScheduler(
             sync: MirrorSync(store: store, engine: MirrorEngines.standard),
-            pollInterval: .seconds(config.mirrorPollSeconds), watcher: MirrorEngines.watcher, logger: logger)
+            pollInterval: .seconds(config.mirrorPollSeconds), watcher: MirrorEngines.watcher, logger: logger,
+            onSynced: { name, _ in await events.refresh(repo: name.path, path: store.path(of: name)) })
     }
 }

@@ -56,7 +56,7 @@ public struct HostServer {
 
         let listening = ListenAddresses()
         var prepared = HostServices(data: data, config: config, listening: listening, logger: logger)
-        let mirrors = MirrorScheduler.forHost(store: store, config: config, logger: logger)
+        let mirrors = MirrorScheduler.forHost(store: store, config: config, events: prepared.events, logger: logger)
         prepared.mirrors = mirrors
         let services = prepared
         var running: [any Service] = []
