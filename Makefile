@@ -2,7 +2,7 @@
 # missing (Debian packages, with apt-get) and build first.
 
 SWIFT ?= swift
-DEB_PACKAGES := time git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev curl
+DEB_PACKAGES := time git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev curl libssh-dev
 BENCH_PACKAGES := hyperfine lighttpd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

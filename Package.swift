@@ -47,6 +47,8 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CGPGME", pkgConfig: "gpgme", providers: [.apt(["libgpgme-dev"])]),
         .target(name: "CGSSStub", path: "Sources/CGSSStub"),
+        // libssh's server API (the embedded SSH server's transport), with a few C helpers.
+        .target(name: "CLibSSH", path: "Sources/CLibSSH", linkerSettings: [.linkedLibrary("ssh")]),
 
         // Pure core: models, strict YAML, fingerprints, access control, the verification engine over ports.
         .target(
@@ -103,13 +105,12 @@ let package = Package(
         .target(
             name: "DehubHost",
             dependencies: [
-                "DehubCore",
+                "DehubCore", "CLibSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -132,7 +133,12 @@ let package = Package(
             dependencies: ["DehubCLI", "DehubTestSupport"],
             linkerSettings: cLibraries
         ),
-        .testTarget(name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"], linkerSettings: cLibraries),
+        .testTarget(
+            name: "DehubHostTests",
+            // NIOSSH: the tests' own SSH clients, which misbehave on purpose (forged signatures, idle sessions).
+            dependencies: ["DehubHost", "DehubTestSupport", .product(name: "NIOSSH", package: "swift-nio-ssh")],
+            linkerSettings: cLibraries
+        ),
     ],
     swiftLanguageModes: [.v5]
 )
