@@ -17,13 +17,14 @@ final class SSHChannelRecord {
         var bytes: [UInt8]
         var offset = 0
         let stderr: Bool
-        /// Resumed once the chunk is handed to libssh (nil: resumed early, while little was queued ahead).
-        var done: CheckedContinuation<Void, any Error>?
+        /// Resumed once the chunk is handed to libssh (nil: the writer did not wait).
+        let done: CheckedContinuation<Void, any Error>?
     }
 
     let id: Int
     let channel: OpaquePointer
     let inbound: SSHInbound
+    let outbound = SSHOutbound()
     var state: State
     /// When a channel that asked for no command is closed (`ssh_session_request_timeout_seconds`).
     var deadline: ContinuousClock.Instant?
@@ -46,18 +47,9 @@ final class SSHChannelRecord {
         self.counted = counted
     }
 
-    /// Output queued past this is held back from git (its write waits until the client's window takes it).
-    static let queuedHighWater = 256 * 1024
-
-    /// Queues a chunk; its waiter is answered at once while little is queued ahead of it.
-    func enqueue(_ bytes: [UInt8], stderr: Bool, done: CheckedContinuation<Void, any Error>) {
-        var chunk = Pending(bytes: bytes, stderr: stderr, done: done)
-        if pendingBytes < Self.queuedHighWater {
-            done.resume()
-            chunk.done = nil
-        }
+    func enqueue(_ bytes: [UInt8], stderr: Bool, done: CheckedContinuation<Void, any Error>?) {
         pendingBytes += bytes.count
-        pending.append(chunk)
+        pending.append(Pending(bytes: bytes, stderr: stderr, done: done))
     }
 
     /// Hands queued output to libssh as far as the client's window allows. False when the channel failed.
@@ -76,6 +68,7 @@ final class SSHChannelRecord {
             guard written > 0 else { return true }
             pending[0].offset += Int(written)
             pendingBytes -= Int(written)
+            outbound.release(Int(written))
             if pending[0].offset >= pending[0].bytes.count {
                 pending[0].done?.resume()
                 pending.removeFirst()
@@ -86,6 +79,7 @@ final class SSHChannelRecord {
 
     /// Fails every waiter (the channel or the connection is gone).
     func abandon() {
+        outbound.close()
         for chunk in pending { chunk.done?.resume(throwing: SSHChannelGone()) }
         pending.removeAll()
         pendingBytes = 0

@@ -342,7 +342,8 @@ final class SSHConnectionLoop: @unchecked Sendable {
     }
 
     private func start(_ message: OpaquePointer, _ record: SSHChannelRecord, command: String?) -> Int32 {
-        let output = SSHSessionOutput(mailbox: mailbox, channel: record.id, connection: connection)
+        let output = SSHSessionOutput(
+            mailbox: mailbox, channel: record.id, outbound: record.outbound, connection: connection)
         switch record.state {
         case .running:
             return 1

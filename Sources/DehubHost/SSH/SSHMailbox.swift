@@ -6,9 +6,9 @@ import Synchronization
 
 /// What the tasks running a connection's sessions ask of the connection's thread, which alone touches libssh.
 enum SSHWork: Sendable {
-    /// Write `bytes` to session `channel`; `done` is resumed once they are queued in libssh (or, while little is
-    /// queued ahead of them, at once), or failed when the channel or connection is gone.
-    case write(channel: Int, bytes: [UInt8], stderr: Bool, done: CheckedContinuation<Void, any Error>)
+    /// Write `bytes` to session `channel`; `done` (when the writer waits) is resumed once they are handed to
+    /// libssh, or failed when the channel or connection is gone.
+    case write(channel: Int, bytes: [UInt8], stderr: Bool, done: CheckedContinuation<Void, any Error>?)
     /// After all queued output: exit-status, EOF, close.
     case finish(channel: Int, status: Int32, done: CheckedContinuation<Void, Never>)
     /// Close the channel now (git was stopped).
@@ -19,7 +19,7 @@ enum SSHWork: Sendable {
     /// Answers the work's waiter as if the channel were gone.
     func abandon() {
         switch self {
-        case .write(_, _, _, let done): done.resume(throwing: SSHChannelGone())
+        case .write(_, _, _, let done): done?.resume(throwing: SSHChannelGone())
         case .finish(_, _, let done): done.resume()
         case .close, .resumeInput: break
         }
@@ -86,17 +86,53 @@ final class SSHMailbox: Sendable {
     deinit { Glibc.close(wakeFD) }
 }
 
+/// The output of one session channel queued for the client (posted, not yet handed to libssh), shared by the
+/// session's task and the connection's thread: the task writes without waiting while less than `highWater` is
+/// queued, and waits for its chunk to be handed over beyond that, so a client that reads slowly slows git down
+/// without a round trip through the thread for every chunk.
+final class SSHOutbound: Sendable {
+    private struct State {
+        var queued = 0
+        var closed = false
+    }
+
+    static let highWater = 256 * 1024
+    private let state = Mutex(State())
+
+    /// The writer queues `count` bytes: whether it must wait for them to be handed over. Throws once the channel
+    /// is gone.
+    func reserve(_ count: Int) throws -> Bool {
+        try state.withLock { s in
+            guard !s.closed else { throw SSHChannelGone() }
+            let wait = s.queued >= Self.highWater
+            s.queued += count
+            return wait
+        }
+    }
+
+    /// On the thread: `count` bytes went to libssh.
+    func release(_ count: Int) { state.withLock { $0.queued -= count } }
+
+    /// On the thread: the channel is gone; later writes fail.
+    func close() { state.withLock { $0.closed = true } }
+}
+
 /// Writes to one session channel from async code; every write counts as activity on the connection.
 struct SSHSessionOutput: Sendable {
     let mailbox: SSHMailbox
     let channel: Int
+    let outbound: SSHOutbound
     let connection: SSHConnection
 
     func write(_ bytes: [UInt8], stderr: Bool = false) async throws {
         guard !bytes.isEmpty else { return }
         connection.touch()
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            mailbox.post(.write(channel: channel, bytes: bytes, stderr: stderr, done: done))
+        if try outbound.reserve(bytes.count) {
+            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+                mailbox.post(.write(channel: channel, bytes: bytes, stderr: stderr, done: done))
+            }
+        } else {
+            mailbox.post(.write(channel: channel, bytes: bytes, stderr: stderr, done: nil))
         }
     }
 
