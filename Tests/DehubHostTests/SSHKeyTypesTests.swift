@@ -1,3 +1,5 @@
+import Crypto
+import DehubHost
 import DehubTestSupport
 import Foundation
 import Testing
@@ -135,5 +137,30 @@ extension EndToEnd {
                 #expect(head?.hasPrefix(String(main)) == true, "clone \(i) has \(head ?? "nothing")")
             }
         }
+    }
+}
+
+extension EndToEnd.SSHKeyTypesTests {
+    /// The host key is the Ed25519 key earlier versions made (raw bytes in DATA/ssh_host_ed25519_key): libssh gets it
+    /// in OpenSSH format, so clients see the key they knew.
+    @Test("clients see the host key of DATA/ssh_host_ed25519_key.pub; its OpenSSH form is the same key")
+    func hostKeyKept() throws {
+        let host = try HostFixture.start(createDemo: false)
+        defer { host.stop() }
+        let server = host.server
+        let scanned = try HostCommandRunner.run(
+            ["ssh-keyscan", "-t", "ed25519", "-p", "\(server.sshPort)", "127.0.0.1"], environment: server.environment)
+        let published = try String(contentsOfFile: server.data + "/ssh_host_ed25519_key.pub", encoding: .utf8)
+        let publishedKey = published.split(separator: " ").prefix(2).joined(separator: " ")
+        #expect(!publishedKey.isEmpty)
+        #expect(scanned.stdout.contains(publishedKey), "scanned: \(scanned.output)")
+        // The OpenSSH private-key form (what libssh loads) derives the same public key with ssh-keygen.
+        let raw = try Data(contentsOf: URL(fileURLWithPath: server.data + "/ssh_host_ed25519_key"))
+        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        let pemPath = server.root + "/host-key-openssh"
+        try HostKey.openSSHPrivateKey(of: key).write(toFile: pemPath, atomically: true, encoding: .utf8)
+        chmod(pemPath, 0o600)
+        let derived = try HostCommandRunner.run(["ssh-keygen", "-y", "-f", pemPath], environment: server.environment)
+        #expect(derived.stdout.hasPrefix(publishedKey), "\(derived.output)")
     }
 }

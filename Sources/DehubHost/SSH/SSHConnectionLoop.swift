@@ -91,7 +91,7 @@ final class SSHConnectionLoop: @unchecked Sendable {
         while !stopping.load(ordering: .relaxed) {
             let rc = ssh_event_dopoll(event, pollTimeout())
             if rc == SSH_ERROR {
-                services.logger.warning("ssh connection ended: \(libsshError)", metadata: ["source": "\(connection.source)"])
+                services.logger.debug("ssh connection ended: \(libsshError)", metadata: ["source": "\(connection.source)"])
                 break
             }
             quickAck()
@@ -110,7 +110,7 @@ final class SSHConnectionLoop: @unchecked Sendable {
             let rc = ssh_handle_key_exchange(session)
             if rc == SSH_OK { return true }
             if rc == SSH_ERROR {
-                services.logger.warning("ssh key exchange failed: \(libsshError)", metadata: ["source": "\(connection.source)"])
+                services.logger.info("ssh key exchange failed: \(libsshError)", metadata: ["source": "\(connection.source)"])
                 return false
             }
             let left = handshakeDeadline - .now
