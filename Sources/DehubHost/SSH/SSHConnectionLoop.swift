@@ -189,6 +189,9 @@ final class SSHConnectionLoop: @unchecked Sendable {
             return ssh_message_service_reply_success(message) == SSH_OK ? 0 : 1
         case SSH_REQUEST_CHANNEL_OPEN.rawValue:
             guard isAuthenticated, UInt32(ssh_message_subtype(message)) == SSH_CHANNEL_SESSION.rawValue else { return 1 }
+            // Channels over the session share are kept (their command is answered with the limit) until their
+            // session-request timeout; past this many at once, opening one is refused outright.
+            guard channels.count < connection.maxSessions + 64 else { return 1 }
             guard let channel = ssh_message_channel_request_open_reply_accept(message) else { return 0 }
             open(channel)
             return 0
