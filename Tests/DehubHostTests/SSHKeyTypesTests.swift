@@ -62,13 +62,15 @@ extension EndToEnd {
             let agent = try SSHSecurityKeyAgent(directory: server.root)
             defer { agent.stop() }
             let ssh = SSHKnownKeysTests.agentSSH(server, socket: agent.socketPath)
-            let unknown = try HostCommandRunner.run(["sh", "-c", ssh.command + " git@127.0.0.1 whoami"], environment: ssh.environment)
+            let unknown = try HostCommandRunner.run(
+                ["sh", "-c", ssh.command + " git@127.0.0.1 whoami"], environment: ssh.environment)
             #expect(unknown.status == 255, "\(unknown.output)")
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: server.data + "/admins"))
             try handle.seekToEnd()
             try handle.write(contentsOf: Data((agent.publicLine + "\n").utf8))
             try handle.close()
-            let who = try HostCommandRunner.run(["sh", "-c", ssh.command + " git@127.0.0.1 whoami"], environment: ssh.environment)
+            let who = try HostCommandRunner.run(
+                ["sh", "-c", ssh.command + " git@127.0.0.1 whoami"], environment: ssh.environment)
             #expect(who.status == 0, "\(who.output)")
             #expect(who.stdout.contains("(admin)"), "\(who.stdout)")
             #expect(who.stdout.contains("sk-ssh-ed25519"), "\(who.stdout)")
@@ -118,7 +120,9 @@ extension EndToEnd {
         @Test("64 concurrent clones over SSH are all correct")
         func sixtyFourClones() throws {
             let host = try HostFixture.start(
-                config: "max_connections_per_address: 200\nmax_unauthenticated_per_address: 200\nmax_git_processes_per_identity: 64\n")
+                config:
+                    "max_connections_per_address: 200\nmax_unauthenticated_per_address: 200\nmax_git_processes_per_identity: 64\n"
+            )
             defer { host.stop() }
             let server = host.server
             let main = try host.expectOK(server.git(["ls-remote", server.sshURL("demo"), "refs/heads/main"], key: host.admin))

@@ -14,7 +14,9 @@ final class SSHSecurityKeyAgent: @unchecked Sendable {
     private let lock = NSLock()
 
     static func string(_ bytes: [UInt8]) -> [UInt8] { uint32(UInt32(bytes.count)) + bytes }
-    static func uint32(_ n: UInt32) -> [UInt8] { [UInt8(n >> 24 & 0xff), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)] }
+    static func uint32(_ n: UInt32) -> [UInt8] {
+        [UInt8(n >> 24 & 0xff), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
+    }
 
     /// The public key blob and its `authorized_keys` line.
     var blob: [UInt8] {

@@ -88,7 +88,9 @@ struct SSHLogin: Sendable {
         async -> KeyVerdict
     {
         // An RSA request whose algorithm cannot be read may be SHA-1 when ssh-rsa is announced: refused (fail closed).
-        let sha1 = signatureAlgorithm == "ssh-rsa" || (keyAlgorithm == "ssh-rsa" && signatureAlgorithm == nil && Self.canReadSignatureAlgorithm)
+        let sha1 =
+            signatureAlgorithm == "ssh-rsa"
+            || (keyAlgorithm == "ssh-rsa" && signatureAlgorithm == nil && Self.canReadSignatureAlgorithm)
         if sha1 {
             logger.info("ssh key refused: SHA-1 ssh-rsa signature", metadata: ["source": "\(source)"])
             return .refused(banner: Self.sha1Message)

@@ -35,7 +35,8 @@ public final class ConnectionGuard: Sendable {
     func admit(source address: String, evict: @escaping @Sendable (ConnectionRefusal) -> Void)
         -> Result<UInt64, ConnectionRefusal>
     {
-        let (outcome, victim) = state.withLock { s -> (Result<UInt64, ConnectionRefusal>, (@Sendable (ConnectionRefusal) -> Void)?) in
+        let (outcome, victim) = state.withLock {
+            s -> (Result<UInt64, ConnectionRefusal>, (@Sendable (ConnectionRefusal) -> Void)?) in
             s.nextID += 1
             let id = s.nextID
             switch s.table.admit(id, from: address) {
