@@ -3,6 +3,8 @@
 
 SWIFT ?= swift
 DEB_PACKAGES := time git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev curl libcmark-gfm-dev libcmark-gfm-extensions-dev
+# The cluster suites start real etcd members (docs/cluster.md).
+DEB_PACKAGES += etcd-server
 BENCH_PACKAGES := hyperfine lighttpd
 # What only the tests need: the web view's browser suite (DehubWebTests) drives headless Chromium.
 TEST_PACKAGES := chromium
@@ -26,9 +28,9 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Every suite that runs the dehub binary as a hook: by name, so a new Hook* or PrePush* suite is never left out of
-# the static run.
-STATIC_HOOK_SUITES := ^DehubCLITests\.(Hook|PrePush)|^DehubHostTests\.EndToEnd/RealHookTests
+# Every suite that runs the dehub binary as a hook or as git-remote-dehub: by name, so a new Hook*, PrePush* or
+# RemoteHelper* suite is never left out of the static run.
+STATIC_HOOK_SUITES := ^DehubCLITests\.(Hook|PrePush|RemoteHelper)|^DehubHostTests\.EndToEnd/RealHookTests
 
 test: deps
 	$(MAKE) deps EXTRA_PACKAGES="$(TEST_PACKAGES)"

@@ -44,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -95,9 +96,16 @@ let package = Package(
         .target(
             name: "DehubCLI",
             dependencies: [
-                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication",
+                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication", "DehubEvents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The event stream's client (SSE over the system's curl, the line stream over the system's ssh), used by
+        // `dehub watch` and the host's mirrors; no NIO, so the static hook stays as it was.
+        .target(
+            name: "DehubEvents",
+            dependencies: ["DehubCore", .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "dehub",
@@ -127,6 +135,17 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // Cluster agreement: a small etcd v3 client (JSON gateway) and the ref store the cluster's nodes share.
+        .target(
+            name: "DehubCluster",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
 
         // The git host: embedded SSH and smart HTTP over bare repos guarded by the dehub hook.
         .target(
@@ -134,6 +153,7 @@ let package = Package(
             dependencies: [
                 "DehubCore", "DehubWeb",
                 "DehubReplication",  // host mirrors (issue 15)
+                "DehubCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -175,6 +195,8 @@ let package = Package(
         .testTarget(
             name: "DehubWebTests", dependencies: ["DehubWeb", "DehubHost", "DehubTestSupport"],
             linkerSettings: cLibraries + markdownLibraries),
+        .testTarget(name: "DehubEventsTests", dependencies: ["DehubEvents", "DehubTestSupport"], linkerSettings: cLibraries),
+        .testTarget(name: "DehubClusterTests", dependencies: ["DehubCluster", "DehubTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

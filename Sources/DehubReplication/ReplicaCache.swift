@@ -110,3 +110,35 @@ extension ReplicaCache {
                 + tips.map(\.hex), gitDir: gitDir)
     }
 }
+
+extension ReplicaCache {
+    /// Hard-links the cache's pack into the repository at `gitDir` (a fresh clone's): far cheaper than packing the
+    /// objects again. Only when the cache holds one pack and no loose object, and that pack holds exactly the
+    /// objects the verified tips reach (a source may stuff a pack with objects no ref reaches: those must not be
+    /// handed on). Returns false, having linked nothing, otherwise; the caller then uses `copyObjects(of:into:)`.
+    public func linkPacks(into gitDir: String) async throws -> Bool {
+        let objects = path + "/objects"
+        guard let entries = try? FileNames.list(objects) else { return false }
+        // Loose objects live in two-hex-digit directories; pack/ and info/ do not count.
+        if entries.contains(where: { $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) { return false }
+        guard let names = try? FileNames.list(objects + "/pack") else { return false }
+        let packs = names.filter { $0.hasPrefix("pack-") && $0.hasSuffix(".pack") }
+        guard packs.count == 1, let base = packs.first.map({ String($0.dropLast(".pack".count)) }),
+            let packed = FileNames.packIndexCount(objects + "/pack/" + base + ".idx")
+        else { return false }
+        let reachable = try await git.check(["rev-list", "--objects", "--branches"], gitDir: path)
+        guard reachable.utf8.reduce(0, { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }) == packed else { return false }
+        var linked: [String] = []
+        // The index last: git only uses a pack once its .idx is there.
+        let files = names.filter { $0.hasPrefix(base + ".") && !$0.hasSuffix(".keep") }
+        for file in files.sorted(by: { ($0.hasSuffix(".idx") ? 1 : 0) < ($1.hasSuffix(".idx") ? 1 : 0) }) {
+            let target = gitDir + "/objects/pack/" + file
+            guard FileNames.link(objects + "/pack/" + file, target) else {
+                for done in linked { FileNames.remove(done) }
+                return false
+            }
+            linked.append(target)
+        }
+        return true
+    }
+}

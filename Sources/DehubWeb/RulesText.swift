@@ -41,7 +41,8 @@ enum RulesText {
         case .tag(let glob): return "as tags matching \(glob.pattern)"
         case .filesChanged(let glob): return "that change files matching \(glob.pattern)"
         case .payloadType(let type): return "of type \(type.rawValue)"
-        case .commitAttributes(let nonFastForward): return nonFastForward ? "that are not fast-forwards" : "that are fast-forwards"
+        case .commitAttributes(let nonFastForward):
+            return nonFastForward ? "that are not fast-forwards" : "that are fast-forwards"
         case .signature(let requirement): return "with " + needs(requirement, config: config)
         case .not(let inner):
             switch inner {

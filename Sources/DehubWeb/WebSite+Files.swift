@@ -65,11 +65,13 @@ extension WebSite {
     func blob(_ context: PageContext, revision: String, path: String) throws -> (String, String) {
         let repo = context.repo
         let commit = try resolve(revision, in: repo)
-        guard let entry = try repo.entry(at: path, inTree: try repo.tree(ofCommit: commit)), entry.kind == .blob || entry.kind == .symlink
+        guard let entry = try repo.entry(at: path, inTree: try repo.tree(ofCommit: commit)),
+            entry.kind == .blob || entry.kind == .symlink
         else { throw WebPageError.notFound("No file \(path) in \(revision).") }
         let size = try repo.objectSize(entry.id)
         var model = BlobModel(
-            revision: revision, rootURL: context.paths.tree(revision), crumbs: crumbs(context, revision, path, file: true), size: size,
+            revision: revision, rootURL: context.paths.tree(revision), crumbs: crumbs(context, revision, path, file: true),
+            size: size,
             rawURL: context.paths.raw(revision, path), tooLarge: size > limits.maxBlobBytes, binary: false, hasLines: false,
             lines: [])
         if !model.tooLarge {
@@ -97,7 +99,9 @@ extension WebSite {
         }
         let size = try repo.objectSize(entry.id)
         guard size <= limits.maxRawBytes else {
-            throw WebPageError(status: 413, message: "The file is \(size) bytes, more than the \(limits.maxRawBytes) this host serves; clone the repository.")
+            throw WebPageError(
+                status: 413,
+                message: "The file is \(size) bytes, more than the \(limits.maxRawBytes) this host serves; clone the repository.")
         }
         let name = path.split(separator: "/").last.map(String.init) ?? "file"
         var response = WebResponse(

@@ -20,6 +20,14 @@ extension WebSite {
         var defaults: [String]
         var bindCredentials: Bool
         var accounts: [Account]
+        struct Tag {
+            var name: String
+            var short: String
+            var url: String
+        }
+        /// Release tags (at most `maxThreads`), newest name last as git sorts them.
+        var tags: [Tag]
+        var hasTags = false
         var readmeName: String?
         /// cmark-gfm's HTML (safe mode): the one unescaped value of the page.
         var readme: String?
@@ -31,7 +39,12 @@ extension WebSite {
         var model = RepositoryModel(
             name: context.repository.name, cloneHTTP: context.repository.cloneHTTP, cloneSSH: context.repository.cloneSSH,
             hasMain: false, configError: nil, rules: [], defaults: RulesText.defaults, bindCredentials: false, accounts: [],
-            readmeName: nil, readme: nil)
+            tags: [], readmeName: nil, readme: nil)
+        model.tags = try repo.references().filter { $0.name.hasPrefix("refs/tags/") }.prefix(limits.maxThreads).map {
+            RepositoryModel.Tag(
+                name: String($0.name.dropFirst("refs/tags/".count)), short: $0.id.short, url: context.paths.commit($0.id.hex))
+        }
+        model.hasTags = !model.tags.isEmpty
         if let tip = try repo.reference("refs/heads/main") {
             model.hasMain = true
             let tree = try repo.tree(ofCommit: tip)
@@ -56,7 +69,8 @@ extension WebSite {
                     model.readme = "<p>The README is too large to show here.</p>"
                 } else {
                     let text = String(decoding: try repo.blob(entry.id, limit: limits.maxReadmeBytes), as: UTF8.self)
-                    model.readme = name.lowercased().hasSuffix(".md") || name.hasSuffix(".markdown")
+                    model.readme =
+                        name.lowercased().hasSuffix(".md") || name.hasSuffix(".markdown")
                         ? MarkdownRenderer.html(text) : "<pre>" + HTMLText.escape(text) + "</pre>"
                 }
                 break

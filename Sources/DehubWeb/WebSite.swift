@@ -11,7 +11,9 @@ public final class WebSite: Sendable {
     let signatures: SignatureVerifying
 
     /// `verdictDirectory`: where the verdict caches live (the host's data directory).
-    public init(verdictDirectory: String, limits: WebLimits = WebLimits(), signatures: SignatureVerifying = SignatureVerifier.shared) {
+    public init(
+        verdictDirectory: String, limits: WebLimits = WebLimits(), signatures: SignatureVerifying = SignatureVerifier.shared
+    ) {
         self.verdicts = WebVerdictStore(directory: verdictDirectory)
         self.limits = limits
         self.signatures = signatures

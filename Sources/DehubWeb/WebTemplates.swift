@@ -74,7 +74,9 @@ enum WebTemplates {
         {{^accounts}}<p class="muted">No account: nothing can be verified.</p>{{/accounts}}
         <table class="accounts">{{#accounts}}<tr><th>{{id}}</th><td>{{#keys}}<div><span class="kind">{{kind}}</span> <code>{{fingerprint}}</code></div>{{/keys}}</td></tr>{{/accounts}}</table>
         </section>
-        {{#readme}}<section class="readme"><h2>{{readmeName}}</h2><article class="markdown">{{{readme}}}</article></section>{{/readme}}
+        {{#hasTags}}<section><h2>Release tags</h2><p class="muted">The host's hook takes a release tag only when the rules of main accept its credentials (format §13).</p>
+        <ul>{{#tags}}<li><code>{{name}}</code> <a href="{{url}}"><code>{{short}}</code></a></li>{{/tags}}</ul></section>{{/hasTags}}
+                {{#readme}}<section class="readme"><h2>{{readmeName}}</h2><article class="markdown">{{{readme}}}</article></section>{{/readme}}
 
         """
 

@@ -21,7 +21,7 @@ struct MarkdownRendererTests {
             "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<iframe src=https://evil.example></iframe>",
             "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](vbscript:msgbox)", "[x](data:text/html,<script>)",
             "![x](javascript:alert(1))", "<a href=\"javascript:alert(1)\">x</a>", "<svg onload=alert(1)>",
-"<style>body{display:none}</style>", "x <b onclick=alert(1)>y</b>",
+            "<style>body{display:none}</style>", "x <b onclick=alert(1)>y</b>",
         ])
     func hostile(markdown: String) {
         let html = MarkdownRenderer.html(markdown).lowercased()

@@ -56,6 +56,8 @@ final class WebFixture: @unchecked Sendable {
             author: team.a, reviewers: [team.b])
         refused = try s.change("Unreviewed change", by: team.a, files: ["notes.txt": "not reviewed\n"])
         try s.git("push", "-q", "origin", "main")
+        try s.git("tag", "v0.1", landed)
+        try s.git("push", "-q", "origin", "v0.1")
 
         try s.git("switch", "-q", "-c", "feature", "main")
         featureChange = try s.change("Add a feature", by: team.a, files: ["feature.txt": "new\n"])

@@ -38,8 +38,10 @@ struct WebHostTests {
 
         /// `curl -i`: status line, headers and body.
         func curl(_ path: String, _ extra: [String] = []) throws -> String {
-            try HostCommandRunner.run(["curl", "-s", "-i", "--path-as-is"] + extra + [url(path)], environment: server.environment)
-                .stdout
+            try HostCommandRunner.run(
+                ["curl", "-s", "-i", "--path-as-is"] + extra + [url(path)], environment: server.environment
+            )
+            .stdout
         }
 
         /// The DOM after Chromium loaded the page and ran whatever it would run.
@@ -88,10 +90,11 @@ struct WebHostTests {
             #expect(try host.curl(path).hasPrefix("HTTP/1.1 404"), "\(path)")
         }
         #expect(!(try host.curl("/")).contains("secret"))
-        let token = try HostCommandRunner.run(
-            [HostTestServer.binary(), "token", "create", "admin", "--key", host.admin + ".pub", "--data", host.server.data],
-            environment: host.server.environment
-        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
+        let token =
+            try HostCommandRunner.run(
+                [HostTestServer.binary(), "token", "create", "admin", "--key", host.admin + ".pub", "--data", host.server.data],
+                environment: host.server.environment
+            ).stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
         #expect(try host.curl("/auth/secret").hasPrefix("HTTP/1.1 401"))
         let page = try host.curl("/auth/secret/log/main", ["-u", "x:" + token])
         #expect(page.hasPrefix("HTTP/1.1 200"), "\(page.prefix(300))")

@@ -21,7 +21,8 @@ struct WebPagesTests {
         site = WebSite(verdictDirectory: verdictDirectory.path)
         repositories = FixedRepositories(repositories: [
             WebRepository(
-                name: "demo", path: fixture.repositoryPath, cloneHTTP: "http://host/demo.git", cloneSSH: "ssh://git@host/demo.git")
+                name: "demo", path: fixture.repositoryPath, cloneHTTP: "http://host/demo.git", cloneSSH: "ssh://git@host/demo.git"
+            )
         ])
     }
 
@@ -62,6 +63,7 @@ struct WebPagesTests {
         #expect(html.contains("value=\"git clone http://host/demo.git\""))
         #expect(html.contains("<table>"))
         #expect(html.contains("<td>maintainer</td>"))
+        #expect(html.contains("<li><code>v0.1</code> <a href=\"/demo/commit/\(fixture.landed)\">"))
     }
 
     @Test("a hostile README: raw HTML and javascript: links are not rendered")
@@ -81,7 +83,9 @@ struct WebPagesTests {
         let html = try await get("/demo/log/main").text
         #expect(html.contains("verified by alice, bob"))
         #expect(html.contains("not verifiable"))
-        #expect(html.contains("access controls: access_controls[2] of .dehub/config.yml denies this change commit on branch &#39;main&#39;"))
+        #expect(
+            html.contains(
+                "access controls: access_controls[2] of .dehub/config.yml denies this change commit on branch &#39;main&#39;"))
         #expect(html.contains("needs credentials from 2 of [alice, bob, carol]; verified: alice; missing: bob, carol"))
         #expect(html.contains("Unreviewed change"))
         // The <script> in a description is text.
@@ -174,7 +178,8 @@ struct WebPagesTests {
             let route = try #require(WebRoute.parse(method: "GET", path: path, query: nil))
             let page = await site.respond(route, repositories: hidden)
             let missing = await site.respond(
-                try #require(WebRoute.parse(method: "GET", path: path.replacingOccurrences(of: "demo", with: "nope"), query: nil)),
+                try #require(
+                    WebRoute.parse(method: "GET", path: path.replacingOccurrences(of: "demo", with: "nope"), query: nil)),
                 repositories: hidden)
             #expect(page.status == 404)
             #expect(page.text == missing.text)

@@ -17,7 +17,10 @@ struct WebRouteTests {
             ("/demo/log/feature/x", .log(name: "demo", branch: "feature/x", from: nil)),
             ("/demo/log/feature%2Fx", .log(name: "demo", branch: "feature/x", from: nil)),
             ("/team/project/threads", .threads(name: "team/project")),
-            ("/demo/commit/0123456789abcdef0123456789abcdef01234567", .commit(name: "demo", id: "0123456789abcdef0123456789abcdef01234567")),
+            (
+                "/demo/commit/0123456789abcdef0123456789abcdef01234567",
+                .commit(name: "demo", id: "0123456789abcdef0123456789abcdef01234567")
+            ),
             ("/demo/tree/main", .tree(name: "demo", revision: "main", path: "")),
             ("/demo/tree/main/", .tree(name: "demo", revision: "main", path: "")),
             ("/demo/tree/main/a/b", .tree(name: "demo", revision: "main", path: "a/b")),
@@ -64,7 +67,9 @@ struct WebRouteTests {
     @Test("?from= must be a full commit id")
     func from() {
         let id = "0123456789abcdef0123456789abcdef01234567"
-        #expect(WebRoute.parse(method: "GET", path: "/demo/log/main", query: "from=" + id) == .log(name: "demo", branch: "main", from: id))
+        #expect(
+            WebRoute.parse(method: "GET", path: "/demo/log/main", query: "from=" + id)
+                == .log(name: "demo", branch: "main", from: id))
         guard case .badPath? = WebRoute.parse(method: "GET", path: "/demo/log/main", query: "from=HEAD") else {
             Issue.record("from=HEAD was not refused")
             return

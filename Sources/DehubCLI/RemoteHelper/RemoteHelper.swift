@@ -46,6 +46,8 @@ final class RemoteHelperSession {
     private var cache: ReplicaCache?
     private var temporaryCache: String?
     private var quiet = false
+    /// The cache was made by this run (a first clone or fetch): it holds only what this sync fetched.
+    private var cacheIsNew = false
 
     init(settings: RemoteSettings) { self.settings = settings }
 
@@ -188,6 +190,16 @@ final class RemoteHelperSession {
             }
             wanted.append(id)
         }
+        // A clone whose sources all verified in full: the cache's one pack is handed on as it is (a hard link).
+        let allVerified = report.refs.allSatisfy {
+            if case .verified = $0.result { return true }
+            return false
+        }
+        if cacheIsNew, allVerified, report.warnings.isEmpty, report.sources.allSatisfy(\.isReachable),
+            try await cache.linkPacks(into: gitDir)
+        {
+            return
+        }
         try await cache.copyObjects(of: wanted, into: gitDir)
     }
 
@@ -200,6 +212,7 @@ final class RemoteHelperSession {
             path = try FileRemoval.temporaryDirectory(prefix: "dehub-replica") + "/cache.git"
             temporaryCache = String(path.dropLast("/cache.git".count))
         }
+        cacheIsNew = access(path, F_OK) != 0
         let cache = try await ReplicaCache.open(at: path, git: settings.git)
         self.cache = cache
         return cache
