@@ -9,7 +9,8 @@ extension EndToEnd {
     @Suite("Mirrors: verified, read-only, resumable")
     struct MirrorTests {
         @Test(
-            "B mirrors A from a pinned root: a signed push to A reaches B by its event stream, a clone from B verifies, pushes to B are refused")
+            "B mirrors A from a pinned root: a signed push to A reaches B by its event stream, a clone from B verifies, pushes to B are refused"
+        )
         func mirrorsVerifiedHistory() throws {
             let world = try MirrorWorld.start()
             defer { world.stop() }
