@@ -154,7 +154,7 @@ let package = Package(
             name: "DehubHost",
             dependencies: [
                 "DehubCore", "DehubWeb", "CLibSSH",
-                "DehubReplication",  // host mirrors (issue 15)
+                "DehubReplication", "DehubEvents",  // host mirrors (issue 15): the core, and the upstream's events
                 "DehubCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -80,16 +80,17 @@ public struct HostConfig: Equatable, Sendable {
             maxQueued: maxQueuedRequests)
     }
 
-    static let keys = [
-        "push_policy", "max_push_bytes", "max_request_body_bytes", "max_git_processes", "max_queued_requests",
-        "queue_wait_seconds", "idle_timeout_seconds",
-        "request_head_timeout_seconds", "request_body_timeout_seconds", "git_idle_timeout_seconds",
-        "shutdown_grace_seconds", "anonymous_ssh_user", "ssh_url_base", "http_url_base",
-        "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
-        "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
-        "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
-        "peers", "mirror_poll_seconds",
-    ] + RefEventSettings.keys
+    static let keys =
+        [
+            "push_policy", "max_push_bytes", "max_request_body_bytes", "max_git_processes", "max_queued_requests",
+            "queue_wait_seconds", "idle_timeout_seconds",
+            "request_head_timeout_seconds", "request_body_timeout_seconds", "git_idle_timeout_seconds",
+            "shutdown_grace_seconds", "anonymous_ssh_user", "ssh_url_base", "http_url_base",
+            "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
+            "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
+            "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
+            "peers", "mirror_poll_seconds",
+        ] + RefEventSettings.keys
 
     /// The file written at first start: every key with its default and what it means.
     public static var defaultFileText: String {
