@@ -199,7 +199,7 @@ let package = Package(
             name: "DehubWebTests", dependencies: ["DehubWeb", "DehubHost", "DehubTestSupport"],
             linkerSettings: cLibraries + markdownLibraries),
         .testTarget(name: "DehubEventsTests", dependencies: ["DehubEvents", "DehubTestSupport"], linkerSettings: cLibraries),
-        .testTarget(name: "DehubClusterTests", dependencies: ["DehubCluster", "DehubTestSupport"]),
+        .testTarget(name: "DehubClusterTests", dependencies: ["DehubCluster", "DehubCore", "DehubTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -61,6 +61,16 @@ public struct HostConfig: Equatable, Sendable {
     /// Seconds between polls of a mirror's upstream (event streams start syncs sooner).
     public var mirrorPollSeconds: Int = 600
 
+    // Cluster mode (docs/cluster.md); empty `cluster_etcd`: a single host, no store.
+    /// etcd client URLs, comma-separated (`--cluster-etcd`).
+    public var clusterEtcd: String = ""
+    /// This node's id in the cluster (`--node-id`).
+    public var clusterNodeID: String = ""
+    /// This node's HTTP URL as the other nodes reach it (`--advertise`).
+    public var clusterAdvertise: String = ""
+    /// How many nodes hold each repo (all of them when fewer).
+    public var clusterReplicas: Int = 3
+
     public var effectiveReservedGitProcesses: Int { reservedGitProcesses ?? maxGitProcesses / 4 }
 
     public init() {}
@@ -89,7 +99,7 @@ public struct HostConfig: Equatable, Sendable {
             "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
             "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
             "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
-            "peers", "mirror_poll_seconds",
+            "peers", "mirror_poll_seconds", "cluster_etcd", "cluster_node_id", "cluster_advertise", "cluster_replicas",
         ] + RefEventSettings.keys
 
     /// The file written at first start: every key with its default and what it means.
@@ -173,6 +183,12 @@ public struct HostConfig: Equatable, Sendable {
             # Seconds between polls of each mirror's upstream; an upstream dehub host's event stream starts a sync
             # at once, the poll is the fallback.
             mirror_poll_seconds: \(d.mirrorPollSeconds)
+
+            # --- Cluster mode (docs/cluster.md); leave cluster_etcd out for a single host ---
+            # cluster_etcd: http://127.0.0.1:2379,http://127.0.0.1:22379,http://127.0.0.1:32379
+            # cluster_node_id: node1
+            # cluster_advertise: http://10.0.0.1:8080
+            # cluster_replicas: \(d.clusterReplicas)
 
             """
     }
@@ -305,6 +321,15 @@ public struct HostConfig: Equatable, Sendable {
             case "mirror_poll_seconds":
                 guard let n = positive(86_400 * 7) else { return fail("mirror_poll_seconds must be a positive integer") }
                 config.mirrorPollSeconds = n
+            case "cluster_etcd":
+                config.clusterEtcd = value
+            case "cluster_node_id":
+                config.clusterNodeID = value
+            case "cluster_advertise":
+                config.clusterAdvertise = value
+            case "cluster_replicas":
+                guard let n = positive(100) else { return fail("cluster_replicas must be a positive integer (at most 100)") }
+                config.clusterReplicas = n
             case "ssh_url_base":
                 config.sshURLBase = value
             case "http_url_base":
