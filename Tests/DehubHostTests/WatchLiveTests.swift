@@ -55,7 +55,8 @@ extension EndToEnd {
             #expect(next == "CHANGED origin refs/heads/thread/idea", "\(client.lines)")
             let deletion = client.lines.count
             try host.expectOK(
-                host.server.git(["push", "-q", host.server.sshURL("demo"), ":refs/heads/thread/idea"], key: host.admin,
+                host.server.git(
+                    ["push", "-q", host.server.sshURL("demo"), ":refs/heads/thread/idea"], key: host.admin,
                     in: host.server.root + "/seed"))
             #expect(client.waitForLine(after: deletion, timeout: 10) { $0 == "CHANGED origin refs/heads/thread/idea" } != nil)
             #expect(!client.lines.contains { $0.hasPrefix("ERROR") }, "\(client.lines)")
@@ -105,13 +106,15 @@ extension EndToEnd {
             let ports = (ssh: host.server.sshPort, http: host.server.httpPort)
             let killed = client.lines.count
             host.server.crash()
-            #expect(client.waitForLine(after: killed, timeout: 20) { $0.hasPrefix("STATUS origin reconnecting in ") } != nil,
+            #expect(
+                client.waitForLine(after: killed, timeout: 20) { $0.hasPrefix("STATUS origin reconnecting in ") } != nil,
                 "\(client.lines)")
             // A change made while the host is down (an admin on the server).
             let bare = host.server.data + "/repos/demo.git"
             try host.expectOK(host.server.git(["-C", bare, "update-ref", "refs/heads/offline", "refs/heads/main"]))
             try host.server.start(ports: ports)
-            #expect(client.waitForLine(after: killed, timeout: 60) { $0 == "CHANGED origin refs/heads/offline" } != nil,
+            #expect(
+                client.waitForLine(after: killed, timeout: 60) { $0 == "CHANGED origin refs/heads/offline" } != nil,
                 "\(client.lines) \(client.stderr)")
             let after = client.lines.dropFirst(killed)
             #expect(!after.contains { $0.hasPrefix("CHANGED") && $0 != "CHANGED origin refs/heads/offline" }, "\(after)")

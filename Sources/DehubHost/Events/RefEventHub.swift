@@ -60,11 +60,13 @@ public final class RefEventHub: Sendable {
     /// After a push to `repo` (at `path`) ended, or whenever its refs may have moved: read them and publish what
     /// changed. Nothing happens for a repository nobody watches.
     public func refresh(repo: String, path: String) async {
-        guard let ticket = state.withLock({ s -> UInt64? in
-            guard s.repos[repo] != nil, !s.stopped else { return nil }
-            s.tickets += 1
-            return s.tickets
-        }) else { return }
+        guard
+            let ticket = state.withLock({ s -> UInt64? in
+                guard s.repos[repo] != nil, !s.stopped else { return nil }
+                s.tickets += 1
+                return s.tickets
+            })
+        else { return }
         do {
             let refs = try await reader.refs(repoPath: path)
             apply(repo: repo, refs: refs, ticket: ticket)

@@ -81,7 +81,7 @@ public struct HostConfig: Equatable, Sendable {
         "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
         "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
         "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
-    ] + RefEventSettings.keys
+    ]
 
     /// The file written at first start: every key with its default and what it means.
     public static var defaultFileText: String {
@@ -182,7 +182,7 @@ public struct HostConfig: Equatable, Sendable {
             func fail(_ why: String) -> Result<HostConfig, HostError> {
                 .failure(HostError(.config, "host config line \(keyScalar.mark.line): \(why)"))
             }
-            guard keys.contains(key) else { return fail("unknown key '\(key)'") }
+            guard keys.contains(key) || RefEventSettings.keys.contains(key) else { return fail("unknown key '\(key)'") }
             guard case .scalar(let scalar) = node else { return fail("the value of \(key) is not a plain scalar") }
             let value = scalar.value
             if RefEventSettings.keys.contains(key) {
