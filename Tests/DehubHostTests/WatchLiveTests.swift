@@ -12,14 +12,16 @@ extension EndToEnd {
 
         /// A clone of `demo` over `url` (its remote `origin`), with `dehub watch --foreground origin` running in it
         /// and connected.
-        static func watch(_ host: HostFixture, url: String, name: String, key: String? = nil) throws -> WatchTestClient {
+        static func watch(_ host: HostFixture, url: String, name: String, key: String? = nil, foreground: Bool = true) throws
+            -> WatchTestClient
+        {
             let server = host.server
             let path = server.root + "/" + name
             _ = try server.git(["init", "-q", "-b", "main", path])
             _ = try server.git(["-C", path, "remote", "add", "origin", url])
             var environment = server.environment
             environment["GIT_SSH_COMMAND"] = server.sshCommand(key: key)
-            return try WatchTestClient(in: path, remotes: ["origin"], environment: environment)
+            return try WatchTestClient(in: path, remotes: ["origin"], environment: environment, foreground: foreground)
         }
 
         /// Commits in the seed work tree and pushes `refspec` as the admin over SSH; the push's end.
@@ -118,6 +120,26 @@ extension EndToEnd {
                 "\(client.lines) \(client.stderr)")
             let after = client.lines.dropFirst(killed)
             #expect(!after.contains { $0.hasPrefix("CHANGED") && $0 != "CHANGED origin refs/heads/offline" }, "\(after)")
+        }
+
+        @Test func withoutForegroundItFetchesWhenTheRemoteChanges() throws {
+            let host = try HostFixture.start()
+            defer { host.stop() }
+            let client = try Self.watch(host, url: host.server.httpURL("demo"), name: "watch-act", foreground: false)
+            defer { client.stop() }
+            let clone = host.server.root + "/watch-act"
+            #expect(
+                HTTPMisbehavingClientTests.waitFor(seconds: 30) { client.stderr.contains("dehub watch: origin: connected") },
+                "\(client.stderr)")
+            try Self.push(host, "HEAD:main")
+            let tip = try host.server.git(["-C", host.server.root + "/seed", "rev-parse", "HEAD"]).output
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let fetched = HTTPMisbehavingClientTests.waitFor(seconds: 20) {
+                let result = try? host.server.git(["-C", clone, "rev-parse", "refs/remotes/origin/main"])
+                return result?.output.trimmingCharacters(in: .whitespacesAndNewlines) == tip
+            }
+            #expect(fetched, "\(client.stderr)")
+            #expect(client.lines.isEmpty, "stdout stays empty without --foreground: \(client.lines)")
         }
 
         @Test func aPrivateRepoWithoutATokenIsAnError() throws {
