@@ -167,6 +167,33 @@ import Testing
         #expect(await Self.take(subscription, 5) == [.message(.error("the repository demo no longer exists"))])
     }
 
+    @Test func oneWatcherOfSeveralReposGetsEachOnesChangesAndNoOthers() async throws {
+        let (a, tipA) = try Self.repo()
+        let (b, tipB) = try Self.repo()
+        let (c, _) = try Self.repo()
+        let hub = Self.hub()
+        let both = try #require(try? await hub.subscribe(repos: [("a", a.path), ("b", b.path)], lastEventID: nil).get())
+        let other = try #require(try? await hub.subscribe(repos: [("c", c.path)], lastEventID: nil).get())
+        let start = await Self.take(both, 3)
+        #expect(
+            Array(start.prefix(2)) == [
+                .message(.snapshot(repo: "a", ref: "refs/heads/main", oid: tipA)),
+                .message(.snapshot(repo: "b", ref: "refs/heads/main", oid: tipB)),
+            ])
+        _ = await Self.take(other, 2)
+        _ = try b.git("branch", "x")
+        await hub.refresh(repo: "b", path: b.path)
+        let change = await Self.take(both, 1)
+        guard case .message(.change(let event)) = change.first else {
+            Issue.record("no change: \(change)")
+            return
+        }
+        #expect([event.repo, event.ref] == ["b", "refs/heads/x"])
+        #expect(other.available(limit: 5).isEmpty)
+        both.cancel()
+        other.cancel()
+    }
+
     @Test func refsAreReadWithoutSymbolicOnes() {
         let a = String(repeating: "a", count: 40)
         let text = "\(a) refs/heads/main \n\(a) refs/remotes/origin/HEAD refs/remotes/origin/main\nbad line\n\(a) refs/tags/v1 \n"
