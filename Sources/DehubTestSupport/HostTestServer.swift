@@ -68,7 +68,8 @@ public final class HostTestServer: @unchecked Sendable {
     }
 
     /// Starts `dehub-host serve` and waits for its "ready" line.
-    public func start(adminKey: String? = nil, extraArguments: [String] = []) throws {
+    /// `ports`: listen on these (a restart on the ports clients know) instead of ports the system picks.
+    public func start(adminKey: String? = nil, extraArguments: [String] = [], ports: (ssh: Int, http: Int)? = nil) throws {
         // A small sh wrapper holds a pipe from this process: if the test process dies, `read` returns
         // and the wrapper stops the server, so no server outlives its test run.
         let wrapper = #"""
@@ -79,7 +80,7 @@ public final class HostTestServer: @unchecked Sendable {
             wait $pid
             """#
         var arguments = [
-            "-c", wrapper, "sh", Self.binary(), "serve", "--data", data, "--ssh", "127.0.0.1:0", "--http", "127.0.0.1:0",
+            "-c", wrapper, "sh", Self.binary(), "serve", "--data", data, "--ssh", "127.0.0.1:\(ports?.ssh ?? 0)", "--http", "127.0.0.1:\(ports?.http ?? 0)",
             "--hook", hook,
             "--log-level", "warning",
         ]

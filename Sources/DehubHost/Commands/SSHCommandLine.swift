@@ -4,6 +4,8 @@ public enum SSHCommandLine: Equatable, Sendable {
     /// Validating the name is `RepoName.parse`'s job.
     case git(GitService, repoPath: String)
     case admin([String])
+    /// `watch NAME [NAME...]`: the event stream of these repositories as lines (`RefStreamLine`).
+    case watch([String])
 
     public static let maxLength = 1024
 
@@ -30,6 +32,7 @@ public enum SSHCommandLine: Equatable, Sendable {
         if words.contains(where: { word in word.contains(where: { "'\"\\`$;&|<>".contains($0) }) }) {
             return .failure(.invalidCharacter)
         }
+        if words.first == "watch" { return .success(.watch(Array(words.dropFirst()))) }
         return .success(.admin(words))
     }
 

@@ -1,3 +1,4 @@
+import DehubWeb
 import Foundation
 import Hummingbird
 import Logging
@@ -12,8 +13,13 @@ public struct GitHTTPResponder: HTTPResponder {
     public typealias Context = HostRequestContext
 
     let services: HostServices
+    /// The web view (`WebRoute`): pages for browsers beside smart HTTP, under the same access rules.
+    let web: WebSite
 
-    public init(services: HostServices) { self.services = services }
+    public init(services: HostServices) {
+        self.services = services
+        self.web = WebSite(verdictDirectory: services.data.root + "/web-verdicts")
+    }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
@@ -38,9 +44,16 @@ public struct GitHTTPResponder: HTTPResponder {
                     "authentication required: give a token as the password, e.g. http://x:TOKEN@HOST\(HTTPTarget.authenticatedPrefix)/NAME.git",
                     challenge: true))
         }
+        if let page = webRoute(request, target) {
+            return log(request, started, identity, await web(page, identity: identity, target: target))
+        }
         switch target.route {
         case .index:
             return log(request, started, identity, await index(identity))
+        case .events(let rawNames):
+            return log(request, started, identity, await events(rawNames, request: request, context: context, identity: identity))
+        case .directory:
+            return log(request, started, identity, await directory())
         case .dumb:
             return log(request, started, identity, plain(.forbidden, "dumb HTTP is not supported; use git 1.6.6 or later"))
         case .notFound:
@@ -49,7 +62,11 @@ public struct GitHTTPResponder: HTTPResponder {
             return log(request, started, identity, plain(.methodNotAllowed, "method not allowed"))
         case .advertisement(let rawName, let service):
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
-            case .failure(let denial): return log(request, started, identity, deny(denial))
+            case .failure(let denial):
+                if !target.credentialsRequired, let redirect = await peerRedirect(rawName: rawName, service: service) {
+                    return log(request, started, identity, redirect)
+                }
+                return log(request, started, identity, deny(denial))
             case .success(let grant):
                 return await advertise(
                     grant, service, request: request, context: context, identity: identity,
@@ -147,6 +164,7 @@ public struct GitHTTPResponder: HTTPResponder {
         let method = request.method.rawValue
         let path = request.uri.path
         let idleTimeout = Duration.seconds(services.config.gitIdleTimeoutSeconds)
+        let services = self.services
         var headers = HTTPFields()
         headers[.contentType] = contentType
         headers[.cacheControl] = "no-cache, max-age=0, must-revalidate"
@@ -155,6 +173,7 @@ public struct GitHTTPResponder: HTTPResponder {
             body: ResponseBody { writer in
                 var status: Int32 = -1
                 var failure: (any Error)?
+                defer { if service.isPush, input != nil { services.pushEnded(grant) } }
                 do {
                     if !preamble.isEmpty { try await writer.write(ByteBuffer(bytes: preamble)) }
                     status = try await runner.run(
@@ -179,6 +198,22 @@ public struct GitHTTPResponder: HTTPResponder {
                 logger.info("http \(method) \(path)", metadata: metadata)
                 if let failure { throw failure }
             })
+    }
+
+    // MARK: - web view
+
+    /// The page a request asks for, when it is one (the path under `/auth` when credentials were required).
+    private func webRoute(_ request: Request, _ target: HTTPTarget) -> WebRoute? {
+        var path = request.uri.path
+        if target.credentialsRequired { path = String(path.dropFirst(HTTPTarget.authenticatedPrefix.count)) }
+        return WebRoute.parse(method: request.method.rawValue, path: path.isEmpty ? "/" : path, query: request.uri.query)
+    }
+
+    private func web(_ page: WebRoute, identity: Identity, target: HTTPTarget) async -> Response {
+        let answer = await web.respond(
+            page, repositories: HostWebRepositories(services: services, identity: identity),
+            prefix: target.credentialsRequired ? HTTPTarget.authenticatedPrefix : "")
+        return Response(answer)
     }
 
     // MARK: - answers
@@ -206,19 +241,19 @@ public struct GitHTTPResponder: HTTPResponder {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
-    private func deny(_ denial: AccessDenial) -> Response {
+    func deny(_ denial: AccessDenial) -> Response {
         switch denial {
         case .authenticationRequired:
             return plain(.unauthorized, "repository not found, or authentication required", challenge: true)
         case .notFound:
             return plain(.notFound, denial.message)
-        case .firstPushNeedsAdminOverSSH, .pushNeedsMembership, .adminOnly:
+        case .firstPushNeedsAdminOverSSH, .pushNeedsMembership, .adminOnly, .readOnlyMirror:
             return plain(.forbidden, denial.message)
         }
     }
 
     /// A text/plain answer: git prints its body to the user as `remote: ...`.
-    private func plain(_ status: HTTPResponse.Status, _ message: String, challenge: Bool = false) -> Response {
+    func plain(_ status: HTTPResponse.Status, _ message: String, challenge: Bool = false) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         if challenge { headers[.wwwAuthenticate] = "Basic realm=\"dehub-host\"" }

@@ -3,12 +3,16 @@
 public enum HTTPRoute: Equatable, Sendable {
     /// `GET /`: the list of public repositories.
     case index
+    /// `GET /.well-known/dehub/repos.json`: the host's directory (`RepoDirectory`).
+    case directory
     /// `GET /NAME.git/info/refs?service=git-upload-pack|git-receive-pack`
     case advertisement(rawName: String, GitService)
     /// `POST /NAME.git/git-upload-pack|git-receive-pack`
     case rpc(rawName: String, GitService)
     /// `GET /NAME.git/info/refs` without a service (dumb HTTP), or another dumb-protocol file.
     case dumb
+    /// `GET /NAME.git/dehub/events`, `GET /dehub/events?repo=A&repo=B`: the event stream (`EventStreamResponder`).
+    case events(rawNames: [String])
     case notFound
     case methodNotAllowed
 
@@ -17,7 +21,9 @@ public enum HTTPRoute: Equatable, Sendable {
     public static func parse(method: String, path: String, query: String?) -> HTTPRoute {
         guard path.utf8.count <= maxPathLength, path.hasPrefix("/"), !path.contains("%") else { return .notFound }
         if path == "/" { return method == "GET" || method == "HEAD" ? .index : .methodNotAllowed }
+        if path == RepoDirectory.path { return method == "GET" || method == "HEAD" ? .directory : .methodNotAllowed }
         let rest = String(path.dropFirst())
+        if let events = eventsRoute(method: method, rest: rest, query: query) { return events }
         if let name = strip(rest, suffix: "/info/refs") {
             guard method == "GET" else { return .methodNotAllowed }
             switch serviceParameter(query) {
@@ -36,7 +42,7 @@ public enum HTTPRoute: Equatable, Sendable {
         return .notFound
     }
 
-    private static func strip(_ path: String, suffix: String) -> String? {
+    static func strip(_ path: String, suffix: String) -> String? {
         guard path.hasSuffix(suffix), path.count > suffix.count else { return nil }
         return String(path.dropLast(suffix.count))
     }

@@ -41,6 +41,9 @@ struct SSHSession: Sendable {
         case .success(.git(let service, let rawName)):
             let status = await runGit(service, rawName: rawName)
             log(command, status: status, started: started)
+        case .success(.watch(let rawNames)):
+            let status = await watch(rawNames)
+            log(command, status: status, started: started)
         }
     }
 
@@ -73,6 +76,7 @@ struct SSHSession: Sendable {
             return -1
         }
         let output = self.output
+        defer { if service.isPush { services.pushEnded(grant) } }
         do {
             let status = try await services.runner.run(
                 service, repoPath: grant.path, environment: grant.gitEnvironment(environment), input: input,

@@ -55,7 +55,10 @@ public struct HostServer {
         }
 
         let listening = ListenAddresses()
-        let services = HostServices(data: data, config: config, listening: listening, logger: logger)
+        var prepared = HostServices(data: data, config: config, listening: listening, logger: logger)
+        let mirrors = MirrorScheduler.forHost(store: store, config: config, events: prepared.events, logger: logger)
+        prepared.mirrors = mirrors
+        let services = prepared
         var running: [any Service] = []
         let ready = ReadyCounter(expected: (options.ssh == nil ? 0 : 1) + (options.http == nil ? 0 : 1)) {
             say("host key \(HostKey.publicIdentity(of: hostKey).fingerprint)")
@@ -84,6 +87,9 @@ public struct HostServer {
                 })
         }
         guard !running.isEmpty else { throw HostError(.usage, "nothing to serve: give --ssh, --http or both") }
+        running.append(mirrors)
+        // Last, so that it is shut down first: its watchers' streams end before the listeners wait for them.
+        running.append(RefEventService(hub: services.events, store: store))
         var groupConfig = ServiceGroupConfiguration(
             services: running.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = .seconds(config.shutdownGraceSeconds + 1)

@@ -11,6 +11,12 @@ public struct HostServices: Sendable {
     public let logger: Logger
     /// Open connections of both transports, against the connection caps.
     public let connections: ConnectionGuard
+    /// The stream of ref changes (`RefEventHub`): published after pushes, read by watchers.
+    public let events: RefEventHub
+    /// The peers' directories, for redirects (`peers:` in the host config).
+    public let peers: PeerDirectory
+    /// The mirror scheduler when the host runs one (SSH admin commands ask it for syncs).
+    public var mirrors: MirrorScheduler? = nil
 
     public init(data: DataDirectory, config: HostConfig, listening: ListenAddresses = ListenAddresses(), logger: Logger) {
         self.data = data
@@ -23,6 +29,8 @@ public struct HostServices: Sendable {
         self.listening = listening
         self.logger = logger
         self.connections = ConnectionGuard(limits: config.connectionLimits)
+        self.events = RefEventHub(settings: config.events, logger: logger)
+        self.peers = PeerDirectory(peers: config.peers)
     }
 
     /// The keys the embedded SSH server lets log in as `git` (see `KnownKeys`).
@@ -31,7 +39,7 @@ public struct HostServices: Sendable {
     /// Clone URLs, from the config or the addresses actually bound.
     public var urls: CloneURLs { CloneURLs(config: config, sshAddress: listening.ssh, httpAddress: listening.http) }
 
-    public var admin: AdminCommandRunner { AdminCommandRunner(gate: gate, urls: urls) }
+    public var admin: AdminCommandRunner { AdminCommandRunner(gate: gate, urls: urls, mirrors: mirrors) }
 
     /// Environment for the hook and git: the protocol version, and who pushes (for the hook's logs).
     func gitEnvironment(protocolHeader: String?, identity: Identity, transport: Transport) -> [String: String] {

@@ -51,6 +51,15 @@ public struct HostConfig: Equatable, Sendable {
     public var maxGitProcessesPerIdentity: Int = 8
     /// Of `max_git_processes`, how many only admins, members and readers may take; nil: a quarter of them.
     public var reservedGitProcesses: Int? = nil
+    /// The event stream's limits (`events_*` keys, `RefEventSettings`).
+    public var events = RefEventSettings()
+
+    // Federation (docs/host.md, "Mirrors, lineage, the directory and redirects").
+    /// Other dehub hosts (base URLs, http or https): a request for a repository this host lacks and a peer lists is
+    /// redirected there.
+    public var peers: [String] = []
+    /// Seconds between polls of a mirror's upstream (event streams start syncs sooner).
+    public var mirrorPollSeconds: Int = 600
 
     public var effectiveReservedGitProcesses: Int { reservedGitProcesses ?? maxGitProcesses / 4 }
 
@@ -79,7 +88,8 @@ public struct HostConfig: Equatable, Sendable {
         "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
         "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
         "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
-    ]
+        "peers", "mirror_poll_seconds",
+    ] + RefEventSettings.keys
 
     /// The file written at first start: every key with its default and what it means.
     public static var defaultFileText: String {
@@ -152,6 +162,16 @@ public struct HostConfig: Equatable, Sendable {
             # default: a quarter of max_git_processes).
             max_git_processes_per_identity: \(d.maxGitProcessesPerIdentity)
             # reserved_git_processes: \(d.effectiveReservedGitProcesses)
+            \(RefEventSettings.defaultFileText)
+
+            # --- Federation ---
+            # Other dehub hosts, as base URLs: a clone of a repository this host lacks that a peer lists in its
+            # /.well-known/dehub/repos.json is redirected there (public repositories only), e.g.
+            #   peers: [https://a.example.org, https://b.example.org]
+            peers: []
+            # Seconds between polls of each mirror's upstream; an upstream dehub host's event stream starts a sync
+            # at once, the poll is the fallback.
+            mirror_poll_seconds: \(d.mirrorPollSeconds)
 
             """
     }
@@ -180,8 +200,19 @@ public struct HostConfig: Equatable, Sendable {
                 .failure(HostError(.config, "host config line \(keyScalar.mark.line): \(why)"))
             }
             guard keys.contains(key) else { return fail("unknown key '\(key)'") }
+            if key == "peers" {
+                switch parsePeers(node) {
+                case .success(let peers): config.peers = peers
+                case .failure(let why): return fail(why.message)
+                }
+                continue
+            }
             guard case .scalar(let scalar) = node else { return fail("the value of \(key) is not a plain scalar") }
             let value = scalar.value
+            if RefEventSettings.keys.contains(key) {
+                if let problem = config.events.set(key, value, isPlain: scalar.isPlain) { return fail(problem) }
+                continue
+            }
             func positive(_ limit: Int = Int.max) -> Int? {
                 guard scalar.isPlain, let n = Int(value), n > 0, n <= limit else { return nil }
                 return n
@@ -270,6 +301,9 @@ public struct HostConfig: Equatable, Sendable {
                     return fail("reserved_git_processes must be a non-negative integer")
                 }
                 config.reservedGitProcesses = n
+            case "mirror_poll_seconds":
+                guard let n = positive(86_400 * 7) else { return fail("mirror_poll_seconds must be a positive integer") }
+                config.mirrorPollSeconds = n
             case "ssh_url_base":
                 config.sshURLBase = value
             case "http_url_base":
@@ -286,5 +320,26 @@ public struct HostConfig: Equatable, Sendable {
                         + "less than max_git_processes (\(config.maxGitProcesses)), or no one else could run git"))
         }
         return .success(config)
+    }
+
+    /// `peers`: a list of http(s) base URLs, at most 64.
+    static func parsePeers(_ node: YAMLNode) -> Result<[String], HostError> {
+        guard case .sequence(let items, _) = node else {
+            return .failure(HostError(.config, "peers must be a list of base URLs, e.g. [https://a.example.org]"))
+        }
+        guard items.count <= 64 else { return .failure(HostError(.config, "peers may list at most 64 hosts")) }
+        var peers: [String] = []
+        for item in items {
+            guard case .scalar(let scalar) = item else {
+                return .failure(HostError(.config, "peers must be a list of base URLs"))
+            }
+            let url = scalar.value
+            let lower = url.lowercased()
+            guard (lower.hasPrefix("http://") || lower.hasPrefix("https://")), url.utf8.count <= 512, !url.contains("?"),
+                !url.contains("#"), url.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
+            else { return .failure(HostError(.config, "peer '\(url)' is not an http:// or https:// base URL")) }
+            peers.append(url.hasSuffix("/") ? String(url.dropLast()) : url)
+        }
+        return .success(peers)
     }
 }

@@ -6,42 +6,77 @@ import DehubSignatures
 /// which commits each update brings; this adapter adds what only libgit2 can do (commit sizes read from object
 /// headers before anything walks them, main's tip as the remote has it on the client side), then verifies the
 /// commits on all cores, stopping at the first refused one.
-struct PushVerifier {
-    typealias Refusal = PushRefusal
+///
+/// The hook runs it on every push; anything else that must accept ref updates exactly as the hook would (a mirror
+/// advancing its refs, a replica, `git-remote-dehub`) runs it with `side: .server` on a repository whose refs are
+/// the state it trusts and whose object database holds the new objects.
+///
+/// `verify` throws `VerificationError` when the updates cannot be judged at all (too many commits, an oversized
+/// commit or tag refused unread) and `GitError` when the repository cannot be read; a judged refusal is in the
+/// `Outcome`.
+public struct PushVerifier {
+    public typealias Refusal = PushRefusal
 
-    struct Outcome {
-        var refusals: [Refusal] = []
+    /// What the push rules and the commit checks decided.
+    public struct Outcome: Sendable {
+        /// The first refused ref update (the rules stop there); empty when every update may go ahead.
+        public var refusals: [Refusal] = []
         /// The verdicts of the commits checked, in order; verification stops at the first refused commit.
-        var verdicts: [CommitVerdict] = []
-        var checkedCommits = 0
+        public var verdicts: [CommitVerdict] = []
+        public var checkedCommits = 0
         /// The release tags the push creates, each verified (format §13.2).
-        var tags: [TagVerdict] = []
+        public var tags: [TagVerdict] = []
         /// Commits after the first refused one, left unchecked.
-        var uncheckedCommits = 0
+        public var uncheckedCommits = 0
         /// Ref updates after the first refused one, left unchecked.
-        var uncheckedUpdates = 0
-        var isAccepted: Bool { refusals.isEmpty && verdicts.allSatisfy(\.isVerified) }
+        public var uncheckedUpdates = 0
+        /// True when every update may go ahead and every commit they bring verifies.
+        public var isAccepted: Bool { refusals.isEmpty && verdicts.allSatisfy(\.isVerified) }
+        /// The first commit refused, if any.
+        public var firstRefusedVerdict: CommitVerdict? { verdicts.first { !$0.isVerified } }
+
+        public init() {}
     }
 
-    enum Side {
+    /// Where the verifier runs, which says where main's tip before the push is read.
+    public enum Side: Sendable {
         /// On the server: refs are the repository's own (not yet updated); objects may be quarantined.
         case server
         /// On the client before a push: refs/remotes/REMOTE/* tell what the remote has.
         case client(remote: String)
     }
 
-    let repo: GitRepository
-    let open: @Sendable () throws -> GitRepository
-    var roles: PusherRolePolicy = .anyone
-    let limits: HookLimits
-    let side: Side
+    public let repo: GitRepository
+    public let open: @Sendable () throws -> GitRepository
+    public var roles: PusherRolePolicy = .anyone
+    public let limits: HookLimits
+    public let side: Side
     /// On the server: the repository as it was before the push (its objects without git's quarantine), so that
     /// the commits the push brings are found, and their sizes checked, before anything walks them.
-    var before: GitRepository?
+    public var before: GitRepository?
     /// One per push: a credential copied onto many commits is checked once.
     let signatures = MemoizingSignatureVerifier(wrapping: SignatureVerifier.shared)
 
-    func verify(_ updates: [RefUpdate]) throws -> Outcome {
+    /// - Parameters:
+    ///   - repo: the repository judged: its refs are the state before the updates (`side`), its object database holds
+    ///     the new objects.
+    ///   - open: makes another handle on the same repository, one per verifying thread.
+    ///   - roles: what the pusher may do beyond the format's rules; `.anyone` outside a host.
+    ///   - limits: the operator's bounds (`HookLimits.from(repo)` reads them as the hook does).
+    public init(
+        repo: GitRepository, open: @escaping @Sendable () throws -> GitRepository, roles: PusherRolePolicy = .anyone,
+        limits: HookLimits, side: Side, before: GitRepository? = nil
+    ) {
+        self.repo = repo
+        self.open = open
+        self.roles = roles
+        self.limits = limits
+        self.side = side
+        self.before = before
+    }
+
+    /// Judges `updates` as one push, in order, stopping at the first refused update or commit.
+    public func verify(_ updates: [RefUpdate]) throws -> Outcome {
         var outcome = Outcome()
         let rules = PushRules(
             repo: repo, signatures: signatures, roles: roles, maxCommits: limits.maxCommits,
@@ -85,7 +120,7 @@ struct PushVerifier {
             do {
                 tag = try repo.annotatedTag(update.new, limit: repo.maxCommitObjectBytes)
             } catch let error as TagTooLarge {
-                throw CLIError(
+                throw VerificationError(
                     "\(update.ref): \(error.description) (git config dehub.maxMessageBytes, plus "
                         + "\(GitRepository.commitHeaderAllowance >> 10) KiB of headers)",
                     hint: "a release tag's message is at most \(limits.maxMessageBytes) bytes here", status: .notVerifiable)
@@ -97,15 +132,15 @@ struct PushVerifier {
         } catch is TooManyPushedCommits {
             throw tooManyCommits()
         } catch let error as CommitTooLarge {
-            throw CLIError(
+            throw VerificationError(
                 "commit \(error.commit.short) is \(error.size) bytes, more than the limit of \(error.limit) bytes for a commit object "
                     + "(git config dehub.maxMessageBytes, plus \(GitRepository.commitHeaderAllowance >> 10) KiB of headers); it was not read",
                 hint: "a dehub commit message is at most \(limits.maxMessageBytes) bytes here", status: .notVerifiable)
         }
     }
 
-    private func tooManyCommits() -> CLIError {
-        CLIError(
+    private func tooManyCommits() -> VerificationError {
+        VerificationError(
             "the push brings more than \(limits.maxCommits) commits to verify (git config \(limits.maxCommitsKey))",
             hint: "push in smaller steps, or ask the server operator to raise \(limits.maxCommitsKey)", status: .notVerifiable)
     }

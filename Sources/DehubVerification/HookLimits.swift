@@ -2,31 +2,31 @@ import DehubCore
 import DehubGit
 
 /// Limits a server operator sets in git config; safe defaults.
-struct HookLimits: Equatable {
+public struct HookLimits: Equatable, Sendable {
     /// `dehub.maxCommits`: commits verified in one push, all updates together.
-    var maxCommits = 20_000
+    public var maxCommits = 20_000
     /// `dehub.maxMessageBytes`: the largest commit message.
-    var maxMessageBytes = 1 << 20
+    public var maxMessageBytes = 1 << 20
     /// `dehub.maxRefUpdates`: ref updates in one push.
-    var maxRefUpdates = 1_000
+    public var maxRefUpdates = 1_000
     /// `dehub.timeoutSeconds`: the whole hook run; past it the push is refused.
-    var timeoutSeconds = 300
+    public var timeoutSeconds = 300
     /// `dehub.strangerMaxCommits`: `maxCommits` for a pusher the host calls a stranger (`DEHUB_PUSHER_ROLE` other
     /// than admin or member).
-    var strangerMaxCommits = 1_000
+    public var strangerMaxCommits = 1_000
     /// `dehub.strangerTimeoutSeconds`: `timeoutSeconds` for a stranger.
-    var strangerTimeoutSeconds = 30
+    public var strangerTimeoutSeconds = 30
 
     /// The largest commit object read: the message limit plus room for the headers. Larger commits are refused from
     /// their object header, without being read.
-    var maxCommitObjectBytes: Int { maxMessageBytes + GitRepository.commitHeaderAllowance }
+    public var maxCommitObjectBytes: Int { maxMessageBytes + GitRepository.commitHeaderAllowance }
 
     /// The git config settings that set `maxCommits` and `timeoutSeconds`, for messages.
-    var maxCommitsKey = "dehub.maxCommits"
-    var timeoutKey = "dehub.timeoutSeconds"
+    public var maxCommitsKey = "dehub.maxCommits"
+    public var timeoutKey = "dehub.timeoutSeconds"
 
     /// The limits for a stranger: the lower of each pair.
-    var forStrangers: HookLimits {
+    public var forStrangers: HookLimits {
         var limits = self
         if strangerMaxCommits < maxCommits {
             limits.maxCommits = strangerMaxCommits
@@ -39,7 +39,12 @@ struct HookLimits: Equatable {
         return limits
     }
 
-    static func from(_ repo: GitRepository) throws -> HookLimits {
+    /// The defaults.
+    public init() {}
+
+    /// The limits set in `repo`'s git config (`dehub.*`), the defaults for those not set. Throws `VerificationError`
+    /// for a value that is not a positive number within its bound.
+    public static func from(_ repo: GitRepository) throws -> HookLimits {
         var limits = HookLimits()
         func read(_ key: String, _ fallback: Int, maximum: Int) throws -> Int {
             guard let text = repo.configValue(key) else { return fallback }
@@ -58,7 +63,7 @@ struct HookLimits: Equatable {
     }
 
     /// A positive whole number with an optional k/m/g suffix (powers of 1024), at most `maximum`.
-    static func parse(_ text: String, key: String, maximum: Int) throws -> Int {
+    public static func parse(_ text: String, key: String, maximum: Int) throws(VerificationError) -> Int {
         let multipliers: [Character: Int] = ["k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20, "g": 1 << 30, "G": 1 << 30]
         var digits = Substring(text)
         var multiplier = 1
@@ -68,7 +73,7 @@ struct HookLimits: Equatable {
         }
         let (product, overflow) = (Int(digits) ?? 0).multipliedReportingOverflow(by: multiplier)
         guard let n = Int(digits), n > 0, !overflow, product <= maximum else {
-            throw CLIError(
+            throw VerificationError(
                 "git config \(key) is '\(TerminalText.safe(String(text.prefix(64))))', expected a positive number of at most \(maximum)",
                 status: .dataError)
         }

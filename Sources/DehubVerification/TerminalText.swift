@@ -1,8 +1,8 @@
 /// Text from commits (heads, descriptions, reasons that quote them) shown on a terminal: control characters,
 /// C1 controls and bidirectional overrides are escaped, so that a commit cannot draw a fake "ok" line over a
 /// refusal, or reorder what the reader sees.
-enum TerminalText {
-    static func safe(_ text: String) -> String {
+public enum TerminalText {
+    public static func safe(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

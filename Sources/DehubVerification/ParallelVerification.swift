@@ -8,14 +8,23 @@ import Synchronization
 /// handles are not shared across threads); the signature verifier and its parsed-key cache are shared. Workers take
 /// runs of consecutive items, so that a worker mostly verifies a commit right after its parent (whose tree and
 /// config it has just read).
-enum ParallelVerification {
+public enum ParallelVerification {
     /// Items a worker takes at a time.
     static let block = 128
 
-    struct Item: Sendable {
-        var commit: ObjectID
-        var branch: String
-        var nonFastForward: Bool
+    /// One commit to verify, with the facts it is judged under (format §9).
+    public struct Item: Sendable, Equatable {
+        public var commit: ObjectID
+        /// The short name of the branch whose rules apply.
+        public var branch: String
+        /// True when the update that brings the commit is not a fast-forward.
+        public var nonFastForward: Bool
+
+        public init(commit: ObjectID, branch: String, nonFastForward: Bool) {
+            self.commit = commit
+            self.branch = branch
+            self.nonFastForward = nonFastForward
+        }
     }
 
     /// With `stopAtFirstRejection`, the result ends at the first item (in order) that is not verified: the items
@@ -23,9 +32,10 @@ enum ParallelVerification {
     /// costs no more than its first refused commit.
     /// `primary`: a handle the caller has finished with (typically the one that walked the range), used by the first
     /// worker: libgit2 keeps the commits it read in that handle's object cache.
-    static func verify(
+    /// `open` makes a fresh handle on the repository for each worker; the verdicts come back in the order of `items`.
+    public static func verify(
         _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
-        limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: ProgressLine? = nil,
+        limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: (any VerificationProgress)? = nil,
         stopAtFirstRejection: Bool = false, cache: VerdictCache? = nil, primary: GitRepository? = nil
     ) throws -> [CommitVerdict] {
         defer { progress?.finish() }
@@ -69,7 +79,8 @@ enum ParallelVerification {
 
     private static func verifyAll(
         _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
-        limits: PayloadLimits, workers: Int, progress: ProgressLine?, stopAtFirstRejection: Bool, cache: VerdictCache?,
+        limits: PayloadLimits, workers: Int, progress: (any VerificationProgress)?, stopAtFirstRejection: Bool,
+        cache: VerdictCache?,
         primary: GitRepository?, project: ProjectScope?
     ) throws -> [CommitVerdict] {
         guard !items.isEmpty else { return [] }
@@ -134,38 +145,4 @@ enum ParallelVerification {
             lock.sync { (0..<end).map { slots[$0] ?? missing($0) } }
         }
     }
-}
-
-enum ProcessorCount {
-    static var value: Int {
-        #if canImport(Glibc)
-            return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-            return 2
-        #endif
-    }
-}
-
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// "verifying 1200/10000 commits" on stderr, redrawn in place, only when stderr is a terminal.
-final class ProgressLine: Sendable {
-    private let total: Int
-    private let label: String
-    private let done = Atomic<Int>(0)
-
-    init?(total: Int, label: String, minimum: Int = 500) {
-        guard total >= minimum, isatty(2) == 1 else { return nil }
-        self.total = total
-        self.label = label
-    }
-
-    func advance() {
-        let n = done.add(1, ordering: .relaxed).newValue
-        if n % 250 == 0 { Output.write(2, "\r\(label) \(n)/\(total)") }
-    }
-
-    func finish() { Output.write(2, "\r\(label) \(done.load(ordering: .relaxed))/\(total)\n") }
 }
