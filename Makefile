@@ -2,8 +2,12 @@
 # missing (Debian packages, with apt-get) and build first.
 
 SWIFT ?= swift
-DEB_PACKAGES := time git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev curl
+DEB_PACKAGES := time git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev curl libcmark-gfm-dev libcmark-gfm-extensions-dev libssh-dev
+# The cluster suites start real etcd members (docs/cluster.md).
+DEB_PACKAGES += etcd-server
 BENCH_PACKAGES := hyperfine lighttpd
+# What only the tests need: the web view's browser suite (DehubWebTests) drives headless Chromium.
+TEST_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build test test-host run demo bench bench-deps fmt lint clean
@@ -24,11 +28,12 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Every suite that runs the dehub binary as a hook: by name, so a new Hook* or PrePush* suite is never left out of
-# the static run.
-STATIC_HOOK_SUITES := ^DehubCLITests\.(Hook|PrePush)|^DehubHostTests\.EndToEnd/RealHookTests
+# Every suite that runs the dehub binary as a hook or as git-remote-dehub: by name, so a new Hook*, PrePush* or
+# RemoteHelper* suite is never left out of the static run.
+STATIC_HOOK_SUITES := ^DehubCLITests\.(Hook|PrePush|RemoteHelper)|^DehubHostTests\.EndToEnd/RealHookTests
 
 test: deps
+	$(MAKE) deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) static

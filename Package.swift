@@ -16,11 +16,11 @@ let cLibraries: [LinkerSetting] =
     linkMode == "static"
     ? [.unsafeFlags(staticArchives.map { archiveDir + $0 })]
     : [.linkedLibrary("git2"), .linkedLibrary("gpgme"), .linkedLibrary("yaml")]
-/// The host reads configs with DehubCore, which needs only libyaml.
-let yamlLibrary: [LinkerSetting] =
+/// The web view renders READMEs with Debian's cmark-gfm (core and the GFM extensions).
+let markdownLibraries: [LinkerSetting] =
     linkMode == "static"
-    ? [.unsafeFlags([archiveDir + "libyaml.a"])]
-    : [.linkedLibrary("yaml")]
+    ? [.unsafeFlags([archiveDir + "libcmark-gfm-extensions.a", archiveDir + "libcmark-gfm.a"])]
+    : [.linkedLibrary("cmark-gfm-extensions"), .linkedLibrary("cmark-gfm")]
 
 let package = Package(
     name: "dehub",
@@ -28,6 +28,8 @@ let package = Package(
     products: [
         .executable(name: "dehub", targets: ["dehub"]),
         .library(name: "DehubCore", targets: ["DehubCore"]),
+        .library(name: "DehubVerification", targets: ["DehubVerification"]),
+        .library(name: "DehubReplication", targets: ["DehubReplication"]),
         .executable(name: "dehub-host", targets: ["dehub-host"]),
     ],
     dependencies: [
@@ -41,12 +43,17 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CGPGME", pkgConfig: "gpgme", providers: [.apt(["libgpgme-dev"])]),
         .target(name: "CGSSStub", path: "Sources/CGSSStub"),
+        .systemLibrary(name: "CCmarkGFM", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // libssh's server API (the embedded SSH server's transport), with a few C helpers.
+        .target(name: "CLibSSH", path: "Sources/CLibSSH", linkerSettings: [.linkedLibrary("ssh")]),
 
         // Pure core: models, strict YAML, fingerprints, access control, the verification engine over ports.
         .target(
@@ -73,11 +80,25 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // Verifying ref updates and histories exactly as the hook does, for every caller (hook, CLI, host, mirrors).
+        .target(
+            name: "DehubVerification",
+            dependencies: ["DehubCore", "DehubGit", "DehubSignatures"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Fetch, verify, advance: replicas of a dehub repository (git-remote-dehub, host mirrors, cluster replicas).
+        .target(
+            name: "DehubReplication",
+            dependencies: [
+                "DehubCore", "DehubGit", "DehubVerification", .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // The commands, as a library so tests can reach the pieces.
         .target(
             name: "DehubCLI",
             dependencies: [
-                "DehubCore", "DehubGit", "DehubSignatures", "DehubEvents",
+                "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication", "DehubEvents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,17 +127,40 @@ let package = Package(
             dependencies: ["DehubCore", "CChildSpawn"]
         ),
 
+        // The web view of the host's repositories: server-rendered pages, verdicts from the engine.
+        .target(
+            name: "DehubWeb",
+            dependencies: [
+                "DehubCore", "DehubGit", "DehubSignatures", "CCmarkGFM",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Cluster agreement: a small etcd v3 client (JSON gateway) and the ref store the cluster's nodes share.
+        .target(
+            name: "DehubCluster",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+
         // The git host: embedded SSH and smart HTTP over bare repos guarded by the dehub hook.
         .target(
             name: "DehubHost",
             dependencies: [
-                "DehubCore",
+                "DehubCore", "DehubWeb", "CLibSSH",
+                "DehubReplication", "DehubEvents",  // host mirrors (issue 15): the core, and the upstream's events
+                "DehubCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -125,7 +169,9 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
-        .executableTarget(name: "dehub-host", dependencies: ["DehubHost"], linkerSettings: yamlLibrary),
+        .executableTarget(
+            name: "dehub-host", dependencies: ["DehubHost"] + (linkMode == "static" ? ["CGSSStub"] : []),
+            linkerSettings: cLibraries + markdownLibraries),
 
         .testTarget(name: "DehubCoreTests", dependencies: ["DehubCore", "DehubTestSupport"], linkerSettings: cLibraries),
         .testTarget(name: "DehubGitTests", dependencies: ["DehubGit", "DehubTestSupport"], linkerSettings: cLibraries),
@@ -136,11 +182,24 @@ let package = Package(
         ),
         .testTarget(
             name: "DehubCLITests",
-            dependencies: ["DehubCLI", "DehubTestSupport"],
+            dependencies: ["DehubCLI", "DehubVerification", "DehubTestSupport"],
             linkerSettings: cLibraries
         ),
-        .testTarget(name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"], linkerSettings: cLibraries),
+        .testTarget(
+            name: "DehubReplicationTests",
+            dependencies: ["DehubReplication", "DehubVerification", "DehubTestSupport"],
+            linkerSettings: cLibraries
+        ),
+        .testTarget(
+            name: "DehubHostTests",
+            // NIOSSH: the tests' own SSH clients, which misbehave on purpose (forged signatures, idle sessions).
+            dependencies: ["DehubHost", "DehubTestSupport", .product(name: "NIOSSH", package: "swift-nio-ssh")],
+            linkerSettings: cLibraries + markdownLibraries),
+        .testTarget(
+            name: "DehubWebTests", dependencies: ["DehubWeb", "DehubHost", "DehubTestSupport"],
+            linkerSettings: cLibraries + markdownLibraries),
         .testTarget(name: "DehubEventsTests", dependencies: ["DehubEvents", "DehubTestSupport"], linkerSettings: cLibraries),
+        .testTarget(name: "DehubClusterTests", dependencies: ["DehubCluster", "DehubCore", "DehubTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

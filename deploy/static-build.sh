@@ -96,6 +96,9 @@ build() {
     strip -o "$OUT.tmp" "$built"
     mv -f "$OUT.tmp" "$OUT"
     say "==> stripped $built -> $OUT"
+    # git runs git-remote-dehub for dehub:: URLs: the same binary under that name (a hard link).
+    ln -f "$OUT" "$(dirname "$OUT")/git-remote-dehub"
+    say "==> linked $(dirname "$OUT")/git-remote-dehub -> $OUT"
 }
 
 verify_linkage() {

@@ -70,10 +70,16 @@ YAML
     "$BIN/dehub" commit --as bob --sign-key "$KEYS/bob" credential --start "$start" >/dev/null
     "$BIN/dehub" combine --start "$start" --end hello --onto main >/dev/null
     "$BIN/dehub" verify --all --branch main -q
+    # A thread under review, for the web view's Threads page: alice's change and bob's question; it needs bob's credential.
+    git switch -q -c greeting
+    echo "Hello again, in a thread." > greeting.txt; git add greeting.txt
+    "$BIN/dehub" commit --as alice --sign-key "$KEYS/alice" change --descr "Add greeting.txt" >/dev/null
+    "$BIN/dehub" commit --as bob --sign-key "$KEYS/bob" comment --comment "Should it say hello to the reviewers too?" >/dev/null
+    git switch -q main
     cd - >/dev/null
     "$BIN/dehub-host" repo create demo --data "$DATA" --hook "$BIN/dehub" >/dev/null
     # Seed the verified history server-side (a fetch into the bare repository runs no hook).
-    git --git-dir "$DATA/repos/demo.git" fetch -q "$WORK/demo" main:main
+    git --git-dir "$DATA/repos/demo.git" fetch -q "$WORK/demo" main:main greeting:greeting
     rm -rf "$WORK"; trap - EXIT
 fi
 
@@ -86,5 +92,6 @@ if [ -n "${DEHUB_NO_SERVE:-}" ]; then
     printf '\n==> the demo is ready in %s (DEHUB_NO_SERVE: the host is not started)\n\n%s\n\n' "$DATA" "$walkthrough"
     exit 0
 fi
-printf '\n==> dehub-host is starting on ssh://%s and http://%s (data: %s)\n\n%s\n\n' "$SSH_ADDR" "$HTTP_ADDR" "$DATA" "$walkthrough"
+printf '\n==> dehub-host is starting on ssh://%s and http://%s (data: %s)\n==> the web view: http://%s/demo\n\n%s\n\n' \
+    "$SSH_ADDR" "$HTTP_ADDR" "$DATA" "$HTTP_ADDR" "$walkthrough"
 exec "$BIN/dehub-host" serve --data "$DATA" --ssh "$SSH_ADDR" --http "$HTTP_ADDR" --hook "$BIN/dehub" --admin-key "$KEYS/admin.pub"

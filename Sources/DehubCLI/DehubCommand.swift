@@ -10,7 +10,7 @@ public struct DehubCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, CommitCommand.self, CombineCommand.self, TagCommand.self, VerifyCommand.self,
             FingerprintCommand.self,
-            HookCommand.self, InstallHookCommand.self, WatchCommand.self,
+            HookCommand.self, InstallHookCommand.self, CloneCommand.self, RemoteCommand.self, WatchCommand.self,
         ])
 
     @OptionGroup var repository: RepositoryOptions

@@ -12,6 +12,9 @@ let invokedAs = CommandLine.arguments.first.map { $0.split(separator: "/").last.
 switch invokedAs {
 case "pre-receive":
     exit(HookRunner.run(mode: .preReceive))
+case "git-remote-dehub":
+    // git runs it for `dehub::URL` remotes (dist/git-remote-dehub is a link to this binary).
+    exit(await RemoteHelper.main(arguments: CommandLine.arguments))
 case "pre-push":
     let remote = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "origin"
     exit(HookRunner.run(mode: .prePush(remote: remote)))

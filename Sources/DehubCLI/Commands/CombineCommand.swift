@@ -2,6 +2,7 @@ import ArgumentParser
 import DehubCore
 import DehubGit
 import DehubSignatures
+import DehubVerification
 
 struct CombineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

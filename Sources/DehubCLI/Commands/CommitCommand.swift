@@ -1,6 +1,7 @@
 import ArgumentParser
 import DehubCore
 import DehubGit
+import DehubVerification
 
 struct CommitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import DehubCore
 import DehubGit
 import DehubSignatures
+import DehubVerification
 
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,23 +56,12 @@ struct VerifyCommand: AsyncParsableCommand {
                 if json { Output.out("[]") }
                 return .ok
             }
-            let gitDir = repo.gitDirectory
-            let items = commits.map { ParallelVerification.Item(commit: $0, branch: branchName, nonFastForward: false) }
-            let store = VerdictCacheFileStore(repository: repo)
-            let cache = VerdictCache(store: store, answers: !noCache && !json)
-            var verdicts = try ParallelVerification.verify(
-                items, open: { try GitRepository.open(path: gitDir) }, signatures: SignatureVerifier.shared,
-                progress: json ? nil : ProgressLine(total: items.count, label: "verifying commits", minimum: all ? 1 : 500),
-                cache: cache, primary: repo)
-            do {
-                try cache.save(to: store)
-            } catch {
-                // A cache that cannot be written only costs time on the next run.
-                Output.err("dehub: warning: the verdict cache was not updated: \(error)")
-            }
-            if let rejection = try AncestryCheck.rejection(for: commits.last, branch: branchName, in: repo) {
-                verdicts[verdicts.count - 1].rejection = rejection
-            }
+            let result = try HistoryVerification.verify(
+                commits, branch: branchName, in: repo, cache: noCache || json ? .recordOnly : .readWrite,
+                progress: json ? nil : ProgressLine(total: commits.count, label: "verifying commits", minimum: all ? 1 : 500))
+            // A cache that cannot be written only costs time on the next run.
+            if let warning = result.cacheWarning { Output.err("dehub: warning: \(warning)") }
+            let verdicts = result.verdicts
             // The process ends after this command: freeing the handle's object cache (every commit the walk read)
             // would cost about a microsecond per commit for nothing.
             _ = Unmanaged.passRetained(repo)

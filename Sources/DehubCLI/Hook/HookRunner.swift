@@ -1,5 +1,6 @@
 import DehubCore
 import DehubGit
+import DehubVerification
 
 #if canImport(Glibc)
     import Glibc
@@ -71,6 +72,10 @@ public enum HookRunner {
             PushReport.print(outcome, updates: updates)
             return 1
         } catch let error as CLIError {
+            Output.err("dehub: push refused: \(error.message)")
+            if let hint = error.hint { Output.err("dehub: next: \(hint)") }
+            return 1
+        } catch let error as VerificationError {
             Output.err("dehub: push refused: \(error.message)")
             if let hint = error.hint { Output.err("dehub: next: \(hint)") }
             return 1

@@ -1,4 +1,5 @@
 import DehubCore
+import DehubVerification
 
 /// What the pusher reads (as `remote: ...` on the server side): per refused ref or commit, the branch, the commit,
 /// the check, the reason and one line of what to do next. Verification stops at the first refused commit, so at

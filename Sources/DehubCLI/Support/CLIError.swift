@@ -1,4 +1,5 @@
 import DehubCore
+import DehubVerification
 
 /// An error a command shows to its user: what went wrong, what to do next, and the exit code.
 public struct CLIError: Error, CustomStringConvertible {
@@ -13,4 +14,9 @@ public struct CLIError: Error, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// The same message, hint and status as a verification error.
+    public init(_ error: VerificationError) {
+        self.init(error.message, hint: error.hint, status: error.status)
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DehubCore
 import DehubGit
+import DehubVerification
 
 /// The one place where a command's errors become text on stderr and an exit code.
 enum ErrorPresenter {
@@ -10,6 +11,9 @@ enum ErrorPresenter {
             status = try await body()
         } catch let error as CLIError {
             show(error)
+            status = error.status
+        } catch let error as VerificationError {
+            show(CLIError(error))
             status = error.status
         } catch let error as GitError {
             show(CLIError("git: \(error.message)", status: .ioError))

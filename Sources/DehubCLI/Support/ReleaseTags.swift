@@ -1,6 +1,7 @@
 import DehubCore
 import DehubGit
 import DehubSignatures
+import DehubVerification
 
 /// Release tags in a local repository (format §13): reads, signs, writes them, and moves their credentials through
 /// proposal threads (credential commits over the tag's fingerprint, §13.4). `main` is main's tip: its config

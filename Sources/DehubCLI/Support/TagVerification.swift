@@ -1,6 +1,7 @@
 import DehubCore
 import DehubGit
 import DehubSignatures
+import DehubVerification
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,4 +1,5 @@
 import DehubCore
+import DehubVerification
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -9,26 +10,7 @@ import DehubCore
 /// Shows verdicts to people (stderr for failures) or machines (`--json` on stdout).
 enum VerdictPresenter {
     /// The lines that explain one rejected commit.
-    static func explain(_ verdict: CommitVerdict) -> [String] {
-        guard let rejection = verdict.rejection else { return [] }
-        let safe = TerminalText.safe
-        var lines = [
-            "commit \(verdict.commit.short) \"\(safe(verdict.head))\" is not verifiable on branch '\(safe(verdict.branch))'"
-        ]
-        lines.append("  check:  \(rejection.check.rawValue)")
-        lines.append("  reason: \(safe(rejection.reason))")
-        if let decision = verdict.decision {
-            for outcome in decision.unmetSignatures.dropFirst() {
-                lines.append("  also:   \(AccessDenialText.describe(outcome))")
-            }
-        }
-        if !verdict.credentials.isEmpty {
-            let ok = verdict.verifiedAccounts
-            lines.append("  verified credentials: \(ok.isEmpty ? "none" : ok.joined(separator: ", "))")
-        }
-        if let hint = rejection.hint { lines.append("  next:   \(safe(hint))") }
-        return lines
-    }
+    static func explain(_ verdict: CommitVerdict) -> [String] { VerdictText.explain(verdict) }
 
     static func summary(_ verdict: CommitVerdict) -> String {
         if verdict.cached {

@@ -22,11 +22,14 @@ public struct RepoFacts: Equatable, Sendable {
     public var exists: Bool
     public var isPrivate: Bool
     public var mainExists: Bool
+    /// The upstream a read-only mirror follows (its URL without user information); nil for other repositories.
+    public var mirrorOf: String?
 
-    public init(exists: Bool, isPrivate: Bool = false, mainExists: Bool = true) {
+    public init(exists: Bool, isPrivate: Bool = false, mainExists: Bool = true, mirrorOf: String? = nil) {
         self.exists = exists
         self.isPrivate = isPrivate
         self.mainExists = mainExists
+        self.mirrorOf = mirrorOf
     }
 
     public static let missing = RepoFacts(exists: false, isPrivate: false, mainExists: false)
@@ -44,6 +47,8 @@ public enum AccessDenial: Error, Equatable, Sendable {
     case pushNeedsMembership
     /// An admin command from someone who is not an admin.
     case adminOnly
+    /// A push to a read-only mirror (its upstream's URL).
+    case readOnlyMirror(upstream: String)
 
     /// The text the client sees.
     public var message: String {
@@ -56,6 +61,8 @@ public enum AccessDenial: Error, Equatable, Sendable {
             "pushes to this host are limited to admins and the repository's members (ssh_public_key signifiers in .dehub/config.yml on main)"
         case .adminOnly:
             "permission denied: this command needs an admin key"
+        case .readOnlyMirror(let upstream):
+            "read-only mirror of \(upstream); push there"
         }
     }
 }
@@ -81,13 +88,15 @@ public enum AccessPolicy {
         canSee(requester, repo) ? .allow : .deny(invisible(requester))
     }
 
-    /// `git push`. One must see a repository to push to it; the first push to a repository without
+    /// `git push`. One must see a repository to push to it; a mirror takes no push from anyone (its refs move only
+    /// by a verified sync); the first push to a repository without
     /// `main` is the root of trust and is taken only from an admin over SSH; `--push members`
     /// limits pushes to admins and members. Everything else is left to the dehub hook.
     public static func decidePush(
         _ requester: RequesterFacts, _ repo: RepoFacts, transport: Transport, policy: PushPolicy
     ) -> HostAccessDecision {
         guard canSee(requester, repo) else { return .deny(invisible(requester)) }
+        if let upstream = repo.mirrorOf { return .deny(.readOnlyMirror(upstream: upstream)) }
         if !repo.mainExists {
             return requester.isAdmin && transport == .ssh ? .allow : .deny(.firstPushNeedsAdminOverSSH)
         }

@@ -10,7 +10,8 @@ public struct DehubHostCommand: AsyncParsableCommand {
         abstract: "A small git host for dehub projects: embedded SSH and smart HTTP, every repo guarded by the dehub hook.",
         discussion: ExitStatus.helpText(ExitStatus.hostStatuses),
         subcommands: [
-            ServeCommand.self, RepoCommand.self, TokenCommand.self, AuthorizedKeysCommand.self, ShellCommand.self,
+            ServeCommand.self, RepoCommand.self, MirrorCommand.self, TokenCommand.self, AuthorizedKeysCommand.self,
+            ShellCommand.self, ClusterCommand.self,
         ])
 
     public init() {}

@@ -3,7 +3,7 @@ import ArgumentParser
 struct RepoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repo", abstract: "Manage repositories on this server (the same as the SSH admin commands).",
-        subcommands: [Create.self, List.self, Delete.self, SetVisibility.self])
+        subcommands: [Create.self, List.self, Delete.self, SetVisibility.self, Fork.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a bare repository guarded by the dehub hook.")
@@ -60,6 +60,27 @@ struct RepoCommand: AsyncParsableCommand {
             }
             try RepoStore(data: data.directory).setPrivate(repo, visibility == "private")
             print("\(repo) is \(visibility)")
+        }
+    }
+}
+
+extension RepoCommand {
+    struct Fork: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fork SRC to DST on this host (objects shared by a local clone, lineage recorded).")
+        @OptionGroup var data: DataOption
+        @Argument var source: String
+        @Argument var destination: String
+        @Flag(help: "Make the fork private (a fork of a private repository always is).") var `private` = false
+        @Flag(help: "Start the fork empty, for new accounts: its admin pushes a new root commit (docs/format.md §14).")
+        var newRoot = false
+
+        func run() async throws {
+            let commands = try federationCommands(data)
+            print(
+                try await commands.fork(
+                    try repoName(source), to: try repoName(destination), isPrivate: `private`, newRoot: newRoot),
+                terminator: "")
         }
     }
 }

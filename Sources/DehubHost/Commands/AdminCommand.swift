@@ -3,13 +3,15 @@ public enum AdminCommand: Equatable, Sendable {
     case repoCreate(RepoName, isPrivate: Bool)
     case repoList
     case repoDelete(RepoName)
+    case repoFork(RepoName, to: RepoName, isPrivate: Bool, newRoot: Bool)
+    case mirror(MirrorAdminCommand)
     case whoami
     case help
 
     /// Whether only admins may run it.
     public var needsAdmin: Bool {
         switch self {
-        case .repoCreate, .repoDelete: true
+        case .repoCreate, .repoDelete, .repoFork, .mirror: true
         case .repoList, .whoami, .help: false
         }
     }
@@ -21,6 +23,7 @@ public enum AdminCommand: Equatable, Sendable {
         case ("whoami", []): return .success(.whoami)
         case ("help", []): return .success(.help)
         case ("repo", let rest): return parseRepo(rest)
+        case ("mirror", let rest): return MirrorAdminCommand.parse(rest).map { .mirror($0) }
         default: return .failure(.unknownCommand(first))
         }
     }
@@ -48,12 +51,33 @@ public enum AdminCommand: Equatable, Sendable {
         case "delete":
             guard args.count == 1, !args[0].hasPrefix("-") else { return .failure(.usage("repo delete NAME")) }
             return name(args[0]).map { .repoDelete($0) }
+        case "fork":
+            return parseFork(args)
         default:
             return .failure(.unknownCommand("repo " + verb))
         }
     }
 
-    private static func name(_ raw: String) -> Result<RepoName, AdminCommandError> {
+    private static func parseFork(_ args: [String]) -> Result<AdminCommand, AdminCommandError> {
+        let usage = "repo fork SRC DST [--private] [--new-root]"
+        var isPrivate = false, newRoot = false
+        var names: [String] = []
+        for arg in args {
+            switch arg {
+            case "--private": isPrivate = true
+            case "--new-root": newRoot = true
+            default:
+                guard !arg.hasPrefix("-") else { return .failure(.usage(usage)) }
+                names.append(arg)
+            }
+        }
+        guard names.count == 2 else { return .failure(.usage(usage)) }
+        return name(names[0]).flatMap { source in
+            name(names[1]).map { .repoFork(source, to: $0, isPrivate: isPrivate, newRoot: newRoot) }
+        }
+    }
+
+    static func name(_ raw: String) -> Result<RepoName, AdminCommandError> {
         RepoName.parse(raw).mapError { .invalidName(raw, $0) }
     }
 
@@ -62,6 +86,12 @@ public enum AdminCommand: Equatable, Sendable {
           repo create NAME [--private]   create a bare repository guarded by the dehub hook (admins)
           repo list                      list the repositories you may see
           repo delete NAME               delete a repository (admins)
+          repo fork SRC DST [--private] [--new-root]
+                                         fork SRC on this host, lineage recorded (admins)
+          mirror add NAME --from URL [--root OID] [--private]
+                                         make NAME a read-only, verified mirror of URL (admins)
+          mirror sync NAME               sync a mirror now (admins)
+          mirror status [--json]         every mirror's last sync, per ref (admins)
           whoami                         show the key you are authenticated with
         """
 }

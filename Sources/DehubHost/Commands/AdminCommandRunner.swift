@@ -3,10 +3,13 @@
 public struct AdminCommandRunner: Sendable {
     public let gate: AccessGate
     public let urls: CloneURLs
+    /// The running host's mirror scheduler, told about new mirrors (nil in the OpenSSH mode).
+    public let mirrors: MirrorScheduler?
 
-    public init(gate: AccessGate, urls: CloneURLs) {
+    public init(gate: AccessGate, urls: CloneURLs, mirrors: MirrorScheduler? = nil) {
         self.gate = gate
         self.urls = urls
+        self.mirrors = mirrors
     }
 
     public struct Outcome: Sendable, Equatable {
@@ -14,6 +17,8 @@ public struct AdminCommandRunner: Sendable {
         public var stderr: String = ""
         public var status: Int32 = 0
     }
+
+    var federation: FederationCommands { FederationCommands(store: gate.store, config: gate.config, urls: urls) }
 
     public func run(_ words: [String], identity: Identity) async -> Outcome {
         let command: AdminCommand
@@ -54,6 +59,19 @@ public struct AdminCommandRunner: Sendable {
             case .repoDelete(let name):
                 try gate.store.delete(name)
                 return Outcome(stdout: "deleted \(name)\n")
+            case .repoFork(let source, let destination, let isPrivate, let newRoot):
+                return Outcome(stdout: try await federation.fork(source, to: destination, isPrivate: isPrivate, newRoot: newRoot))
+            case .mirror(.add(let name, let upstream, let root, let isPrivate)):
+                let text = try await federation.addMirror(name, from: upstream, root: root, isPrivate: isPrivate)
+                await mirrors?.synced(name)
+                mirrors?.kick(name)
+                return Outcome(stdout: text)
+            case .mirror(.sync(let name)):
+                let text = try await federation.sync(name)
+                await mirrors?.synced(name)
+                return Outcome(stdout: text)
+            case .mirror(.status(let json)):
+                return Outcome(stdout: try federation.status(json: json))
             }
         } catch let error as HostError {
             return Outcome(stderr: "dehub-host: \(error)\n", status: error.exitCode)

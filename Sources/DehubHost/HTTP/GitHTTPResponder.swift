@@ -1,3 +1,4 @@
+import DehubWeb
 import Foundation
 import Hummingbird
 import Logging
@@ -12,8 +13,13 @@ public struct GitHTTPResponder: HTTPResponder {
     public typealias Context = HostRequestContext
 
     let services: HostServices
+    /// The web view (`WebRoute`): pages for browsers beside smart HTTP, under the same access rules.
+    let web: WebSite
 
-    public init(services: HostServices) { self.services = services }
+    public init(services: HostServices) {
+        self.services = services
+        self.web = WebSite(verdictDirectory: services.data.root + "/web-verdicts")
+    }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
@@ -38,20 +44,58 @@ public struct GitHTTPResponder: HTTPResponder {
                     "authentication required: give a token as the password, e.g. http://x:TOKEN@HOST\(HTTPTarget.authenticatedPrefix)/NAME.git",
                     challenge: true))
         }
+        if let page = webRoute(request, target) {
+            return log(request, started, identity, await web(page, identity: identity, target: target))
+        }
         switch target.route {
         case .index:
             return log(request, started, identity, await index(identity))
         case .events(let rawNames):
             return log(request, started, identity, await events(rawNames, request: request, context: context, identity: identity))
+        case .directory:
+            return log(request, started, identity, await directory())
         case .dumb:
             return log(request, started, identity, plain(.forbidden, "dumb HTTP is not supported; use git 1.6.6 or later"))
         case .notFound:
             return log(request, started, identity, plain(.notFound, "repository not found"))
         case .methodNotAllowed:
             return log(request, started, identity, plain(.methodNotAllowed, "method not allowed"))
+        case .advertisement(let rawName, _), .rpc(let rawName, _):
+            if let routed = await clusterRoute(rawName, request: request) { return log(request, started, identity, routed) }
+            return await serve(
+                target.route, request: request, context: context, identity: identity, started: started,
+                credentialsRequired: target.credentialsRequired)
+        }
+    }
+
+    /// In cluster mode, a request for a repo whose copy here is not in step goes to a node whose copy is.
+    private func clusterRoute(_ rawName: String, request: Request) async -> Response? {
+        guard let cluster = services.cluster, let name = RepoName.validated(rawName) else { return nil }
+        switch await cluster.route(name, proxied: ClusterProxy.isProxied(request)) {
+        case .local: return nil
+        case .proxy(let url):
+            return await ClusterProxy.forward(request, to: url, node: cluster.settings.nodeID, logger: services.logger)
+        case .unavailable(let reason):
+            var response = ClusterProxy.plain(.serviceUnavailable, reason)
+            response.headers[.retryAfter] = "1"
+            return response
+        }
+    }
+
+    private func serve(
+        _ route: HTTPRoute, request: Request, context: Context, identity: Identity, started: ContinuousClock.Instant,
+        credentialsRequired: Bool
+    ) async -> Response {
+        switch route {
+        case .index, .events, .directory, .dumb, .notFound, .methodNotAllowed:
+            return log(request, started, identity, plain(.notFound, "repository not found"))
         case .advertisement(let rawName, let service):
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
-            case .failure(let denial): return log(request, started, identity, deny(denial))
+            case .failure(let denial):
+                if !credentialsRequired, let redirect = await peerRedirect(rawName: rawName, service: service) {
+                    return log(request, started, identity, redirect)
+                }
+                return log(request, started, identity, deny(denial))
             case .success(let grant):
                 return await advertise(
                     grant, service, request: request, context: context, identity: identity,
@@ -150,6 +194,7 @@ public struct GitHTTPResponder: HTTPResponder {
         let path = request.uri.path
         let idleTimeout = Duration.seconds(services.config.gitIdleTimeoutSeconds)
         let services = self.services
+        let cluster = services.cluster
         var headers = HTTPFields()
         headers[.contentType] = contentType
         headers[.cacheControl] = "no-cache, max-age=0, must-revalidate"
@@ -171,6 +216,12 @@ public struct GitHTTPResponder: HTTPResponder {
                         stderr: { chunk in
                             logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(buffer: chunk))"])
                         })
+                    // Cluster mode: git dies ("ref updates aborted by hook") when the cluster refuses a push's refs, and a
+                    // response that ends cleanly but without git's report leaves git's HTTP client waiting: cut it.
+                    if let cluster, service.isPush, status != 0 {
+                        try await ClusterPushAborted.tell(environment, cluster: cluster, writer: &writer)
+                        throw ClusterPushAborted(status: status)
+                    }
                     try await writer.finish(nil)
                 } catch {
                     failure = error
@@ -183,6 +234,22 @@ public struct GitHTTPResponder: HTTPResponder {
                 logger.info("http \(method) \(path)", metadata: metadata)
                 if let failure { throw failure }
             })
+    }
+
+    // MARK: - web view
+
+    /// The page a request asks for, when it is one (the path under `/auth` when credentials were required).
+    private func webRoute(_ request: Request, _ target: HTTPTarget) -> WebRoute? {
+        var path = request.uri.path
+        if target.credentialsRequired { path = String(path.dropFirst(HTTPTarget.authenticatedPrefix.count)) }
+        return WebRoute.parse(method: request.method.rawValue, path: path.isEmpty ? "/" : path, query: request.uri.query)
+    }
+
+    private func web(_ page: WebRoute, identity: Identity, target: HTTPTarget) async -> Response {
+        let answer = await web.respond(
+            page, repositories: HostWebRepositories(services: services, identity: identity),
+            prefix: target.credentialsRequired ? HTTPTarget.authenticatedPrefix : "")
+        return Response(answer)
     }
 
     // MARK: - answers
@@ -216,7 +283,7 @@ public struct GitHTTPResponder: HTTPResponder {
             return plain(.unauthorized, "repository not found, or authentication required", challenge: true)
         case .notFound:
             return plain(.notFound, denial.message)
-        case .firstPushNeedsAdminOverSSH, .pushNeedsMembership, .adminOnly:
+        case .firstPushNeedsAdminOverSSH, .pushNeedsMembership, .adminOnly, .readOnlyMirror:
             return plain(.forbidden, denial.message)
         }
     }

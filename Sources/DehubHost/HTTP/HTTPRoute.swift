@@ -3,6 +3,8 @@
 public enum HTTPRoute: Equatable, Sendable {
     /// `GET /`: the list of public repositories.
     case index
+    /// `GET /.well-known/dehub/repos.json`: the host's directory (`RepoDirectory`).
+    case directory
     /// `GET /NAME.git/info/refs?service=git-upload-pack|git-receive-pack`
     case advertisement(rawName: String, GitService)
     /// `POST /NAME.git/git-upload-pack|git-receive-pack`
@@ -19,6 +21,7 @@ public enum HTTPRoute: Equatable, Sendable {
     public static func parse(method: String, path: String, query: String?) -> HTTPRoute {
         guard path.utf8.count <= maxPathLength, path.hasPrefix("/"), !path.contains("%") else { return .notFound }
         if path == "/" { return method == "GET" || method == "HEAD" ? .index : .methodNotAllowed }
+        if path == RepoDirectory.path { return method == "GET" || method == "HEAD" ? .directory : .methodNotAllowed }
         let rest = String(path.dropFirst())
         if let events = eventsRoute(method: method, rest: rest, query: query) { return events }
         if let name = strip(rest, suffix: "/info/refs") {

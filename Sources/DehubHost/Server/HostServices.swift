@@ -1,3 +1,5 @@
+import DehubCore
+import Foundation
 import Logging
 
 /// What every transport needs: the data directory, settings, the access gate, the git runner.
@@ -13,9 +15,19 @@ public struct HostServices: Sendable {
     public let connections: ConnectionGuard
     /// The stream of ref changes (`RefEventHub`): published after pushes, read by watchers.
     public let events: RefEventHub
+    /// The peers' directories, for redirects (`peers:` in the host config).
+    public let peers: PeerDirectory
+    /// The mirror scheduler when the host runs one (SSH admin commands ask it for syncs).
+    public var mirrors: MirrorScheduler? = nil
+    /// The cluster node, in cluster mode (docs/cluster.md); nil for a single host.
+    public let cluster: ClusterNode?
 
-    public init(data: DataDirectory, config: HostConfig, listening: ListenAddresses = ListenAddresses(), logger: Logger) {
+    public init(
+        data: DataDirectory, config: HostConfig, listening: ListenAddresses = ListenAddresses(), logger: Logger,
+        cluster: ClusterNode? = nil
+    ) {
         self.data = data
+        self.cluster = cluster
         self.config = config
         self.gate = AccessGate(data: data, config: config)
         self.runner = GitProcessRunner(
@@ -26,6 +38,7 @@ public struct HostServices: Sendable {
         self.logger = logger
         self.connections = ConnectionGuard(limits: config.connectionLimits)
         self.events = RefEventHub(settings: config.events, logger: logger)
+        self.peers = PeerDirectory(peers: config.peers)
     }
 
     /// The keys the embedded SSH server lets log in as `git` (see `KnownKeys`).
@@ -34,13 +47,17 @@ public struct HostServices: Sendable {
     /// Clone URLs, from the config or the addresses actually bound.
     public var urls: CloneURLs { CloneURLs(config: config, sshAddress: listening.ssh, httpAddress: listening.http) }
 
-    public var admin: AdminCommandRunner { AdminCommandRunner(gate: gate, urls: urls) }
+    public var admin: AdminCommandRunner { AdminCommandRunner(gate: gate, urls: urls, mirrors: mirrors) }
 
     /// Environment for the hook and git: the protocol version, and who pushes (for the hook's logs).
     func gitEnvironment(protocolHeader: String?, identity: Identity, transport: Transport) -> [String: String] {
         var environment = ["DEHUB_HOST_TRANSPORT": transport.rawValue]
         if let protocolHeader, GitProtocolHeader.isValid(protocolHeader) { environment["GIT_PROTOCOL"] = protocolHeader }
         if let key = identity.key { environment["DEHUB_HOST_PUSHER"] = key.fingerprint }
+        if let cluster {
+            environment[ClusterRefRequest.tokenVariable] = cluster.pushToken
+            environment[ClusterRefRequest.pushVariable] = UUID().uuidString
+        }
         return environment
     }
 }

@@ -54,6 +54,23 @@ public struct HostConfig: Equatable, Sendable {
     /// The event stream's limits (`events_*` keys, `RefEventSettings`).
     public var events = RefEventSettings()
 
+    // Federation (docs/host.md, "Mirrors, lineage, the directory and redirects").
+    /// Other dehub hosts (base URLs, http or https): a request for a repository this host lacks and a peer lists is
+    /// redirected there.
+    public var peers: [String] = []
+    /// Seconds between polls of a mirror's upstream (event streams start syncs sooner).
+    public var mirrorPollSeconds: Int = 600
+
+    // Cluster mode (docs/cluster.md); empty `cluster_etcd`: a single host, no store.
+    /// etcd client URLs, comma-separated (`--cluster-etcd`).
+    public var clusterEtcd: String = ""
+    /// This node's id in the cluster (`--node-id`).
+    public var clusterNodeID: String = ""
+    /// This node's HTTP URL as the other nodes reach it (`--advertise`).
+    public var clusterAdvertise: String = ""
+    /// How many nodes hold each repo (all of them when fewer).
+    public var clusterReplicas: Int = 3
+
     public var effectiveReservedGitProcesses: Int { reservedGitProcesses ?? maxGitProcesses / 4 }
 
     public init() {}
@@ -73,15 +90,17 @@ public struct HostConfig: Equatable, Sendable {
             maxQueued: maxQueuedRequests)
     }
 
-    static let keys = [
-        "push_policy", "max_push_bytes", "max_request_body_bytes", "max_git_processes", "max_queued_requests",
-        "queue_wait_seconds", "idle_timeout_seconds",
-        "request_head_timeout_seconds", "request_body_timeout_seconds", "git_idle_timeout_seconds",
-        "shutdown_grace_seconds", "anonymous_ssh_user", "ssh_url_base", "http_url_base",
-        "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
-        "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
-        "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
-    ]
+    static let keys =
+        [
+            "push_policy", "max_push_bytes", "max_request_body_bytes", "max_git_processes", "max_queued_requests",
+            "queue_wait_seconds", "idle_timeout_seconds",
+            "request_head_timeout_seconds", "request_body_timeout_seconds", "git_idle_timeout_seconds",
+            "shutdown_grace_seconds", "anonymous_ssh_user", "ssh_url_base", "http_url_base",
+            "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
+            "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
+            "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
+            "peers", "mirror_poll_seconds", "cluster_etcd", "cluster_node_id", "cluster_advertise", "cluster_replicas",
+        ]
 
     /// The file written at first start: every key with its default and what it means.
     public static var defaultFileText: String {
@@ -156,6 +175,21 @@ public struct HostConfig: Equatable, Sendable {
             # reserved_git_processes: \(d.effectiveReservedGitProcesses)
             \(RefEventSettings.defaultFileText)
 
+            # --- Federation ---
+            # Other dehub hosts, as base URLs: a clone of a repository this host lacks that a peer lists in its
+            # /.well-known/dehub/repos.json is redirected there (public repositories only), e.g.
+            #   peers: [https://a.example.org, https://b.example.org]
+            peers: []
+            # Seconds between polls of each mirror's upstream; an upstream dehub host's event stream starts a sync
+            # at once, the poll is the fallback.
+            mirror_poll_seconds: \(d.mirrorPollSeconds)
+
+            # --- Cluster mode (docs/cluster.md); leave cluster_etcd out for a single host ---
+            # cluster_etcd: http://127.0.0.1:2379,http://127.0.0.1:22379,http://127.0.0.1:32379
+            # cluster_node_id: node1
+            # cluster_advertise: http://10.0.0.1:8080
+            # cluster_replicas: \(d.clusterReplicas)
+
             """
     }
 
@@ -183,6 +217,13 @@ public struct HostConfig: Equatable, Sendable {
                 .failure(HostError(.config, "host config line \(keyScalar.mark.line): \(why)"))
             }
             guard keys.contains(key) || RefEventSettings.keys.contains(key) else { return fail("unknown key '\(key)'") }
+            if key == "peers" {
+                switch parsePeers(node) {
+                case .success(let peers): config.peers = peers
+                case .failure(let why): return fail(why.message)
+                }
+                continue
+            }
             guard case .scalar(let scalar) = node else { return fail("the value of \(key) is not a plain scalar") }
             let value = scalar.value
             if RefEventSettings.keys.contains(key) {
@@ -277,6 +318,18 @@ public struct HostConfig: Equatable, Sendable {
                     return fail("reserved_git_processes must be a non-negative integer")
                 }
                 config.reservedGitProcesses = n
+            case "mirror_poll_seconds":
+                guard let n = positive(86_400 * 7) else { return fail("mirror_poll_seconds must be a positive integer") }
+                config.mirrorPollSeconds = n
+            case "cluster_etcd":
+                config.clusterEtcd = value
+            case "cluster_node_id":
+                config.clusterNodeID = value
+            case "cluster_advertise":
+                config.clusterAdvertise = value
+            case "cluster_replicas":
+                guard let n = positive(100) else { return fail("cluster_replicas must be a positive integer (at most 100)") }
+                config.clusterReplicas = n
             case "ssh_url_base":
                 config.sshURLBase = value
             case "http_url_base":
@@ -293,5 +346,26 @@ public struct HostConfig: Equatable, Sendable {
                         + "less than max_git_processes (\(config.maxGitProcesses)), or no one else could run git"))
         }
         return .success(config)
+    }
+
+    /// `peers`: a list of http(s) base URLs, at most 64.
+    static func parsePeers(_ node: YAMLNode) -> Result<[String], HostError> {
+        guard case .sequence(let items, _) = node else {
+            return .failure(HostError(.config, "peers must be a list of base URLs, e.g. [https://a.example.org]"))
+        }
+        guard items.count <= 64 else { return .failure(HostError(.config, "peers may list at most 64 hosts")) }
+        var peers: [String] = []
+        for item in items {
+            guard case .scalar(let scalar) = item else {
+                return .failure(HostError(.config, "peers must be a list of base URLs"))
+            }
+            let url = scalar.value
+            let lower = url.lowercased()
+            guard (lower.hasPrefix("http://") || lower.hasPrefix("https://")), url.utf8.count <= 512, !url.contains("?"),
+                !url.contains("#"), url.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
+            else { return .failure(HostError(.config, "peer '\(url)' is not an http:// or https:// base URL")) }
+            peers.append(url.hasSuffix("/") ? String(url.dropLast()) : url)
+        }
+        return .success(peers)
     }
 }

@@ -38,7 +38,9 @@ public struct RepoStore: Sendable {
 
     public func facts(_ name: RepoName) -> RepoFacts {
         guard exists(name) else { return .missing }
-        return RepoFacts(exists: true, isPrivate: isPrivate(name), mainExists: mainExists(name))
+        return RepoFacts(
+            exists: true, isPrivate: isPrivate(name), mainExists: mainExists(name),
+            mirrorOf: MirrorFiles.upstream(atRepo: path(of: name)).map(UpstreamURL.redacted))
     }
 
     /// Creates `NAME.git`: initialised in a hidden temporary directory, guarded (hook, fsck, size limit),

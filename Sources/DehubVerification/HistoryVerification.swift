@@ -1,0 +1,67 @@
+import DehubCore
+import DehubGit
+import DehubSignatures
+
+/// Verifies a run of commits (a range, a branch from its root) under one branch's rules, as `dehub verify` does:
+/// on all cores, with the repository's verdict cache (format §9.3), and with main's root of trust checked at the
+/// tip (format §10 rule 5). Unlike the hook it reads and writes the verdict cache, so it is for objects that are
+/// already in the repository, never for a push still in quarantine.
+public enum HistoryVerification {
+    /// The verdicts, oldest first, and what went wrong keeping the cache (never a reason to fail).
+    public struct Result: Sendable {
+        public var verdicts: [CommitVerdict]
+        /// Set when the verdict cache could not be written: it only costs time on the next run.
+        public var cacheWarning: String?
+
+        public var failed: [CommitVerdict] { verdicts.filter { !$0.isVerified } }
+        public var isVerified: Bool { verdicts.allSatisfy(\.isVerified) }
+    }
+
+    /// How the verdict cache is used.
+    public enum CacheUse: Sendable {
+        /// Answer from the cache and record new passes (the default).
+        case readWrite
+        /// Check every commit again, still recording the passes (`dehub verify --no-cache`).
+        case recordOnly
+    }
+
+    /// Verifies `commits` (oldest first, each the child of the one before or of a commit already verified) as
+    /// commits `branch` takes. The last commit also gets main's root-of-trust check.
+    public static func verify(
+        _ commits: [ObjectID], branch: String, in repo: GitRepository, cache use: CacheUse = .readWrite,
+        progress: (any VerificationProgress)? = nil
+    ) throws -> Result {
+        guard !commits.isEmpty else { return Result(verdicts: []) }
+        let gitDir = repo.gitDirectory
+        let items = commits.map { ParallelVerification.Item(commit: $0, branch: branch, nonFastForward: false) }
+        let store = VerdictCacheFileStore(repository: repo)
+        let cache = VerdictCache(store: store, answers: use == .readWrite)
+        var result = Result(
+            verdicts: try ParallelVerification.verify(
+                items, open: { try GitRepository.open(path: gitDir) }, signatures: SignatureVerifier.shared,
+                progress: progress, cache: cache, primary: repo))
+        do {
+            try cache.save(to: store)
+        } catch {
+            result.cacheWarning = "the verdict cache was not updated: \(error)"
+        }
+        if let rejection = try AncestryCheck.rejection(for: commits.last, branch: branch, in: repo) {
+            result.verdicts[result.verdicts.count - 1].rejection = rejection
+        }
+        return result
+    }
+
+    /// Verifies the commits of `refs/heads/BRANCH` after `since` (nil: from its root commit, root included).
+    /// Throws `VerificationError` when there is no such branch.
+    public static func verifyBranch(
+        _ branch: String, since: ObjectID? = nil, in repo: GitRepository, cache use: CacheUse = .readWrite,
+        progress: (any VerificationProgress)? = nil
+    ) throws -> Result {
+        guard let tip = try repo.reference("refs/heads/\(branch)") else {
+            throw VerificationError(
+                "no branch '\(TerminalText.safe(branch))' to verify", hint: "name an existing branch", status: .noInput)
+        }
+        let commits = try repo.commits(from: tip, excluding: since.map { [$0] } ?? [])
+        return try verify(commits, branch: branch, in: repo, cache: use, progress: progress)
+    }
+}
