@@ -134,6 +134,15 @@ struct WebPagesTests {
         #expect(!html.contains("<img"))
     }
 
+    @Test("?branch= judges a commit under that branch's rules (the log and threads link with it)")
+    func commitUnderBranch() async throws {
+        let html = try await get("/demo/commit/\(fixture.featureChange)", query: "branch=feature").text
+        #expect(html.contains("Under the rules of <code>feature</code>"))
+        #expect(html.contains("verified by alice"))
+        let threads = try await get("/demo/threads").text
+        #expect(threads.contains("href=\"/demo/commit/\(fixture.featureChange)?branch=feature\""))
+    }
+
     @Test("the refused commit's page says why, and its credential still verified")
     func refusedCommit() async throws {
         let html = try await get("/demo/commit/\(fixture.refused)").text
