@@ -193,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "DehubHostTests",
             // NIOSSH: the tests' own SSH clients, which misbehave on purpose (forged signatures, idle sessions).
-            dependencies: ["DehubHost", "DehubTestSupport", .product(name: "NIOSSH", package: "swift-nio-ssh")],
+            dependencies: ["DehubHost", "DehubCluster", "DehubTestSupport", .product(name: "NIOSSH", package: "swift-nio-ssh")],
             linkerSettings: cLibraries + markdownLibraries),
         .testTarget(
             name: "DehubWebTests", dependencies: ["DehubWeb", "DehubHost", "DehubTestSupport"],

@@ -16,7 +16,11 @@ final class ClusterWorld: @unchecked Sendable {
 
     var admin: String { team.alice.privateKeyPath }
 
-    init(nodes count: Int = 3, createProject: Bool = true) throws {
+    /// Extra host config lines for every node (e.g. `cluster_replicas: 2`).
+    let configText: String
+
+    init(nodes count: Int = 3, createProject: Bool = true, config: String = "") throws {
+        configText = config
         scenario = try Scenario()
         team = try ScenarioTeam(in: scenario)
         try scenario.bootstrap(team.strictConfig(), signers: [team.a, team.b])
@@ -40,6 +44,10 @@ final class ClusterWorld: @unchecked Sendable {
     func addNode(extraArguments: [String] = []) throws -> HostTestServer {
         let hook = self.hook
         let server = try HostTestServer(hook: { _ in hook })
+        if !configText.isEmpty {
+            try FileManager.default.createDirectory(atPath: server.data, withIntermediateDirectories: true)
+            try configText.write(toFile: server.data + "/host-config.yml", atomically: true, encoding: .utf8)
+        }
         nodes.append(server)
         try start(nodes.count - 1, extraArguments: extraArguments)
         return server
@@ -125,9 +133,15 @@ final class ClusterWorld: @unchecked Sendable {
     @discardableResult
     func waitConverged(timeout: TimeInterval = 30, nodes indices: [Int]? = nil) throws -> TimeInterval {
         let started = Date()
-        try wait("every node in step with the store", timeout: timeout) {
-            let refs = try storeRefs()
-            return try (indices ?? Array(self.nodes.indices)).allSatisfy { try self.localRefs($0) == refs }
+        do {
+            try wait("every node in step with the store", timeout: timeout) {
+                let refs = try storeRefs()
+                return try (indices ?? Array(self.nodes.indices)).allSatisfy { try self.localRefs($0) == refs }
+            }
+        } catch {
+            var report = ["store: \(try storeRefs())", "replicas: \(try storeKeys("/replicas/"))"]
+            for i in indices ?? Array(nodes.indices) { report.append("node \(i): \(try localRefs(i))") }
+            throw HostTestError("\(error): " + report.joined(separator: "\n"))
         }
         return Date().timeIntervalSince(started)
     }

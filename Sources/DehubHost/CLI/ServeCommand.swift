@@ -42,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("cluster-prefix"), help: .hidden)
     var clusterPrefix: String?
 
+    @Option(name: .customLong("cluster-test-fault"), help: .hidden)
+    var clusterTestFault: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -66,7 +69,12 @@ struct ServeCommand: AsyncParsableCommand {
             options: .init(
                 data: data.directory, ssh: sshAddress, http: httpAddress, hook: hook, adminKeyFile: adminKey,
                 pushPolicy: pushPolicy,
-                clusterFlags: ClusterFlags(etcd: clusterEtcd, nodeID: nodeID, advertise: advertise, prefix: clusterPrefix)),
+                clusterFlags: ClusterFlags(
+                    etcd: clusterEtcd, nodeID: nodeID, advertise: advertise, prefix: clusterPrefix,
+                    testFault: try clusterTestFault.map {
+                        guard let fault = ClusterFault(rawValue: $0) else { throw ValidationError("unknown test fault") }
+                        return fault
+                    })),
             logger: logger)
         try await server.run()
     }

@@ -79,6 +79,9 @@ public actor ClusterNode {
     /// push), waits up to 2 s.
     public func route(_ name: RepoName, proxied: Bool) async -> Route {
         let repo = name.path
+        if storeSums[repo] == nil, let snapshot = try? await store.snapshot(repo: repo) {
+            storeSums[repo] = snapshot.checksum
+        }
         for attempt in 0..<40 {
             if isInStep(repo) { return .local }
             if proxied {
@@ -86,7 +89,11 @@ public actor ClusterNode {
                 return .unavailable("this node holds no copy of \(repo) in step with the cluster")
             }
             if let peer = healthyPeer(repo) { return .proxy(peer) }
-            if attempt == 0 { scheduleSync(repo) }
+            if attempt == 0 {
+                scheduleSync(repo)
+                try? await refreshReplicas()
+                if nodes.isEmpty { try? await refreshNodes() }
+            }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return .unavailable("no node of the cluster holds a copy of \(repo) in step with the store; try again shortly")
@@ -138,13 +145,13 @@ public actor ClusterNode {
         } catch {
             return .refused("the cluster cannot store this update: \(error)")
         }
-        ClusterFault.hit(.beforeCommit)
+        ClusterFault.hit(.beforeCommit, armed: settings.testFault)
         do {
             if records[name.path] == nil {
                 records[name.path] = try await store.addRepo(RepoRecord(name: name.path, isPrivate: repos.isPrivate(name)))
             }
             let result = try await store.commit(transaction)
-            ClusterFault.hit(.afterCommit)
+            ClusterFault.hit(.afterCommit, armed: settings.testFault)
             switch result {
             case .committed(let revision):
                 logger.info("cluster commit", metadata: ["repo": "\(name)", "revision": "\(revision)"])

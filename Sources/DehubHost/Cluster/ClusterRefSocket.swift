@@ -25,14 +25,18 @@ struct ClusterRefSocket: Service {
         defer { unlink(path) }
         // At shutdown the socket closes: a push whose refs are not committed yet is refused (the hook cannot reach
         // the node), never half-done.
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await server.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection) }
+                        }
                     }
                 }
             }
+        } catch is CancellationError {
+            // The host is stopping.
         }
     }
 

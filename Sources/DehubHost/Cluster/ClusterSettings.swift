@@ -14,6 +14,8 @@ public struct ClusterSettings: Equatable, Sendable {
     public var leaseSeconds: Int = 5
     /// How long one store call may take before the push is refused ("cluster store unavailable").
     public var storeTimeout: Duration = .seconds(3)
+    /// Tests only: die at this point of a push's commit.
+    public var testFault: ClusterFault? = nil
 
     public init(endpoints: EtcdEndpoints, nodeID: String, advertise: String, replicas: Int) {
         self.endpoints = endpoints

@@ -10,8 +10,14 @@ public struct ClusterFlags: Equatable, Sendable {
     public var advertise: String?
     /// Tests only: the etcd key prefix, so that several clusters can share one etcd.
     public var prefix: String?
+    /// Tests only: `ClusterFault`.
+    public var testFault: ClusterFault?
 
-    public init(etcd: String? = nil, nodeID: String? = nil, advertise: String? = nil, prefix: String? = nil) {
+    public init(
+        etcd: String? = nil, nodeID: String? = nil, advertise: String? = nil, prefix: String? = nil,
+        testFault: ClusterFault? = nil
+    ) {
+        self.testFault = testFault
         self.etcd = etcd
         self.nodeID = nodeID
         self.advertise = advertise
@@ -31,6 +37,7 @@ enum ClusterStartup {
             return nil
         }
         if let prefix = flags.prefix { cluster.prefix = prefix }
+        cluster.testFault = flags.testFault
         settings = cluster
         try FileIO.writeAtomically(cluster.nodeID + "\n", to: data.clusterNodeFile, mode: 0o644)
         return settings

@@ -62,9 +62,7 @@ public struct GitHTTPResponder: HTTPResponder {
             return log(request, started, identity, plain(.methodNotAllowed, "method not allowed"))
         case .advertisement(let rawName, _), .rpc(let rawName, _):
             if let routed = await clusterRoute(rawName, request: request) { return log(request, started, identity, routed) }
-            return await serve(
-                target.route, request: request, context: context, identity: identity, started: started,
-                credentialsRequired: target.credentialsRequired)
+            return await serve(target, request: request, context: context, identity: identity, started: started)
         }
     }
 
@@ -83,16 +81,15 @@ public struct GitHTTPResponder: HTTPResponder {
     }
 
     private func serve(
-        _ route: HTTPRoute, request: Request, context: Context, identity: Identity, started: ContinuousClock.Instant,
-        credentialsRequired: Bool
+        _ target: HTTPTarget, request: Request, context: Context, identity: Identity, started: ContinuousClock.Instant
     ) async -> Response {
-        switch route {
+        switch target.route {
         case .index, .events, .directory, .dumb, .notFound, .methodNotAllowed:
             return log(request, started, identity, plain(.notFound, "repository not found"))
         case .advertisement(let rawName, let service):
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
             case .failure(let denial):
-                if !credentialsRequired, let redirect = await peerRedirect(rawName: rawName, service: service) {
+                if !target.credentialsRequired, let redirect = await peerRedirect(rawName: rawName, service: service) {
                     return log(request, started, identity, redirect)
                 }
                 return log(request, started, identity, deny(denial))
@@ -193,8 +190,8 @@ public struct GitHTTPResponder: HTTPResponder {
         let method = request.method.rawValue
         let path = request.uri.path
         let idleTimeout = Duration.seconds(services.config.gitIdleTimeoutSeconds)
-        let services = self.services
         let cluster = services.cluster
+        let services = self.services
         var headers = HTTPFields()
         headers[.contentType] = contentType
         headers[.cacheControl] = "no-cache, max-age=0, must-revalidate"

@@ -65,10 +65,6 @@ public struct HostServer {
         let mirrors = MirrorScheduler.forHost(store: store, config: config, events: prepared.events, logger: logger)
         prepared.mirrors = mirrors
         let services = prepared
-        if let cluster, let clusterNode {
-            running += ClusterStartup.services(clusterNode, data: data, listening: listening, logger: logger)
-            say("cluster node \(cluster.nodeID) (etcd \(cluster.endpoints.urls.joined(separator: ",")))")
-        }
         let ready = ReadyCounter(expected: (options.ssh == nil ? 0 : 1) + (options.http == nil ? 0 : 1)) {
             say("host key \(HostKey.publicIdentity(of: hostKey).fingerprint)")
             say("serving \(guarded) repositories from \(data.reposDirectory)")
@@ -96,6 +92,10 @@ public struct HostServer {
                 })
         }
         guard !running.isEmpty else { throw HostError(.usage, "nothing to serve: give --ssh, --http or both") }
+        if let cluster, let clusterNode {
+            running += ClusterStartup.services(clusterNode, data: data, listening: listening, logger: logger)
+            say("cluster node \(cluster.nodeID) (etcd \(cluster.endpoints.urls.joined(separator: ",")))")
+        }
         running.append(mirrors)
         // Last, so that it is shut down first: its watchers' streams end before the listeners wait for them.
         running.append(RefEventService(hub: services.events, store: store))

@@ -13,14 +13,14 @@ public struct HostServices: Sendable {
     public let logger: Logger
     /// Open connections of both transports, against the connection caps.
     public let connections: ConnectionGuard
+    /// The cluster node, in cluster mode (docs/cluster.md); nil for a single host.
+    public let cluster: ClusterNode?
     /// The stream of ref changes (`RefEventHub`): published after pushes, read by watchers.
     public let events: RefEventHub
     /// The peers' directories, for redirects (`peers:` in the host config).
     public let peers: PeerDirectory
     /// The mirror scheduler when the host runs one (SSH admin commands ask it for syncs).
     public var mirrors: MirrorScheduler? = nil
-    /// The cluster node, in cluster mode (docs/cluster.md); nil for a single host.
-    public let cluster: ClusterNode?
 
     public init(
         data: DataDirectory, config: HostConfig, listening: ListenAddresses = ListenAddresses(), logger: Logger,

@@ -318,9 +318,6 @@ public struct HostConfig: Equatable, Sendable {
                     return fail("reserved_git_processes must be a non-negative integer")
                 }
                 config.reservedGitProcesses = n
-            case "mirror_poll_seconds":
-                guard let n = positive(86_400 * 7) else { return fail("mirror_poll_seconds must be a positive integer") }
-                config.mirrorPollSeconds = n
             case "cluster_etcd":
                 config.clusterEtcd = value
             case "cluster_node_id":
@@ -330,6 +327,9 @@ public struct HostConfig: Equatable, Sendable {
             case "cluster_replicas":
                 guard let n = positive(100) else { return fail("cluster_replicas must be a positive integer (at most 100)") }
                 config.clusterReplicas = n
+            case "mirror_poll_seconds":
+                guard let n = positive(86_400 * 7) else { return fail("mirror_poll_seconds must be a positive integer") }
+                config.mirrorPollSeconds = n
             case "ssh_url_base":
                 config.sshURLBase = value
             case "http_url_base":
