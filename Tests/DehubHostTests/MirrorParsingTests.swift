@@ -122,6 +122,11 @@ struct MirrorParsingTests {
             MirrorRunReport(refs: ["refs/heads/main": .verified(tip: t1, commits: 0)]), into: &state, at: "T4", redacting: "u")
         #expect(state.problem == nil)
         #expect(state.refs["refs/heads/main"]?.verifiedAt == "T1", "an unchanged tip keeps its verification time")
+        MirrorSync.record(
+            MirrorRunReport(failure: "the replica cache is pinned to 1234567890"), into: &state, at: "T5", redacting: "u")
+        #expect(state.problem == "sync failed: the replica cache is pinned to 1234567890")
+        #expect(state.refs["refs/heads/main"]?.result == .verified, "a sync that could not run leaves the refs' results")
+        #expect(state.lastSync == "T5")
     }
 
     @Test("peers in the host config")

@@ -9,12 +9,14 @@ extension EndToEnd {
     @Suite("Mirrors: verified, read-only, resumable")
     struct MirrorTests {
         @Test(
-            "B mirrors A from a pinned root: a signed push to A is served by B, a clone from B verifies, pushes to B are refused")
+            "B mirrors A from a pinned root: a signed push to A reaches B by its event stream, a clone from B verifies, pushes to B are refused"
+        )
         func mirrorsVerifiedHistory() throws {
             let world = try MirrorWorld.start()
             defer { world.stop() }
             let s = world.scenario, team = world.team, a = world.a
-            let b = try world.startHost(config: "mirror_poll_seconds: 1\n")
+            // The default poll (600 s) never fires here: B follows A's event stream.
+            let b = try world.startHost()
             let added = try world.expectOK(
                 b.ssh(["mirror", "add", "project", "--from", a.httpURL("project"), "--root", world.root], key: world.admin))
             #expect(added.stdout.contains("read-only mirror of \(a.httpURL("project"))"), "\(added.output)")
@@ -23,7 +25,8 @@ extension EndToEnd {
 
             let landed = try s.landOnMain("Add notes", files: ["notes.txt": "one\n"], author: team.a, reviewers: [team.b])
             try world.expectOK(world.push(["main"], to: a.httpURL("project")))
-            #expect(try world.waitUntil(15) { try world.ref("main", on: b) == landed }, "B serves the new tip")
+            // The issue's figure is 2 s (bench/mirror-bench.sh measures it); the bound here is loose for a loaded machine.
+            #expect(try world.waitUntil(10) { try world.ref("main", on: b) == landed }, "B serves the new tip, event-driven")
             _ = try world.cloneVerifies(b.httpURL("project"), into: "from-b", on: b)
 
             // Pushes to a mirror are refused before any git runs, on both transports, admins included.

@@ -43,12 +43,16 @@ public struct MirrorRunReport: Sendable, Equatable {
     public var refs: [String: Outcome] = [:]
     /// Set when the upstream could not be reached or read: nothing moved.
     public var unreachable: String?
+    /// Set when the sync could not run at all for another reason (the cache cannot be read, or it was pinned to
+    /// another root): nothing moved.
+    public var failure: String?
     /// The root of the upstream's `main` as verified, for a mirror whose root is taken on first sync.
     public var root: String?
 
-    public init(refs: [String: Outcome] = [:], unreachable: String? = nil, root: String? = nil) {
+    public init(refs: [String: Outcome] = [:], unreachable: String? = nil, failure: String? = nil, root: String? = nil) {
         self.refs = refs
         self.unreachable = unreachable
+        self.failure = failure
         self.root = root
     }
 }

@@ -44,6 +44,10 @@ public struct MirrorSync: Sendable {
         state.lastSync = stamp
         let shown = UpstreamURL.redacted(upstream)
         func clean(_ text: String) -> String { upstream == shown ? text : text.replacingOccurrences(of: upstream, with: shown) }
+        if let failure = report.failure {
+            state.problem = "sync failed: " + clean(failure)
+            return
+        }
         if let unreachable = report.unreachable {
             state.problem = "upstream unreachable: " + clean(unreachable)
             state.refs = state.refs.filter { $0.value.result != .deleted }

@@ -14,7 +14,7 @@ public struct ReplicationMirrorEngine: MirrorEngine {
         var pinned: ObjectID?
         if let root = run.root {
             guard let id = ObjectID(hex: root) else {
-                return MirrorRunReport(unreachable: "the mirror's root of trust '\(root.prefix(64))' is not a commit id")
+                return MirrorRunReport(failure: "the mirror's root of trust '\(root.prefix(64))' is not a commit id")
             }
             pinned = id
         }
@@ -31,7 +31,7 @@ public struct ReplicationMirrorEngine: MirrorEngine {
             for outcome in report.refs { result.refs[outcome.ref] = Self.outcome(outcome) }
             return result
         } catch {
-            return MirrorRunReport(unreachable: "\(error)")
+            return MirrorRunReport(failure: "\(error)")
         }
     }
 

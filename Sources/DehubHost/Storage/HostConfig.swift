@@ -99,9 +99,8 @@ public struct HostConfig: Equatable, Sendable {
             "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
             "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
             "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
-            "peers", "mirror_poll_seconds",
-            "cluster_etcd", "cluster_node_id", "cluster_advertise", "cluster_replicas",
-        ] + RefEventSettings.keys
+            "peers", "mirror_poll_seconds", "cluster_etcd", "cluster_node_id", "cluster_advertise", "cluster_replicas",
+        ]
 
     /// The file written at first start: every key with its default and what it means.
     public static var defaultFileText: String {
@@ -217,7 +216,7 @@ public struct HostConfig: Equatable, Sendable {
             func fail(_ why: String) -> Result<HostConfig, HostError> {
                 .failure(HostError(.config, "host config line \(keyScalar.mark.line): \(why)"))
             }
-            guard keys.contains(key) else { return fail("unknown key '\(key)'") }
+            guard keys.contains(key) || RefEventSettings.keys.contains(key) else { return fail("unknown key '\(key)'") }
             if key == "peers" {
                 switch parsePeers(node) {
                 case .success(let peers): config.peers = peers
