@@ -156,6 +156,33 @@ extension ClusterSuites {
             try world.waitConverged()
         }
 
+        @Test("the etcd leader killed during 20 pushes through all three nodes: no divergence, every failure a clean refusal")
+        func leaderKilled() throws {
+            let world = try ClusterWorld()
+            defer { world.stop() }
+            try world.waitConverged()
+            let s = world.scenario, team = world.team
+            try s.git("switch", "-q", "-c", "lead", "main")
+            var accepted = 0
+            for i in 0..<20 {
+                if i == 6, let leader = world.etcd.leader() { world.etcd.kill(leader) }
+                try s.change("Push \(i)", by: team.c, files: ["lead.txt": "\(i)\n"])
+                let node = world.nodes[i % 3]
+                let result = try node.git(["push", "-q", node.httpURL("project"), "lead"], in: s.work, timeout: 60)
+                if result.status == 0 {
+                    accepted += 1
+                } else {
+                    #expect(
+                        result.output.contains("cluster store unavailable") || result.output.contains("moved by another push")
+                            || result.output.contains("fetch first"),
+                        "push \(i): \(result.output)")
+                }
+            }
+            #expect(accepted > 10, "only \(accepted) of 20 accepted")
+            try world.waitConverged()
+            try world.expectClean()
+        }
+
         @Test("a fourth node added later catches up from the store and serves")
         func fourthNode() throws {
             let world = try ClusterWorld()
