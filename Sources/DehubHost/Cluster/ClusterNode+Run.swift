@@ -75,10 +75,20 @@ extension ClusterNode {
         }
     }
 
+    /// Every second: local copies against the store's checksum as last seen. Every 3 s, also a full pass against the
+    /// store itself (anti-entropy): a watch that broke without an error (seen when the etcd leader was killed) must
+    /// not leave a copy behind for good.
     private func scanLoop() async {
+        var tick = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
+            tick += 1
             scan()
+            if tick % 3 == 0 {
+                try? await refreshNodes()
+                try? await refreshReplicas()
+                for repo in records.keys.sorted() { scheduleSync(repo) }
+            }
         }
     }
 }
