@@ -2,7 +2,7 @@
 # missing (Debian packages, with apt-get) and build first.
 
 SWIFT ?= swift
-DEB_PACKAGES := time git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev curl libcmark-gfm-dev libcmark-gfm-extensions-dev
+DEB_PACKAGES := time git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent openssh-client pkg-config zlib1g-dev curl libcmark-gfm-dev libcmark-gfm-extensions-dev libssh-dev
 # The cluster suites start real etcd members (docs/cluster.md).
 DEB_PACKAGES += etcd-server
 BENCH_PACKAGES := hyperfine lighttpd

@@ -52,6 +52,8 @@ let package = Package(
         .systemLibrary(name: "CGPGME", pkgConfig: "gpgme", providers: [.apt(["libgpgme-dev"])]),
         .target(name: "CGSSStub", path: "Sources/CGSSStub"),
         .systemLibrary(name: "CCmarkGFM", providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // libssh's server API (the embedded SSH server's transport), with a few C helpers.
+        .target(name: "CLibSSH", path: "Sources/CLibSSH", linkerSettings: [.linkedLibrary("ssh")]),
 
         // Pure core: models, strict YAML, fingerprints, access control, the verification engine over ports.
         .target(
@@ -151,7 +153,7 @@ let package = Package(
         .target(
             name: "DehubHost",
             dependencies: [
-                "DehubCore", "DehubWeb",
+                "DehubCore", "DehubWeb", "CLibSSH",
                 "DehubReplication", "DehubEvents",  // host mirrors (issue 15): the core, and the upstream's events
                 "DehubCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -159,7 +161,6 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -190,13 +191,15 @@ let package = Package(
             linkerSettings: cLibraries
         ),
         .testTarget(
-            name: "DehubHostTests", dependencies: ["DehubHost", "DehubTestSupport"],
+            name: "DehubHostTests",
+            // NIOSSH: the tests' own SSH clients, which misbehave on purpose (forged signatures, idle sessions).
+            dependencies: ["DehubHost", "DehubCluster", "DehubTestSupport", .product(name: "NIOSSH", package: "swift-nio-ssh")],
             linkerSettings: cLibraries + markdownLibraries),
         .testTarget(
             name: "DehubWebTests", dependencies: ["DehubWeb", "DehubHost", "DehubTestSupport"],
             linkerSettings: cLibraries + markdownLibraries),
         .testTarget(name: "DehubEventsTests", dependencies: ["DehubEvents", "DehubTestSupport"], linkerSettings: cLibraries),
-        .testTarget(name: "DehubClusterTests", dependencies: ["DehubCluster", "DehubTestSupport"]),
+        .testTarget(name: "DehubClusterTests", dependencies: ["DehubCluster", "DehubCore", "DehubTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

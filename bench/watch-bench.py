@@ -3,7 +3,8 @@
   1. the host's extra resident memory with WATCHERS idle SSE watchers of one repo (after they got `ready`);
   2. one push reaching all of them: latency from the end of `git push` to each watcher's `event: ref`
      (median and worst);
-  3. a push's duration with the watchers attached against none (PUSHES pushes each, interleaved, medians).
+  3. a push's duration with the watchers attached against none (PUSHES pushes with them, between two blocks of
+     PUSHES pushes without: medians).
 Usage: watch-bench.py HOST_PID HTTP_PORT PUSH_URL WORK_TREE [WATCHERS] [PUSHES]  (GIT_SSH_COMMAND set by the caller)
 Prints `key value` lines."""
 import os, selectors, socket, statistics, subprocess, sys, time
@@ -32,6 +33,23 @@ def push(n):
 sel = selectors.DefaultSelector()
 for _ in range(3):
     push(-1)
+
+# Warm-up: a few watchers come and go, so that one-time costs (the repo's first read, thread pools) are paid.
+for _ in range(20):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /demo.git/dehub/events HTTP/1.1\r\nHost: bench\r\n\r\n")
+    s.settimeout(10)
+    data = b""
+    while b"event: ready" not in data:
+        data += s.recv(65536)
+    s.close()
+
+# Push durations without watchers, first block (a second block follows the watchers, against drift).
+without = []
+for k in range(pushes):
+    s, e = push(300 + k)
+    without.append((e - s) * 1000)
+    time.sleep(0.05)
 settle()
 before = rss_kib()
 
@@ -96,7 +114,6 @@ for s in socks:
     sel.unregister(s)
     s.close()
 settle()
-without = []
 for k in range(pushes):
     s, e = push(200 + k)
     without.append((e - s) * 1000)

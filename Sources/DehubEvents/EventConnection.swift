@@ -138,8 +138,9 @@ enum EventConnection {
         var sawReady = false
         let (program, arguments) = options.sshArguments(destination: destination, port: port, command: "watch " + repo)
         do {
-            let outcome = try await StreamingProcess.run(program, arguments: arguments, input: [], readTimeout: options.readTimeout)
-            { chunk in
+            let outcome = try await StreamingProcess.run(
+                program, arguments: arguments, input: [], readTimeout: options.readTimeout
+            ) { chunk in
                 pending += chunk
                 while let newline = pending.firstIndex(of: 0x0a) {
                     let line = String(decoding: pending[..<newline], as: UTF8.self)
@@ -176,7 +177,9 @@ enum EventConnection {
     }
 
     static func curlMessage(_ stderr: String) -> String? {
-        lastLine(String(stderr.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("dehub-http-status ") }.joined(separator: "\n")))
+        lastLine(
+            String(
+                stderr.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("dehub-http-status ") }.joined(separator: "\n")))
     }
 
     static func lastLine(_ text: String) -> String? {
@@ -190,6 +193,9 @@ extension String {
     }
 
     func trimmingSpaces() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+        String(
+            drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed().drop(while: {
+                $0 == " " || $0 == "\t" || $0 == "\r"
+            }).reversed())
     }
 }

@@ -54,13 +54,16 @@ public enum EventEndpoint: Equatable, Sendable {
         return .failure(.unsupported(url))
     }
 
-    private static func ssh(_ destination: String, port: Int?, path: String, url: String) -> Result<EventEndpoint, EventEndpointError>
-    {
+    private static func ssh(_ destination: String, port: Int?, path: String, url: String) -> Result<
+        EventEndpoint, EventEndpointError
+    > {
         // A destination starting with `-` would be an option to ssh.
         guard !destination.isEmpty, !destination.hasPrefix("-") else { return .failure(.unsupported(url)) }
         var repo = Substring(path)
         while repo.hasSuffix("/") { repo = repo.dropLast() }
-        guard !repo.isEmpty, !repo.hasPrefix("~"), !repo.contains("'"), !repo.hasPrefix("-") else { return .failure(.noRepository(url)) }
+        guard !repo.isEmpty, !repo.hasPrefix("~"), !repo.contains("'"), !repo.hasPrefix("-") else {
+            return .failure(.noRepository(url))
+        }
         return .success(.ssh(destination: destination, port: port, repo: String(repo)))
     }
 

@@ -21,7 +21,7 @@ public struct Replicator: Sendable {
     public static let defaultLimits: HookLimits = {
         var limits = HookLimits()
         limits.maxCommits = 10_000_000
-        limits.maxCommitsKey = "dehub.maxCommits (of the replica cache)"
+        limits.maxCommitsKey = "the replica's limit, Replicator.limits"
         return limits
     }()
 
@@ -37,6 +37,9 @@ public struct Replicator: Sendable {
 
     /// One round. Throws `ReplicationError` when it cannot run at all (the cache cannot be read, or it was pinned to
     /// another root than `pinnedRoot`); everything else is in the report.
+    /// Verification runs on all cores and blocks the calling thread while it does (seconds for a first sync of a long
+    /// history): a server calls it from a task of its own, never from an event loop. One sync at a time per cache:
+    /// the verified refs move with old-value checks, so a concurrent one fails rather than corrupts.
     public func sync() async throws -> SyncReport {
         var state = try cache.state()
         if let pinnedRoot, let kept = state.root, kept != pinnedRoot {
@@ -92,21 +95,19 @@ public struct Replicator: Sendable {
         return a < b
     }
 
+    /// Fetches the sources one after the other (usually one to three; each is one git process).
     private func fetchAll() async -> [SourceStatus] {
-        await withTaskGroup(of: (Int, String?).self) { group in
-            for (index, source) in sources.enumerated() {
-                group.addTask {
-                    do {
-                        return (index, try await cache.fetch(source, index: index))
-                    } catch {
-                        return (index, "\(error)")
-                    }
-                }
+        var statuses: [SourceStatus] = []
+        for (index, source) in sources.enumerated() {
+            let failure: String?
+            do {
+                failure = try await cache.fetch(source, index: index)
+            } catch {
+                failure = "\(error)"
             }
-            var failures = [String?](repeating: nil, count: sources.count)
-            for await (index, failure) in group { failures[index] = failure }
-            return sources.indices.map { SourceStatus(source: sources[$0], failure: failures[$0]) }
+            statuses.append(SourceStatus(source: source, failure: failure))
         }
+        return statuses
     }
 
     /// Full ref name to what each reachable source serves for it, in the sources' order.

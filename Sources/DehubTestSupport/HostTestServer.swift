@@ -80,7 +80,8 @@ public final class HostTestServer: @unchecked Sendable {
             wait $pid
             """#
         var arguments = [
-            "-c", wrapper, "sh", Self.binary(), "serve", "--data", data, "--ssh", "127.0.0.1:\(ports?.ssh ?? 0)", "--http", "127.0.0.1:\(ports?.http ?? 0)",
+            "-c", wrapper, "sh", Self.binary(), "serve", "--data", data, "--ssh", "127.0.0.1:\(ports?.ssh ?? 0)", "--http",
+            "127.0.0.1:\(ports?.http ?? 0)",
             "--hook", hook,
             "--log-level", "warning",
         ]

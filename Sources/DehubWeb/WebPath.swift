@@ -16,7 +16,10 @@ public struct WebPath: Sendable {
     public func log(_ branch: String, from: String? = nil) -> String {
         page + "/log/" + Self.encodeRef(branch) + (from.map { "?from=" + $0 } ?? "")
     }
-    public func commit(_ id: String) -> String { page + "/commit/" + id }
+    /// `branch`: the rules the page judges the commit under (the branch a log or a thread showed it on).
+    public func commit(_ id: String, branch: String? = nil) -> String {
+        page + "/commit/" + id + (branch.map { "?branch=" + Self.encode($0) } ?? "")
+    }
     public func tree(_ revision: String, _ path: String = "") -> String { file("tree", revision, path) }
     public func blob(_ revision: String, _ path: String) -> String { file("blob", revision, path) }
     public func raw(_ revision: String, _ path: String) -> String { file("raw", revision, path) }

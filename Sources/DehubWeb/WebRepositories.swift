@@ -6,12 +6,20 @@ public struct WebRepository: Sendable, Equatable {
     public var path: String
     public var cloneHTTP: String
     public var cloneSSH: String
+    /// The upstream this repository mirrors (the host's statement, as in `repos.json`), if it is a mirror.
+    public var mirrorOf: String?
+    /// The projects it was forked from: where each was served from and when.
+    public var forkedFrom: [String]
 
-    public init(name: String, path: String, cloneHTTP: String, cloneSSH: String) {
+    public init(
+        name: String, path: String, cloneHTTP: String, cloneSSH: String, mirrorOf: String? = nil, forkedFrom: [String] = []
+    ) {
         self.name = name
         self.path = path
         self.cloneHTTP = cloneHTTP
         self.cloneSSH = cloneSSH
+        self.mirrorOf = mirrorOf
+        self.forkedFrom = forkedFrom
     }
 }
 

@@ -14,7 +14,8 @@ public enum WebRoute: Equatable, Sendable {
     /// `from`: the commit the page starts at (the next page of a long history); nil for the branch's tip.
     case log(name: String, branch: String, from: String?)
     case threads(name: String)
-    case commit(name: String, id: String)
+    /// `branch` (`?branch=`): whose rules the verdict is under; nil for main's, or the first branch that holds it.
+    case commit(name: String, id: String, branch: String?)
     case tree(name: String, revision: String, path: String)
     case blob(name: String, revision: String, path: String)
     case raw(name: String, revision: String, path: String)
@@ -55,7 +56,9 @@ public enum WebRoute: Equatable, Sendable {
             return rest.isEmpty || rest == [""] ? .threads(name: name) : .badPath("no such page")
         case "commit":
             guard rest.count == 1, isObjectID(rest[0]) else { return .badPath("a commit page needs a full commit id") }
-            return .commit(name: name, id: String(rest[0]))
+            let branch = queryValue("branch", in: query)
+            if let branch, !isRefName(branch) { return .badPath("'branch' must be a branch name") }
+            return .commit(name: name, id: String(rest[0]), branch: branch)
         case "log":
             guard let branch = decodedRef(rest) else { return .badPath("a log needs a branch name") }
             let from = queryValue("from", in: query)

@@ -50,7 +50,7 @@ extension WebSite {
     /// `/NAME/commit/OID`: the payload, each credential (account, key, verified or not), the verdict under the rules
     /// of the first branch that holds the commit (main first), and the diff against the first parent, cut short past
     /// the page's limits.
-    func commit(_ context: PageContext, id hex: String) throws -> (String, String) {
+    func commit(_ context: PageContext, id hex: String, branch asked: String?) throws -> (String, String) {
         let repo = context.repo
         guard let id = ObjectID(hex: hex), let info = try? repo.commit(id) else {
             throw WebPageError.notFound("No commit \(hex).")
@@ -83,7 +83,10 @@ extension WebSite {
 
         var results: [Int: CredentialResult] = [:]
         var cachedPass = false
-        if let branch = try branchHolding(id, repo: repo) {
+        // The branch a log or thread linked from (the question is then "would this branch take it", whether or not it
+        // holds the commit: no ancestry walk); else main when it holds the commit, or the first branch that does.
+        let named = try asked.flatMap { name in try repo.reference("refs/heads/" + name).map { (name: name, tip: $0) } }
+        if let branch = try named ?? branchHolding(id, repo: repo) {
             let (verifier, cache) = self.verifier(context, anchor: branch.tip)
             let verdict = verifier.verify(id, branch: branch.name, nonFastForward: false)
             verdicts.save(cache, for: context.repository.name)

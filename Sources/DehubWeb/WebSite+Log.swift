@@ -48,7 +48,8 @@ extension WebSite {
             let author = try repo.people(ofCommit: id).author
             rows.append(
                 CommitRow(
-                    short: id.short, url: context.paths.commit(id.hex), type: Self.typeName(payload), head: info.head,
+                    short: id.short, url: context.paths.commit(id.hex, branch: branch), type: Self.typeName(payload),
+                    head: info.head,
                     author: Self.person(author), date: WebDate.format(author.seconds),
                     verdict: WebVerdict(verdict, payload: payload)))
             current = info.parents.first

@@ -14,6 +14,8 @@ extension WebSite {
         var name: String
         var cloneHTTP: String
         var cloneSSH: String
+        var mirrorOf: String?
+        var forkedFrom: [String]
         var hasMain: Bool
         var configError: String?
         var rules: [String]
@@ -38,6 +40,7 @@ extension WebSite {
         let repo = context.repo
         var model = RepositoryModel(
             name: context.repository.name, cloneHTTP: context.repository.cloneHTTP, cloneSSH: context.repository.cloneSSH,
+            mirrorOf: context.repository.mirrorOf, forkedFrom: context.repository.forkedFrom,
             hasMain: false, configError: nil, rules: [], defaults: RulesText.defaults, bindCredentials: false, accounts: [],
             tags: [], readmeName: nil, readme: nil)
         model.tags = try repo.references().filter { $0.name.hasPrefix("refs/tags/") }.prefix(limits.maxThreads).map {

@@ -63,7 +63,8 @@ extension WebSite {
                 var seen = Set<String>()
                 let signers = (entry.payload?.credentials ?? []).compactMap(\.account).filter { seen.insert($0).inserted }
                 return ThreadsModel.Entry(
-                    short: entry.id.short, url: context.paths.commit(entry.id.hex), type: Self.typeName(entry.payload),
+                    short: entry.id.short, url: context.paths.commit(entry.id.hex, branch: name),
+                    type: Self.typeName(entry.payload),
                     head: entry.head, author: Self.person(entry.author), date: WebDate.format(entry.author.seconds),
                     signers: signers.joined(separator: ", "), comment: comment)
             }

@@ -2,6 +2,7 @@ import DehubCore
 import DehubGit
 import DehubSignatures
 import NIOPosix
+import Synchronization
 
 /// The web view: turns a `WebRoute` into a page. Access is the host's (`WebRepositories`); reading the repository and
 /// verifying commits runs on NIO's blocking thread pool, one thread per page, each with its own libgit2 handle.
@@ -9,6 +10,9 @@ public final class WebSite: Sendable {
     public let verdicts: WebVerdictStore
     public let limits: WebLimits
     let signatures: SignatureVerifying
+    /// The project (root commit) of each history a page verified, by repository and anchor: bound credentials name it
+    /// (format §6.7), and working it out walks the whole history, so it is done once per branch tip, not per request.
+    private let projects = Mutex<[String: ProjectScope]>([:])
 
     /// `verdictDirectory`: where the verdict caches live (the host's data directory).
     public init(
@@ -35,7 +39,7 @@ public final class WebSite: Sendable {
                 let visible = await repositories.visible()
                 let body = try await blocking { try self.home(visible, prefix: prefix) }
                 return page(title: "Repositories", body: body, prefix: prefix, repository: nil)
-            case .repository(let name), .log(let name, _, _), .threads(let name), .commit(let name, _),
+            case .repository(let name), .log(let name, _, _), .threads(let name), .commit(let name, _, _),
                 .tree(let name, _, _), .blob(let name, _, _), .raw(let name, _, _):
                 guard let repository = await repositories.open(name) else { throw WebPageError.notFound("Repository not found.") }
                 let paths = WebPath(prefix: prefix, repository: repository.name)
@@ -48,7 +52,7 @@ public final class WebSite: Sendable {
                     switch route {
                     case .log(_, let branch, let from): return try self.log(context, branch: branch, from: from)
                     case .threads: return try self.threads(context)
-                    case .commit(_, let id): return try self.commit(context, id: id)
+                    case .commit(_, let id, let branch): return try self.commit(context, id: id, branch: branch)
                     case .tree(_, let revision, let path): return try self.tree(context, revision: revision, path: path)
                     case .blob(_, let revision, let path): return try self.blob(context, revision: revision, path: path)
                     default: return try self.repositoryPage(context)
@@ -134,8 +138,15 @@ public final class WebSite: Sendable {
     /// A verifier for the commits of one history (the project worked out once, from `anchor`), with the cache.
     func verifier(_ context: PageContext, anchor: ObjectID) -> (CommitVerifier, VerdictCache) {
         let cache = verdicts.cache(context.repository.name)
-        let verifier = CommitVerifier(
-            repository: context.repo, signatures: signatures, project: ProjectScope(anchor: anchor), cache: cache)
+        let key = context.repository.name + "\u{0}" + anchor.hex
+        let project = projects.withLock { scopes -> ProjectScope in
+            if let known = scopes[key] { return known }
+            if scopes.count >= 256 { scopes.removeAll() }
+            let scope = ProjectScope(anchor: anchor)
+            scopes[key] = scope
+            return scope
+        }
+        let verifier = CommitVerifier(repository: context.repo, signatures: signatures, project: project, cache: cache)
         return (verifier, cache)
     }
 

@@ -60,6 +60,8 @@ enum WebTemplates {
 
     static let repo = """
         <h1>{{name}}</h1>
+        {{#mirrorOf}}<p class="meta">Mirror of <code>{{mirrorOf}}</code> (read-only here).</p>{{/mirrorOf}}
+        {{#forkedFrom}}<p class="meta">Forked from <code>{{.}}</code></p>{{/forkedFrom}}
         <section class="clone"><h2>Clone</h2>
         <label>HTTP <input readonly value="git clone {{cloneHTTP}}"></label>
         <label>SSH <input readonly value="git clone {{cloneSSH}}"></label>

@@ -82,6 +82,9 @@ struct RemoteHelperTests {
         #expect(result.stdoutText.contains("\(try w.s.serverRef("refs/heads/main")!)\trefs/heads/main"))
         #expect(!result.stdoutText.contains("refs/heads/idea"), "\(result.stdoutText)")
         #expect(result.stderrText.contains("idea"), "\(result.transcript)")
+        // Outside a repository the replica cache is a temporary directory, removed when the helper ends.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: w.s.directory.appending("tmp"))
+        #expect(!leftovers.contains { $0.hasPrefix("dehub-replica") }, "\(leftovers)")
     }
 
     @Test func shallowAndPartialClonesAreRefusedWithAReason() throws {

@@ -47,7 +47,10 @@ import Testing
     @Test(arguments: [
         ("ref", "{\"repo\":\"demo\",\"ref\":\"refs/heads/main\",\"old\":\"x\",\"new\":\"y\",\"id\":\"0123456789abcdef-1\"}"),
         ("ref", "{\"repo\":\"demo\",\"ref\":\"heads/main\",\"old\":\"\(a)\",\"new\":\"\(b)\",\"id\":\"0123456789abcdef-1\"}"),
-        ("ref", "{\"repo\":\"de mo\",\"ref\":\"refs/heads/main\",\"old\":\"\(a)\",\"new\":\"\(b)\",\"id\":\"0123456789abcdef-1\"}"),
+        (
+            "ref",
+            "{\"repo\":\"de mo\",\"ref\":\"refs/heads/main\",\"old\":\"\(a)\",\"new\":\"\(b)\",\"id\":\"0123456789abcdef-1\"}"
+        ),
         ("ref", "{\"repo\":\"demo\",\"ref\":\"refs/heads/main\",\"old\":\"\(a)\",\"new\":\"\(b)\"}"),
         ("snapshot", "{\"repo\":\"demo\",\"ref\":\"refs/heads/main\"}"),
         ("snapshot", "[\"demo\"]"),

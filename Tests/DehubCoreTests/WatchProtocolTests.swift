@@ -29,8 +29,9 @@ import Testing
     }
 
     @Test func formatsTheSeedsLines() {
-        #expect(WatchMessage.changed(remote: "origin", refs: ["refs/heads/main", "refs/heads/x"]).line
-            == "CHANGED origin refs/heads/main refs/heads/x")
+        #expect(
+            WatchMessage.changed(remote: "origin", refs: ["refs/heads/main", "refs/heads/x"]).line
+                == "CHANGED origin refs/heads/main refs/heads/x")
         #expect(WatchMessage.status(remote: "origin", text: "reconnecting in 2 s").line == "STATUS origin reconnecting in 2 s")
         #expect(WatchMessage.error(remote: "o", text: "line one\nline two\r").line == "ERROR o line one line two ")
         #expect(WatchMessage.pause.line == "PAUSE")
@@ -47,7 +48,8 @@ import Testing
     }
 
     @Test func errorMessagesArePinned() {
-        #expect(WatchMessageError.unknown("HELLO").description == "unknown message 'HELLO' (expected PAUSE, RESUME or PUSH REMOTE)")
+        #expect(
+            WatchMessageError.unknown("HELLO").description == "unknown message 'HELLO' (expected PAUSE, RESUME or PUSH REMOTE)")
         #expect(WatchMessageError.malformed("PUSH").description == "malformed PUSH message")
         #expect(WatchMessageError.unexpectedArguments("PAUSE").description == "PAUSE takes no arguments")
     }

@@ -33,7 +33,11 @@ import Testing
         let subscription = try #require(try? await hub.subscribe(repos: [("demo", repo.path)], lastEventID: nil).get())
         let start = await Self.take(subscription, 2)
         let ready = RefEventID(instance: "0123456789abcdef", sequence: 0)
-        #expect(start == [.message(.snapshot(repo: "demo", ref: "refs/heads/main", oid: first)), .message(.ready(id: ready, replayed: false))])
+        #expect(
+            start == [
+                .message(.snapshot(repo: "demo", ref: "refs/heads/main", oid: first)),
+                .message(.ready(id: ready, replayed: false)),
+            ])
         _ = try repo.git("commit", "-q", "--allow-empty", "-m", "two")
         let second = try repo.git("rev-parse", "HEAD").trimmingSpaces()
         _ = try repo.git("branch", "thread/x")
@@ -42,14 +46,22 @@ import Testing
         let id1 = RefEventID(instance: "0123456789abcdef", sequence: 1)!
         let id2 = RefEventID(instance: "0123456789abcdef", sequence: 2)!
         let zero = String(repeating: "0", count: 40)
-        #expect(changes == [
-            .message(.change(RefEvent(repo: "demo", ref: "refs/heads/main", old: first, new: second, id: id1))),
-            .message(.change(RefEvent(repo: "demo", ref: "refs/heads/thread/x", old: zero, new: second, id: id2))),
-        ])
+        #expect(
+            changes == [
+                .message(.change(RefEvent(repo: "demo", ref: "refs/heads/main", old: first, new: second, id: id1))),
+                .message(.change(RefEvent(repo: "demo", ref: "refs/heads/thread/x", old: zero, new: second, id: id2))),
+            ])
         _ = try repo.git("branch", "-D", "thread/x")
         await hub.refresh(repo: "demo", path: repo.path)
         let deletion = await Self.take(subscription, 1)
-        #expect(deletion == [.message(.change(RefEvent(repo: "demo", ref: "refs/heads/thread/x", old: second, new: zero, id: RefEventID(instance: "0123456789abcdef", sequence: 3)!)))])
+        #expect(
+            deletion == [
+                .message(
+                    .change(
+                        RefEvent(
+                            repo: "demo", ref: "refs/heads/thread/x", old: second, new: zero,
+                            id: RefEventID(instance: "0123456789abcdef", sequence: 3)!)))
+            ])
         // Nothing moved: nothing published.
         await hub.refresh(repo: "demo", path: repo.path)
         #expect(subscription.available(limit: 10).isEmpty)
@@ -155,6 +167,33 @@ import Testing
         #expect(await Self.take(subscription, 5) == [.message(.error("the repository demo no longer exists"))])
     }
 
+    @Test func oneWatcherOfSeveralReposGetsEachOnesChangesAndNoOthers() async throws {
+        let (a, tipA) = try Self.repo()
+        let (b, tipB) = try Self.repo()
+        let (c, _) = try Self.repo()
+        let hub = Self.hub()
+        let both = try #require(try? await hub.subscribe(repos: [("a", a.path), ("b", b.path)], lastEventID: nil).get())
+        let other = try #require(try? await hub.subscribe(repos: [("c", c.path)], lastEventID: nil).get())
+        let start = await Self.take(both, 3)
+        #expect(
+            Array(start.prefix(2)) == [
+                .message(.snapshot(repo: "a", ref: "refs/heads/main", oid: tipA)),
+                .message(.snapshot(repo: "b", ref: "refs/heads/main", oid: tipB)),
+            ])
+        _ = await Self.take(other, 2)
+        _ = try b.git("branch", "x")
+        await hub.refresh(repo: "b", path: b.path)
+        let change = await Self.take(both, 1)
+        guard case .message(.change(let event)) = change.first else {
+            Issue.record("no change: \(change)")
+            return
+        }
+        #expect([event.repo, event.ref] == ["b", "refs/heads/x"])
+        #expect(other.available(limit: 5).isEmpty)
+        both.cancel()
+        other.cancel()
+    }
+
     @Test func refsAreReadWithoutSymbolicOnes() {
         let a = String(repeating: "a", count: 40)
         let text = "\(a) refs/heads/main \n\(a) refs/remotes/origin/HEAD refs/remotes/origin/main\nbad line\n\(a) refs/tags/v1 \n"
@@ -165,8 +204,9 @@ import Testing
         let config = try HostConfig.parse("events_max_watchers: 5\nevents_keepalive_seconds: 2\n").get()
         #expect(config.events.maxWatchers == 5)
         #expect(config.events.keepAliveSeconds == 2)
-        #expect(HostConfig.parse("events_keepalive_seconds: 60\n").failureValue?.message
-            == "host config line 1: events_keepalive_seconds must be an integer from 1 to 15")
+        #expect(
+            HostConfig.parse("events_keepalive_seconds: 60\n").failureValue?.message
+                == "host config line 1: events_keepalive_seconds must be an integer from 1 to 15")
         #expect(try HostConfig.parse(HostConfig.defaultFileText).get() == HostConfig())
     }
 }

@@ -12,14 +12,16 @@ extension EndToEnd {
 
         /// A clone of `demo` over `url` (its remote `origin`), with `dehub watch --foreground origin` running in it
         /// and connected.
-        static func watch(_ host: HostFixture, url: String, name: String, key: String? = nil) throws -> WatchTestClient {
+        static func watch(_ host: HostFixture, url: String, name: String, key: String? = nil, foreground: Bool = true) throws
+            -> WatchTestClient
+        {
             let server = host.server
             let path = server.root + "/" + name
             _ = try server.git(["init", "-q", "-b", "main", path])
             _ = try server.git(["-C", path, "remote", "add", "origin", url])
             var environment = server.environment
             environment["GIT_SSH_COMMAND"] = server.sshCommand(key: key)
-            return try WatchTestClient(in: path, remotes: ["origin"], environment: environment)
+            return try WatchTestClient(in: path, remotes: ["origin"], environment: environment, foreground: foreground)
         }
 
         /// Commits in the seed work tree and pushes `refspec` as the admin over SSH; the push's end.
@@ -55,7 +57,8 @@ extension EndToEnd {
             #expect(next == "CHANGED origin refs/heads/thread/idea", "\(client.lines)")
             let deletion = client.lines.count
             try host.expectOK(
-                host.server.git(["push", "-q", host.server.sshURL("demo"), ":refs/heads/thread/idea"], key: host.admin,
+                host.server.git(
+                    ["push", "-q", host.server.sshURL("demo"), ":refs/heads/thread/idea"], key: host.admin,
                     in: host.server.root + "/seed"))
             #expect(client.waitForLine(after: deletion, timeout: 10) { $0 == "CHANGED origin refs/heads/thread/idea" } != nil)
             #expect(!client.lines.contains { $0.hasPrefix("ERROR") }, "\(client.lines)")
@@ -105,16 +108,38 @@ extension EndToEnd {
             let ports = (ssh: host.server.sshPort, http: host.server.httpPort)
             let killed = client.lines.count
             host.server.crash()
-            #expect(client.waitForLine(after: killed, timeout: 20) { $0.hasPrefix("STATUS origin reconnecting in ") } != nil,
+            #expect(
+                client.waitForLine(after: killed, timeout: 20) { $0.hasPrefix("STATUS origin reconnecting in ") } != nil,
                 "\(client.lines)")
             // A change made while the host is down (an admin on the server).
             let bare = host.server.data + "/repos/demo.git"
             try host.expectOK(host.server.git(["-C", bare, "update-ref", "refs/heads/offline", "refs/heads/main"]))
             try host.server.start(ports: ports)
-            #expect(client.waitForLine(after: killed, timeout: 60) { $0 == "CHANGED origin refs/heads/offline" } != nil,
+            #expect(
+                client.waitForLine(after: killed, timeout: 60) { $0 == "CHANGED origin refs/heads/offline" } != nil,
                 "\(client.lines) \(client.stderr)")
             let after = client.lines.dropFirst(killed)
             #expect(!after.contains { $0.hasPrefix("CHANGED") && $0 != "CHANGED origin refs/heads/offline" }, "\(after)")
+        }
+
+        @Test func withoutForegroundItFetchesWhenTheRemoteChanges() throws {
+            let host = try HostFixture.start()
+            defer { host.stop() }
+            let client = try Self.watch(host, url: host.server.httpURL("demo"), name: "watch-act", foreground: false)
+            defer { client.stop() }
+            let clone = host.server.root + "/watch-act"
+            #expect(
+                HTTPMisbehavingClientTests.waitFor(seconds: 30) { client.stderr.contains("dehub watch: origin: connected") },
+                "\(client.stderr)")
+            try Self.push(host, "HEAD:main")
+            let tip = try host.server.git(["-C", host.server.root + "/seed", "rev-parse", "HEAD"]).output
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let fetched = HTTPMisbehavingClientTests.waitFor(seconds: 20) {
+                let result = try? host.server.git(["-C", clone, "rev-parse", "refs/remotes/origin/main"])
+                return result?.output.trimmingCharacters(in: .whitespacesAndNewlines) == tip
+            }
+            #expect(fetched, "\(client.stderr)")
+            #expect(client.lines.isEmpty, "stdout stays empty without --foreground: \(client.lines)")
         }
 
         @Test func aPrivateRepoWithoutATokenIsAnError() throws {

@@ -20,7 +20,9 @@ extension EndToEnd {
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard connected == 0 else { throw HostTestError("connect failed") }
             let request = Array("GET /demo.git/dehub/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
@@ -65,12 +67,14 @@ extension EndToEnd {
                     environment: server.environment))
             let started = Date()
             try host.expectOK(
-                server.git(["push", "-q", server.sshURL("demo"), "refs/heads/flood/*:refs/heads/flood/*"], key: host.admin, in: seed))
+                server.git(
+                    ["push", "-q", server.sshURL("demo"), "refs/heads/flood/*:refs/heads/flood/*"], key: host.admin, in: seed))
             print("push of 300 refs with a stalled watcher attached: \(Int(Date().timeIntervalSince(started) * 1000)) ms")
             #expect(normal.waitForLine(timeout: 30) { $0.hasPrefix("CHANGED origin refs/heads/flood/") } != nil)
             let (text, closed) = Self.drain(stalled, timeout: 30)
             #expect(closed, "the stalled watcher's connection is still open")
-            #expect(text.contains("fell more than 8 changes behind (events_watcher_buffer) and was dropped"), "\(text.suffix(300))")
+            #expect(
+                text.contains("fell more than 8 changes behind (events_watcher_buffer) and was dropped"), "\(text.suffix(300))")
             // The host serves the next watcher at once.
             let again = try WatchLiveTests.watch(host, url: server.httpURL("demo"), name: "watch-again")
             defer { again.stop() }

@@ -1,7 +1,7 @@
 import DehubTestSupport
 import Foundation
 
-/// `dehub watch --foreground REMOTE` as a child with pipes: its stdout lines are collected as they come, lines
+/// `dehub watch [--foreground] REMOTE` as a child with pipes: its stdout lines are collected as they come, lines
 /// are written to its stdin, and `stop()` closes its stdin (it exits) and kills its group if it does not.
 final class WatchTestClient: @unchecked Sendable {
     let process: ChildProcess
@@ -10,13 +10,18 @@ final class WatchTestClient: @unchecked Sendable {
     private var collected: [String] = []
     private var stderrText = ""
 
-    init(in directory: String, remotes: [String], environment: [String: String]) throws {
+    let foreground: Bool
+    private var stopped = false
+
+    init(in directory: String, remotes: [String], environment: [String: String], foreground: Bool = true) throws {
+        self.foreground = foreground
         var input: [Int32] = [0, 0], output: [Int32] = [0, 0], errors: [Int32] = [0, 0]
         guard pipe(&input) == 0, pipe(&output) == 0, pipe(&errors) == 0 else { throw HostTestError("pipe failed") }
         for fd in input + output + errors { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         defer { Glibc.close(input[0]); Glibc.close(output[1]); Glibc.close(errors[1]) }
         process = try ChildProcess(
-            try DehubBinary.require(), ["-C", directory, "watch", "--foreground"] + remotes, environment: environment,
+            try DehubBinary.require(), ["-C", directory, "watch"] + (foreground ? ["--foreground"] : []) + remotes,
+            environment: environment,
             stdin: input[0], stdout: output[1], stderr: errors[1])
         stdinWrite = input[1]
         let out = output[0], err = errors[0]
@@ -58,8 +63,11 @@ final class WatchTestClient: @unchecked Sendable {
         return nil
     }
 
+    /// Closes stdin (the foreground protocol's end); without `--foreground`, stops the child's group at once.
     func stop() {
+        guard !stopped else { return }
+        stopped = true
         Glibc.close(stdinWrite)
-        if process.wait(timeout: 10) == nil { process.killAndWait() }
+        if !foreground || process.wait(timeout: 10) == nil { process.killAndWait() }
     }
 }

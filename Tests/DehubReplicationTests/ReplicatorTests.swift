@@ -106,6 +106,20 @@ struct ReplicatorTests {
         #expect(try await w.cache().state().tips["refs/heads/idea"] == nil)
     }
 
+    @Test func aSignedThreadIsVerifiedFromMainAndItsDeletionFollowed() async throws {
+        let w = try ReplicationWorld()
+        try w.s.git("switch", "-q", "-c", "idea", "main")
+        let tip = try w.s.change("An idea", by: w.team.a, files: ["idea.txt": "idea\n"])
+        try w.s.git("push", "-q", "origin", "idea")
+        let report = try await w.replicator().sync()
+        let idea = report.refs.first { $0.ref == "refs/heads/idea" }
+        #expect(idea?.result == .verified(tip: w.id(tip), commits: 1, source: w.serverURL), "\(String(describing: idea))")
+        try w.s.git("push", "-q", "origin", ":idea")
+        let after = try await w.replicator().sync()
+        #expect(after.refs.first { $0.ref == "refs/heads/idea" }?.result == .removed(was: w.id(tip)))
+        #expect(try await w.cache().state().tips["refs/heads/idea"] == nil)
+    }
+
     @Test func anUnreachableSourceIsReportedAndTheStateStays() async throws {
         let w = try ReplicationWorld()
         let first = try await w.replicator().sync()

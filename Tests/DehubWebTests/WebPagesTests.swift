@@ -66,6 +66,16 @@ struct WebPagesTests {
         #expect(html.contains("<li><code>v0.1</code> <a href=\"/demo/commit/\(fixture.landed)\">"))
     }
 
+    @Test("lineage: a mirror's upstream and a fork's parents, as the host states them")
+    func lineage() async throws {
+        var repository = repositories.repositories[0]
+        repository.mirrorOf = "https://up.example/demo.git"
+        repository.forkedFrom = ["https://a.example/<b>.git (2026-11-30T11:00:00Z)"]
+        let page = await site.respond(.repository(name: "demo"), repositories: FixedRepositories(repositories: [repository]))
+        #expect(page.text.contains("Mirror of <code>https://up.example/demo.git</code>"))
+        #expect(page.text.contains("Forked from <code>https://a.example/&lt;b&gt;.git (2026-11-30T11:00:00Z)</code>"))
+    }
+
     @Test("a hostile README: raw HTML and javascript: links are not rendered")
     func hostileReadme() async throws {
         let html = try await get("/demo").text
@@ -122,6 +132,15 @@ struct WebPagesTests {
         #expect(html.contains("&quot;&gt;&lt;img src=x onerror="))
         #expect(html.contains("<span class=\"add\">+hostile name</span>"))
         #expect(!html.contains("<img"))
+    }
+
+    @Test("?branch= judges a commit under that branch's rules (the log and threads link with it)")
+    func commitUnderBranch() async throws {
+        let html = try await get("/demo/commit/\(fixture.featureChange)", query: "branch=feature").text
+        #expect(html.contains("Under the rules of <code>feature</code>"))
+        #expect(html.contains("verified by alice"))
+        let threads = try await get("/demo/threads").text
+        #expect(threads.contains("href=\"/demo/commit/\(fixture.featureChange)?branch=feature\""))
     }
 
     @Test("the refused commit's page says why, and its credential still verified")

@@ -19,7 +19,7 @@ struct WebRouteTests {
             ("/team/project/threads", .threads(name: "team/project")),
             (
                 "/demo/commit/0123456789abcdef0123456789abcdef01234567",
-                .commit(name: "demo", id: "0123456789abcdef0123456789abcdef01234567")
+                .commit(name: "demo", id: "0123456789abcdef0123456789abcdef01234567", branch: nil)
             ),
             ("/demo/tree/main", .tree(name: "demo", revision: "main", path: "")),
             ("/demo/tree/main/", .tree(name: "demo", revision: "main", path: "")),
@@ -53,6 +53,18 @@ struct WebRouteTests {
     func refused(path: String) {
         guard case .badPath? = WebRoute.parse(method: "GET", path: path, query: nil) else {
             Issue.record("\(path) was not refused: \(String(describing: WebRoute.parse(method: "GET", path: path, query: nil)))")
+            return
+        }
+    }
+
+    @Test("?branch= on a commit page")
+    func commitBranch() {
+        let id = "0123456789abcdef0123456789abcdef01234567"
+        #expect(
+            WebRoute.parse(method: "GET", path: "/demo/commit/" + id, query: "branch=feature%2Fx")
+                == .commit(name: "demo", id: id, branch: "feature/x"))
+        guard case .badPath? = WebRoute.parse(method: "GET", path: "/demo/commit/" + id, query: "branch=a..b") else {
+            Issue.record("branch=a..b was not refused")
             return
         }
     }

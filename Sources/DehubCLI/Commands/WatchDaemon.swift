@@ -71,7 +71,9 @@ actor WatchDaemon {
         case .success(.push(let remote)):
             await push(remote)
         case .success(let other):
-            Output.err("dehub watch: ignored: \(other.line.split(separator: " ").first ?? "") is a message dehub watch sends, not one it takes")
+            Output.err(
+                "dehub watch: ignored: \(other.line.split(separator: " ").first ?? "") is a message dehub watch sends, not one it takes"
+            )
         }
     }
 

@@ -14,16 +14,18 @@ enum WatchInput {
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(1024))
         let box = Unmanaged.passRetained(ContinuationBox(continuation)).toOpaque()
         var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { argument in
-            #if canImport(Glibc)
-                let pointer = argument!
-            #else
-                let pointer = argument
-            #endif
-            let box = Unmanaged<ContinuationBox>.fromOpaque(pointer).takeRetainedValue()
-            WatchInput.readLoop(box.continuation)
-            return nil
-        }, box)
+        let started = pthread_create(
+            &thread, nil,
+            { argument in
+                #if canImport(Glibc)
+                    let pointer = argument!
+                #else
+                    let pointer = argument
+                #endif
+                let box = Unmanaged<ContinuationBox>.fromOpaque(pointer).takeRetainedValue()
+                WatchInput.readLoop(box.continuation)
+                return nil
+            }, box)
         if started == 0 {
             pthread_detach(thread)
         } else {

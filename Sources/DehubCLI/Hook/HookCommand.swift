@@ -11,7 +11,7 @@ struct HookCommand: AsyncParsableCommand {
             copied or linked into a repository's hooks/ directory. Exit 0 accepts, 1 refuses; messages go to stderr, \
             which git shows to the pusher as `remote: ...`.
             """,
-        subcommands: [PreReceive.self, PrePush.self])
+        subcommands: [PreReceive.self, PrePush.self, ReferenceTransactionHook.self])
 
     func run() async throws {
         throw ValidationError("say which hook to run: `dehub hook pre-receive` or `dehub hook pre-push REMOTE URL`")

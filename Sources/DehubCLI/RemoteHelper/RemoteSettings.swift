@@ -15,6 +15,8 @@ struct RemoteSettings {
     /// The user's repository; nil outside one (`git ls-remote` anywhere).
     let gitDir: String?
     let git: GitTool
+    /// The remote's dehub settings, read once.
+    let cachedSettings = SettingsBox()
 
     static func from(arguments: [String], git: GitTool) -> RemoteSettings {
         let name = arguments.count > 1 ? arguments[1] : ""
@@ -30,11 +32,29 @@ struct RemoteSettings {
         return RemoteSettings(remote: anonymous ? nil : name, url: url, gitDir: gitDir, git: git)
     }
 
-    /// `remote.NAME.KEY`, every value.
+    /// `remote.NAME.KEY`, every value (all of the remote's dehub settings are read by one git run).
     func values(_ key: String) async throws -> [String] {
-        guard let remote, let gitDir else { return [] }
-        let output = try await git.run(["config", "--get-all", "remote.\(remote).\(key)"], gitDir: gitDir)
-        return output.stdout.split(separator: "\n").map(String.init)
+        guard let remote else { return [] }
+        if cachedSettings.value == nil, let gitDir {
+            let output = try await git.run(
+                ["config", "--null", "--get-regexp", "^remote\\.\(Self.escaped(remote))\\.dehub"], gitDir: gitDir)
+            cachedSettings.set(output.succeeded ? Self.parse(output.stdout) : [])
+        }
+        let wanted = "remote.\(remote).\(key)".lowercased()
+        return (cachedSettings.value ?? []).filter { $0.key.lowercased() == wanted }.map(\.value)
+    }
+
+    /// `git config --null --get-regexp` output: `KEY\nVALUE\0` records.
+    static func parse(_ text: String) -> [(key: String, value: String)] {
+        text.split(separator: "\0").map { record in
+            let parts = record.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+        }
+    }
+
+    /// A remote name as a literal in a regular expression.
+    static func escaped(_ name: String) -> String {
+        String(name.flatMap { "\\^$.|?*+()[]{}".contains($0) ? ["\\", $0] : [$0] })
     }
 
     func pinnedRoot() async throws -> ObjectID? {
@@ -76,4 +96,10 @@ struct RemoteSettings {
     private static func safe(_ c: Unicode.Scalar) -> Bool {
         c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "-" || c == "_" || c == ".")
     }
+}
+
+/// The settings read once per run (the helper is one process, one thread).
+final class SettingsBox {
+    private(set) var value: [(key: String, value: String)]?
+    func set(_ value: [(key: String, value: String)]) { self.value = value }
 }

@@ -48,7 +48,9 @@ public enum RefStreamSSE {
     /// Reads one event back; nil for an event of another type (ignored, so the host may add types) .
     public static func message(_ event: SSEEvent) throws(RefStreamError) -> RefStreamMessage? {
         guard ["snapshot", "ready", "ref", "error"].contains(event.event) else { return nil }
-        guard let fields = FlatJSON.parse(event.data) else { throw .malformed("\(event.event) event: data is not a JSON object of strings") }
+        guard let fields = FlatJSON.parse(event.data) else {
+            throw .malformed("\(event.event) event: data is not a JSON object of strings")
+        }
         func field(_ name: String) throws(RefStreamError) -> String {
             guard let value = fields[name] else { throw .malformed("\(event.event) event without \(name)") }
             return value

@@ -8,9 +8,11 @@ public struct SSHKeyIdentity: Hashable, Sendable, CustomStringConvertible {
     public let algorithm: String
     public let blob: [UInt8]
 
-    /// Algorithms this host recognises in files: those dehub verifies. The embedded SSH server only ever verifies
-    /// Ed25519 and ECDSA; RSA keys are accepted in files for the OpenSSH mode.
-    public static var knownAlgorithms: Set<String> { SSHPublicKeyLine.algorithms }
+    /// Algorithms this host recognises in files: those dehub verifies, and security keys, whose login signatures the
+    /// SSH server (libssh, or sshd in the OpenSSH mode) verifies. The hook still refuses security keys as signers.
+    public static var knownAlgorithms: Set<String> { SSHPublicKeyLine.algorithms.union(securityKeyAlgorithms) }
+
+    public static let securityKeyAlgorithms: Set<String> = ["sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"]
 
     public init(algorithm: String, blob: [UInt8]) {
         self.algorithm = algorithm
@@ -19,8 +21,20 @@ public struct SSHKeyIdentity: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `ALGORITHM BASE64 [comment]` strictly; nil when it is not such a line.
     public init?(openSSHLine line: some StringProtocol) {
-        guard let parsed = try? SSHPublicKeyLine(parsing: line) else { return nil }
-        self.init(algorithm: parsed.algorithm, blob: parsed.blob)
+        if let parsed = try? SSHPublicKeyLine(parsing: line) {
+            self.init(algorithm: parsed.algorithm, blob: parsed.blob)
+            return
+        }
+        // A security key, read as strictly: one line, canonical base64, the blob's own type equal to the line's.
+        var text = Substring(line)
+        if let last = text.last, last.isNewline { text = text.dropLast() }
+        guard !text.contains(where: \.isNewline) else { return nil }
+        let fields = text.split(maxSplits: 2, whereSeparator: { $0 == " " || $0 == "\t" })
+        guard fields.count >= 2, Self.securityKeyAlgorithms.contains(String(fields[0])),
+            fields[1].utf8.count <= (SSHPublicKeyLine.maxBlobBytes + 2) / 3 * 4, let blob = Base64.decode(fields[1]),
+            Self.leadingString(of: blob) == String(fields[0])
+        else { return nil }
+        self.init(algorithm: String(fields[0]), blob: blob)
     }
 
     /// `ALGORITHM BASE64`, the form written to files and compared.

@@ -11,7 +11,7 @@ public struct DehubHostCommand: AsyncParsableCommand {
         discussion: ExitStatus.helpText(ExitStatus.hostStatuses),
         subcommands: [
             ServeCommand.self, RepoCommand.self, MirrorCommand.self, TokenCommand.self, AuthorizedKeysCommand.self,
-            ShellCommand.self,
+            ShellCommand.self, ClusterCommand.self,
         ])
 
     public init() {}

@@ -75,7 +75,8 @@ struct ShellCommand: AsyncParsableCommand {
             throw HostError(.usage, "\(error)")
         case .success(.watch):
             throw HostError(
-                .usage, "watch is served by the embedded SSH server only; behind sshd, watch over HTTP (GET /NAME.git/dehub/events)")
+                .usage,
+                "watch is served by the embedded SSH server only; behind sshd, watch over HTTP (GET /NAME.git/dehub/events)")
         case .success(.admin(let words)):
             let outcome = await services.admin.run(words, identity: identity)
             FileHandle.standardOutput.write(Data(outcome.stdout.utf8))

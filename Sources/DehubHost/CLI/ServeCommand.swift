@@ -25,6 +25,26 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var push: String?
 
+    @Option(
+        name: .customLong("cluster-etcd"),
+        help: "Cluster mode: etcd client URLs, comma-separated (docs/cluster.md). Default: cluster_etcd in host-config.yml.")
+    var clusterEtcd: String?
+
+    @Option(name: .customLong("node-id"), help: "Cluster mode: this node's id. Default: cluster_node_id in host-config.yml.")
+    var nodeID: String?
+
+    @Option(
+        help:
+            "Cluster mode: this node's HTTP URL as the other nodes reach it. Default: cluster_advertise in host-config.yml, else the HTTP listen address."
+    )
+    var advertise: String?
+
+    @Option(name: .customLong("cluster-prefix"), help: .hidden)
+    var clusterPrefix: String?
+
+    @Option(name: .customLong("cluster-test-fault"), help: .hidden)
+    var clusterTestFault: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -48,7 +68,13 @@ struct ServeCommand: AsyncParsableCommand {
         let server = HostServer(
             options: .init(
                 data: data.directory, ssh: sshAddress, http: httpAddress, hook: hook, adminKeyFile: adminKey,
-                pushPolicy: pushPolicy),
+                pushPolicy: pushPolicy,
+                clusterFlags: ClusterFlags(
+                    etcd: clusterEtcd, nodeID: nodeID, advertise: advertise, prefix: clusterPrefix,
+                    testFault: try clusterTestFault.map {
+                        guard let fault = ClusterFault(rawValue: $0) else { throw ValidationError("unknown test fault") }
+                        return fault
+                    })),
             logger: logger)
         try await server.run()
     }

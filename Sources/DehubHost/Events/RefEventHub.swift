@@ -22,6 +22,8 @@ public final class RefEventHub: Sendable {
         var refs: [String: String]
         /// Reads are numbered when they start; an older read never overwrites a newer one.
         var appliedTicket: UInt64
+        /// False until the first read lands (it is the baseline: no events).
+        var known = true
     }
 
     private struct State {
@@ -60,11 +62,13 @@ public final class RefEventHub: Sendable {
     /// After a push to `repo` (at `path`) ended, or whenever its refs may have moved: read them and publish what
     /// changed. Nothing happens for a repository nobody watches.
     public func refresh(repo: String, path: String) async {
-        guard let ticket = state.withLock({ s -> UInt64? in
-            guard s.repos[repo] != nil, !s.stopped else { return nil }
-            s.tickets += 1
-            return s.tickets
-        }) else { return }
+        guard
+            let ticket = state.withLock({ s -> UInt64? in
+                guard s.repos[repo] != nil, !s.stopped else { return nil }
+                s.tickets += 1
+                return s.tickets
+            })
+        else { return }
         do {
             let refs = try await reader.refs(repoPath: path)
             apply(repo: repo, refs: refs, ticket: ticket)
@@ -82,7 +86,7 @@ public final class RefEventHub: Sendable {
     public func publish(repo: String, refs: [String: String]) {
         let ticket = state.withLock { s -> UInt64 in
             s.tickets += 1
-            if s.repos[repo] == nil { s.repos[repo] = Tracked(refs: refs, appliedTicket: s.tickets) }
+            if s.repos[repo] == nil { s.repos[repo] = Tracked(refs: [:], appliedTicket: 0, known: false) }
             return s.tickets
         }
         apply(repo: repo, refs: refs, ticket: ticket)
@@ -106,6 +110,10 @@ public final class RefEventHub: Sendable {
         var dropped: [RefSubscription] = []
         state.withLock { s in
             guard var tracked = s.repos[repo], ticket >= tracked.appliedTicket else { return }
+            guard tracked.known else {
+                s.repos[repo] = Tracked(refs: refs, appliedTicket: ticket)
+                return
+            }
             let names = Set(tracked.refs.keys).union(refs.keys).sorted()
             var events: [RefEvent] = []
             for ref in names where tracked.refs[ref] != refs[ref] {
@@ -180,15 +188,17 @@ public final class RefEventHub: Sendable {
     > {
         if let refusal = state.withLock({ s in admissionRefusal(s) }) { return .failure(refusal) }
         // Start watching repositories nobody watched yet: their refs as they are now are the baseline.
-        for repo in repos where state.withLock({ $0.repos[repo.name] == nil }) {
-            let ticket = state.withLock { s -> UInt64 in
+        // Marked as watched before the read, so that a push ending meanwhile reads the refs too (the newer read wins);
+        // a repository another watcher is still reading for the first time is read here too.
+        for repo in repos {
+            let ticket = state.withLock { s -> UInt64? in
+                guard s.repos[repo.name]?.known != true else { return nil }
                 s.tickets += 1
+                if s.repos[repo.name] == nil { s.repos[repo.name] = Tracked(refs: [:], appliedTicket: 0, known: false) }
                 return s.tickets
             }
+            guard let ticket else { continue }
             let refs = (try? await reader.refs(repoPath: repo.path)) ?? [:]
-            state.withLock { s in
-                if s.repos[repo.name] == nil { s.repos[repo.name] = Tracked(refs: refs, appliedTicket: ticket) }
-            }
             apply(repo: repo.name, refs: refs, ticket: ticket)
         }
         let names = repos.map(\.name)

@@ -21,7 +21,7 @@ extension SSHSession {
             switch await services.gate.authorize(identity, rawName: rawName, service: .uploadPack, transport: .ssh) {
             case .failure(let denial):
                 var message = "dehub-host: \(denial.message)\n"
-                if !identity.isAuthenticated, denial != .notFound { message += Self.rsaHint }
+                if !identity.isAuthenticated, denial != .notFound { message += Self.keyHint }
                 await output.finish(status: 1, stderr: message)
                 return 1
             case .success(let grant):
@@ -37,7 +37,10 @@ extension SSHSession {
         }
         let output = self.output
         subscription.setOnEnd {
-            output.channel.eventLoop.scheduleTask(in: .seconds(5)) { output.channel.close(promise: nil) }
+            Task {
+                try? await Task.sleep(for: .seconds(5))
+                output.close()
+            }
         }
         defer { subscription.cancel() }
         // The client's input is not read (its end is not the end: `ssh -n` sends EOF at once); the channel's close

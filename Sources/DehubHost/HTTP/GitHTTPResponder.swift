@@ -60,6 +60,32 @@ public struct GitHTTPResponder: HTTPResponder {
             return log(request, started, identity, plain(.notFound, "repository not found"))
         case .methodNotAllowed:
             return log(request, started, identity, plain(.methodNotAllowed, "method not allowed"))
+        case .advertisement(let rawName, _), .rpc(let rawName, _):
+            if let routed = await clusterRoute(rawName, request: request) { return log(request, started, identity, routed) }
+            return await serve(target, request: request, context: context, identity: identity, started: started)
+        }
+    }
+
+    /// In cluster mode, a request for a repo whose copy here is not in step goes to a node whose copy is.
+    private func clusterRoute(_ rawName: String, request: Request) async -> Response? {
+        guard let cluster = services.cluster, let name = RepoName.validated(rawName) else { return nil }
+        switch await cluster.route(name, proxied: ClusterProxy.isProxied(request)) {
+        case .local: return nil
+        case .proxy(let url):
+            return await ClusterProxy.forward(request, to: url, node: cluster.settings.nodeID, logger: services.logger)
+        case .unavailable(let reason):
+            var response = ClusterProxy.plain(.serviceUnavailable, reason)
+            response.headers[.retryAfter] = "1"
+            return response
+        }
+    }
+
+    private func serve(
+        _ target: HTTPTarget, request: Request, context: Context, identity: Identity, started: ContinuousClock.Instant
+    ) async -> Response {
+        switch target.route {
+        case .index, .events, .directory, .dumb, .notFound, .methodNotAllowed:
+            return log(request, started, identity, plain(.notFound, "repository not found"))
         case .advertisement(let rawName, let service):
             switch await services.gate.authorize(identity, rawName: rawName, service: service, transport: .http) {
             case .failure(let denial):
@@ -164,6 +190,7 @@ public struct GitHTTPResponder: HTTPResponder {
         let method = request.method.rawValue
         let path = request.uri.path
         let idleTimeout = Duration.seconds(services.config.gitIdleTimeoutSeconds)
+        let cluster = services.cluster
         let services = self.services
         var headers = HTTPFields()
         headers[.contentType] = contentType
@@ -186,6 +213,12 @@ public struct GitHTTPResponder: HTTPResponder {
                         stderr: { chunk in
                             logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(buffer: chunk))"])
                         })
+                    // Cluster mode: git dies ("ref updates aborted by hook") when the cluster refuses a push's refs, and a
+                    // response that ends cleanly but without git's report leaves git's HTTP client waiting: cut it.
+                    if let cluster, service.isPush, status != 0 {
+                        try await ClusterPushAborted.tell(environment, cluster: cluster, writer: &writer)
+                        throw ClusterPushAborted(status: status)
+                    }
                     try await writer.finish(nil)
                 } catch {
                     failure = error

@@ -24,7 +24,12 @@ struct HostWebRepositories: WebRepositories {
         }
     }
 
+    /// With its lineage as `repos.json` states it (`RepoDirectory`): the upstream of a mirror, the parents of a fork.
     private func repository(_ name: RepoName, path: String) -> WebRepository {
-        WebRepository(name: name.path, path: path, cloneHTTP: services.urls.http(name), cloneSSH: services.urls.ssh(name))
+        let lineage = (try? LineageStore.load(atRepo: path)) ?? ProjectLineage()
+        return WebRepository(
+            name: name.path, path: path, cloneHTTP: services.urls.http(name), cloneSSH: services.urls.ssh(name),
+            mirrorOf: lineage.mirrorOf ?? MirrorFiles.upstream(atRepo: path).map(UpstreamURL.redacted),
+            forkedFrom: lineage.forkedFrom.map { "\($0.url) (\($0.at))" })
     }
 }

@@ -10,10 +10,10 @@ struct SSHSession: Sendable {
     let input: SSHInbound.Bytes
     let output: SSHSessionOutput
 
-    static let rsaHint = """
-        dehub-host: you are not logged in with a key. The embedded SSH server accepts Ed25519 and ECDSA keys
-        (RSA keys are not supported by it): make one with `ssh-keygen -t ed25519`, or ask the operator for the
-        OpenSSH mode (dehub-host authorized-keys + dehub-host shell behind sshd), which takes RSA keys too.
+    static let keyHint = """
+        dehub-host: you are not logged in with a key. The embedded SSH server accepts Ed25519, ECDSA, RSA \
+        (rsa-sha2-256/512 signatures) and security keys (sk-ssh-ed25519, sk-ecdsa-sha2-nistp256): log in as git@ \
+        with a key an admin of this host added (as an admin, or as a reader or member of a repository).
 
         """
 
@@ -35,7 +35,7 @@ struct SSHSession: Sendable {
         case .success(.admin(let words)):
             let outcome = await services.admin.run(words, identity: identity)
             var stderr = outcome.stderr
-            if outcome.status != 0, !identity.isAuthenticated { stderr += Self.rsaHint }
+            if outcome.status != 0, !identity.isAuthenticated { stderr += Self.keyHint }
             await output.finish(status: outcome.status, stdout: outcome.stdout, stderr: stderr)
             log(command, status: outcome.status, started: started)
         case .success(.git(let service, let rawName)):
@@ -82,7 +82,7 @@ struct SSHSession: Sendable {
                 service, repoPath: grant.path, environment: grant.gitEnvironment(environment), input: input,
                 permit: permit, idleTimeout: .seconds(services.config.gitIdleTimeoutSeconds),
                 // A stopped git: close the session, so that a write waiting on a client that stopped reading fails.
-                onAbort: { _ in output.channel.close(promise: nil) },
+                onAbort: { _ in output.close() },
                 stdout: { try await output.write($0) }, stderr: { try await output.write($0, stderr: true) })
             await output.finish(status: status)
             return status
@@ -98,7 +98,7 @@ struct SSHSession: Sendable {
 
     private func deny(_ denial: AccessDenial) async -> Int32 {
         var message = "dehub-host: \(denial.message)\n"
-        if !identity.isAuthenticated, denial != .notFound { message += Self.rsaHint }
+        if !identity.isAuthenticated, denial != .notFound { message += Self.keyHint }
         await output.finish(status: 1, stderr: message)
         return 1
     }

@@ -1,13 +1,13 @@
 import NIOCore
 import Synchronization
 
-/// The host's open connections, both transports together (`ConnectionTable` behind a lock), with the
-/// channels it may have to cut to make room.
+/// The host's open connections, both transports together (`ConnectionTable` behind a lock), with how to cut
+/// each one it may have to cut to make room (an NIO channel's pipeline event, or the SSH server's closure).
 public final class ConnectionGuard: Sendable {
     public let limits: ConnectionLimits
     private struct State {
         var table: ConnectionTable
-        var channels: [UInt64: any Channel] = [:]
+        var evictors: [UInt64: @Sendable (ConnectionRefusal) -> Void] = [:]
         var nextID: UInt64 = 0
     }
 
@@ -25,24 +25,30 @@ public final class ConnectionGuard: Sendable {
 
     /// Admits `channel`, or says which limit refuses it. A connection cut to make room is told why and closed.
     func admit(_ channel: any Channel) -> Result<UInt64, ConnectionRefusal> {
-        let address = Self.sourceKey(channel.remoteAddress)
-        let (outcome, victim) = state.withLock { s -> (Result<UInt64, ConnectionRefusal>, (any Channel)?) in
+        admit(source: Self.sourceKey(channel.remoteAddress)) { refusal in
+            channel.pipeline.fireUserInboundEventTriggered(ConnectionGuardHandler.Evicted(refusal: refusal))
+        }
+    }
+
+    /// Admits a connection from `address` (a `sourceKey`), or says which limit refuses it; `evict` is called
+    /// (outside the lock) when the connection is cut to make room for a newer one.
+    func admit(source address: String, evict: @escaping @Sendable (ConnectionRefusal) -> Void)
+        -> Result<UInt64, ConnectionRefusal>
+    {
+        let (outcome, victim) = state.withLock {
+            s -> (Result<UInt64, ConnectionRefusal>, (@Sendable (ConnectionRefusal) -> Void)?) in
             s.nextID += 1
             let id = s.nextID
             switch s.table.admit(id, from: address) {
             case .refused(let refusal):
                 return (.failure(refusal), nil)
-            case .admitted(let evict):
-                s.channels[id] = channel
-                let victim = evict.flatMap { s.channels.removeValue(forKey: $0) }
+            case .admitted(let evictID):
+                s.evictors[id] = evict
+                let victim = evictID.flatMap { s.evictors.removeValue(forKey: $0) }
                 return (.success(id), victim)
             }
         }
-        if let victim {
-            victim.pipeline.fireUserInboundEventTriggered(
-                ConnectionGuardHandler.Evicted(
-                    refusal: .evictedUnauthenticated(limit: limits.unauthenticated)))
-        }
+        victim?(.evictedUnauthenticated(limit: limits.unauthenticated))
         return outcome
     }
 
@@ -51,7 +57,7 @@ public final class ConnectionGuard: Sendable {
     func close(_ id: UInt64) {
         state.withLock { s in
             s.table.close(id)
-            s.channels[id] = nil
+            s.evictors[id] = nil
         }
     }
 

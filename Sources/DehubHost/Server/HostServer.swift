@@ -15,11 +15,14 @@ public struct HostServer {
         public var adminKeyFile: String?
         /// Overrides `push_policy` of the host config when given.
         public var pushPolicy: PushPolicy?
+        /// Cluster mode from the command line (`--cluster-etcd`, `--node-id`, `--advertise`), over the host config.
+        public var clusterFlags: ClusterFlags = ClusterFlags()
 
         public init(
             data: DataDirectory, ssh: HostAddress?, http: HostAddress?, hook: String?, adminKeyFile: String?,
-            pushPolicy: PushPolicy? = nil
+            pushPolicy: PushPolicy? = nil, clusterFlags: ClusterFlags = ClusterFlags()
         ) {
+            self.clusterFlags = clusterFlags
             self.data = data
             self.ssh = ssh
             self.http = http
@@ -45,9 +48,10 @@ public struct HostServer {
         if let pushPolicy = options.pushPolicy { config.pushPolicy = pushPolicy }
         try HookInstaller(data: data).installBinary(explicitSource: options.hook)
         let hostKey = try HostKey.loadOrCreate(at: data.hostKeyFile)
+        let cluster = try ClusterStartup.prepare(flags: options.clusterFlags, config: config, data: data)
         let store = RepoStore(data: data)
         let guarded = try await store.guardAll(config: config)
-        let swept = StaleFileSweeper().sweep(
+        let swept = (cluster == nil ? StaleFileSweeper() : ClusterStartup.sweeper).sweep(
             reposDirectory: data.reposDirectory, repoPaths: store.list().map { store.path(of: $0) })
         for path in swept { say("removed stale \(path) (left by a crash)") }
         if data.admins().isEmpty {
@@ -55,11 +59,12 @@ public struct HostServer {
         }
 
         let listening = ListenAddresses()
-        var prepared = HostServices(data: data, config: config, listening: listening, logger: logger)
+        var running: [any Service] = []
+        let clusterNode = cluster.map { ClusterStartup.node($0, data: data, config: config, logger: logger) }
+        var prepared = HostServices(data: data, config: config, listening: listening, logger: logger, cluster: clusterNode)
         let mirrors = MirrorScheduler.forHost(store: store, config: config, events: prepared.events, logger: logger)
         prepared.mirrors = mirrors
         let services = prepared
-        var running: [any Service] = []
         let ready = ReadyCounter(expected: (options.ssh == nil ? 0 : 1) + (options.http == nil ? 0 : 1)) {
             say("host key \(HostKey.publicIdentity(of: hostKey).fingerprint)")
             say("serving \(guarded) repositories from \(data.reposDirectory)")
@@ -87,6 +92,10 @@ public struct HostServer {
                 })
         }
         guard !running.isEmpty else { throw HostError(.usage, "nothing to serve: give --ssh, --http or both") }
+        if let cluster, let clusterNode {
+            running += ClusterStartup.services(clusterNode, data: data, listening: listening, logger: logger)
+            say("cluster node \(cluster.nodeID) (etcd \(cluster.endpoints.urls.joined(separator: ",")))")
+        }
         running.append(mirrors)
         // Last, so that it is shut down first: its watchers' streams end before the listeners wait for them.
         running.append(RefEventService(hub: services.events, store: store))

@@ -1,3 +1,5 @@
+import DehubCore
+import Foundation
 import Logging
 
 /// What every transport needs: the data directory, settings, the access gate, the git runner.
@@ -11,6 +13,8 @@ public struct HostServices: Sendable {
     public let logger: Logger
     /// Open connections of both transports, against the connection caps.
     public let connections: ConnectionGuard
+    /// The cluster node, in cluster mode (docs/cluster.md); nil for a single host.
+    public let cluster: ClusterNode?
     /// The stream of ref changes (`RefEventHub`): published after pushes, read by watchers.
     public let events: RefEventHub
     /// The peers' directories, for redirects (`peers:` in the host config).
@@ -18,8 +22,12 @@ public struct HostServices: Sendable {
     /// The mirror scheduler when the host runs one (SSH admin commands ask it for syncs).
     public var mirrors: MirrorScheduler? = nil
 
-    public init(data: DataDirectory, config: HostConfig, listening: ListenAddresses = ListenAddresses(), logger: Logger) {
+    public init(
+        data: DataDirectory, config: HostConfig, listening: ListenAddresses = ListenAddresses(), logger: Logger,
+        cluster: ClusterNode? = nil
+    ) {
         self.data = data
+        self.cluster = cluster
         self.config = config
         self.gate = AccessGate(data: data, config: config)
         self.runner = GitProcessRunner(
@@ -46,6 +54,10 @@ public struct HostServices: Sendable {
         var environment = ["DEHUB_HOST_TRANSPORT": transport.rawValue]
         if let protocolHeader, GitProtocolHeader.isValid(protocolHeader) { environment["GIT_PROTOCOL"] = protocolHeader }
         if let key = identity.key { environment["DEHUB_HOST_PUSHER"] = key.fingerprint }
+        if let cluster {
+            environment[ClusterRefRequest.tokenVariable] = cluster.pushToken
+            environment[ClusterRefRequest.pushVariable] = UUID().uuidString
+        }
         return environment
     }
 }

@@ -57,10 +57,12 @@ public struct HookInstaller: Sendable {
             """
     }
 
-    /// Writes the repo's `hooks/pre-receive` when missing or different.
+    /// Writes the repo's `hooks/pre-receive` when missing or different (and, on a cluster node only, its
+    /// `hooks/reference-transaction`: `ClusterRepoSetup`).
     public func installScript(inRepo repoPath: String) throws {
         let hooks = repoPath + "/hooks"
         try FileIO.makeDirectory(hooks)
+        try ClusterRepoSetup.apply(data: data, repoPath: repoPath)
         let script = try preReceiveScript()
         let path = hooks + "/pre-receive"
         if let current = try? FileIO.readText(path), current == script,

@@ -61,6 +61,16 @@ public struct HostConfig: Equatable, Sendable {
     /// Seconds between polls of a mirror's upstream (event streams start syncs sooner).
     public var mirrorPollSeconds: Int = 600
 
+    // Cluster mode (docs/cluster.md); empty `cluster_etcd`: a single host, no store.
+    /// etcd client URLs, comma-separated (`--cluster-etcd`).
+    public var clusterEtcd: String = ""
+    /// This node's id in the cluster (`--node-id`).
+    public var clusterNodeID: String = ""
+    /// This node's HTTP URL as the other nodes reach it (`--advertise`).
+    public var clusterAdvertise: String = ""
+    /// How many nodes hold each repo (all of them when fewer).
+    public var clusterReplicas: Int = 3
+
     public var effectiveReservedGitProcesses: Int { reservedGitProcesses ?? maxGitProcesses / 4 }
 
     public init() {}
@@ -89,8 +99,8 @@ public struct HostConfig: Equatable, Sendable {
             "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
             "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
             "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
-            "peers", "mirror_poll_seconds",
-        ] + RefEventSettings.keys
+            "peers", "mirror_poll_seconds", "cluster_etcd", "cluster_node_id", "cluster_advertise", "cluster_replicas",
+        ]
 
     /// The file written at first start: every key with its default and what it means.
     public static var defaultFileText: String {
@@ -174,6 +184,12 @@ public struct HostConfig: Equatable, Sendable {
             # at once, the poll is the fallback.
             mirror_poll_seconds: \(d.mirrorPollSeconds)
 
+            # --- Cluster mode (docs/cluster.md); leave cluster_etcd out for a single host ---
+            # cluster_etcd: http://127.0.0.1:2379,http://127.0.0.1:22379,http://127.0.0.1:32379
+            # cluster_node_id: node1
+            # cluster_advertise: http://10.0.0.1:8080
+            # cluster_replicas: \(d.clusterReplicas)
+
             """
     }
 
@@ -200,7 +216,7 @@ public struct HostConfig: Equatable, Sendable {
             func fail(_ why: String) -> Result<HostConfig, HostError> {
                 .failure(HostError(.config, "host config line \(keyScalar.mark.line): \(why)"))
             }
-            guard keys.contains(key) else { return fail("unknown key '\(key)'") }
+            guard keys.contains(key) || RefEventSettings.keys.contains(key) else { return fail("unknown key '\(key)'") }
             if key == "peers" {
                 switch parsePeers(node) {
                 case .success(let peers): config.peers = peers
@@ -302,6 +318,15 @@ public struct HostConfig: Equatable, Sendable {
                     return fail("reserved_git_processes must be a non-negative integer")
                 }
                 config.reservedGitProcesses = n
+            case "cluster_etcd":
+                config.clusterEtcd = value
+            case "cluster_node_id":
+                config.clusterNodeID = value
+            case "cluster_advertise":
+                config.clusterAdvertise = value
+            case "cluster_replicas":
+                guard let n = positive(100) else { return fail("cluster_replicas must be a positive integer (at most 100)") }
+                config.clusterReplicas = n
             case "mirror_poll_seconds":
                 guard let n = positive(86_400 * 7) else { return fail("mirror_poll_seconds must be a positive integer") }
                 config.mirrorPollSeconds = n

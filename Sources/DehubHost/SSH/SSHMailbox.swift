@@ -1,0 +1,154 @@
+import CLibSSH
+import Foundation
+import Glibc
+import NIOCore
+import Synchronization
+
+/// What the tasks running a connection's sessions ask of the connection's thread, which alone touches libssh.
+enum SSHWork: Sendable {
+    /// Write `bytes` to session `channel`; `done` (when the writer waits) is resumed once they are handed to
+    /// libssh, or failed when the channel or connection is gone.
+    case write(channel: Int, bytes: [UInt8], stderr: Bool, done: CheckedContinuation<Void, any Error>?)
+    /// After all queued output: exit-status, EOF, close.
+    case finish(channel: Int, status: Int32, done: CheckedContinuation<Void, Never>)
+    /// Close the channel now (git was stopped).
+    case close(channel: Int)
+    /// The channel's input drained: read from it again.
+    case resumeInput(channel: Int)
+
+    /// Answers the work's waiter as if the channel were gone.
+    func abandon() {
+        switch self {
+        case .write(_, _, _, let done): done?.resume(throwing: SSHChannelGone())
+        case .finish(_, _, let done): done.resume()
+        case .close, .resumeInput: break
+        }
+    }
+}
+
+/// The channel (or the whole connection) closed before the write could be made.
+struct SSHChannelGone: Error, CustomStringConvertible {
+    var description: String { "the SSH channel is closed" }
+}
+
+/// A queue of `SSHWork` with a wake-up descriptor the connection's thread polls (an eventfd in its ssh_event).
+final class SSHMailbox: Sendable {
+    private struct State {
+        var items: [SSHWork] = []
+        var closed = false
+        var signalled = false
+    }
+
+    private let state = Mutex(State())
+    let wakeFD: Int32
+
+    init() throws {
+        wakeFD = dehub_wake_fd()
+        guard wakeFD >= 0 else { throw HostError(.io, "cannot make an eventfd for an SSH connection") }
+    }
+
+    /// Queues `work` and wakes the thread; once the mailbox is closed, the work is abandoned instead.
+    func post(_ work: SSHWork) {
+        let (accepted, wake) = state.withLock { s -> (Bool, Bool) in
+            guard !s.closed else { return (false, false) }
+            s.items.append(work)
+            let wake = !s.signalled
+            s.signalled = true
+            return (true, wake)
+        }
+        if !accepted { return work.abandon() }
+        if wake { dehub_wake(wakeFD) }
+    }
+
+    /// Wakes the thread without work (e.g. to stop it).
+    func wake() { dehub_wake(wakeFD) }
+
+    /// On the thread: what was posted since the last call.
+    func take() -> [SSHWork] {
+        dehub_drain(wakeFD)
+        return state.withLock { s in
+            s.signalled = false
+            defer { s.items.removeAll() }
+            return s.items
+        }
+    }
+
+    /// On the thread, at the end: refuses later work and abandons what is queued.
+    func close() {
+        let left = state.withLock { s -> [SSHWork] in
+            s.closed = true
+            defer { s.items.removeAll() }
+            return s.items
+        }
+        for work in left { work.abandon() }
+    }
+
+    deinit { Glibc.close(wakeFD) }
+}
+
+/// The output of one session channel queued for the client (posted, not yet handed to libssh), shared by the
+/// session's task and the connection's thread: the task writes without waiting while less than `highWater` is
+/// queued, and waits for its chunk to be handed over beyond that, so a client that reads slowly slows git down
+/// without a round trip through the thread for every chunk.
+final class SSHOutbound: Sendable {
+    private struct State {
+        var queued = 0
+        var closed = false
+    }
+
+    static let highWater = 256 * 1024
+    private let state = Mutex(State())
+
+    /// The writer queues `count` bytes: whether it must wait for them to be handed over. Throws once the channel
+    /// is gone.
+    func reserve(_ count: Int) throws -> Bool {
+        try state.withLock { s in
+            guard !s.closed else { throw SSHChannelGone() }
+            let wait = s.queued >= Self.highWater
+            s.queued += count
+            return wait
+        }
+    }
+
+    /// On the thread: `count` bytes went to libssh.
+    func release(_ count: Int) { state.withLock { $0.queued -= count } }
+
+    /// On the thread: the channel is gone; later writes fail.
+    func close() { state.withLock { $0.closed = true } }
+}
+
+/// Writes to one session channel from async code; every write counts as activity on the connection.
+struct SSHSessionOutput: Sendable {
+    let mailbox: SSHMailbox
+    let channel: Int
+    let outbound: SSHOutbound
+    let connection: SSHConnection
+
+    func write(_ bytes: [UInt8], stderr: Bool = false) async throws {
+        guard !bytes.isEmpty else { return }
+        connection.touch()
+        if try outbound.reserve(bytes.count) {
+            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+                mailbox.post(.write(channel: channel, bytes: bytes, stderr: stderr, done: done))
+            }
+        } else {
+            mailbox.post(.write(channel: channel, bytes: bytes, stderr: stderr, done: nil))
+        }
+    }
+
+    func write(_ buffer: ByteBuffer, stderr: Bool = false) async throws {
+        try await write(Array(buffer.readableBytesView), stderr: stderr)
+    }
+
+    /// Optional final text, then exit-status, EOF and close, in that order, after all earlier output.
+    func finish(status: Int32, stdout: String = "", stderr: String = "") async {
+        try? await write(Array(stdout.utf8))
+        try? await write(Array(stderr.utf8), stderr: true)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            mailbox.post(.finish(channel: channel, status: status, done: done))
+        }
+    }
+
+    /// Closes the channel at once (a stopped git: a write waiting on a client that stopped reading then fails).
+    func close() { mailbox.post(.close(channel: channel)) }
+}

@@ -1,0 +1,120 @@
+import DehubCluster
+import DehubTestSupport
+import Foundation
+import Testing
+
+extension ClusterSuites {
+    /// The figures of `bench/cluster-bench.sh` (run only with `DEHUB_CLUSTER_BENCH=1`): a one-commit push through a
+    /// three-node cluster against the same push to a single host, the time until every replica serves the new tip,
+    /// and a clone through a node that proxies against a clone straight from a replica. Prints one `bench:` line each.
+    @Suite(
+        "Cluster benchmarks", .enabled(if: ProcessInfo.processInfo.environment["DEHUB_CLUSTER_BENCH"] != nil))
+    struct ClusterBenchmarkTests {
+        static var runs: Int { Int(ProcessInfo.processInfo.environment["DEHUB_CLUSTER_BENCH_RUNS"] ?? "") ?? 15 }
+
+        static func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        }
+
+        static func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+
+        /// Times `runs` pushes of one signed thread commit each; `after` runs after each push (untimed).
+        static func timePushes(
+            _ scenario: Scenario, team: ScenarioTeam, branch: String, url: String, server: HostTestServer,
+            after: () throws -> Void = {}
+        ) throws -> [Double] {
+            try scenario.git("switch", "-q", "-C", branch, "main")
+            var times: [Double] = []
+            for i in 0..<(runs + 1) {
+                try scenario.change("Bench \(i)", by: team.c, files: ["bench.txt": "\(i)\n"])
+                let started = Date()
+                let result = try server.git(["push", "-q", url, branch], in: scenario.work)
+                let elapsed = Date().timeIntervalSince(started)
+                guard result.status == 0 else { throw HostTestError("push failed: \(result.output)") }
+                if i > 0 { times.append(elapsed) }  // the first push creates the branch: a warm-up
+                try after()
+            }
+            return times
+        }
+
+        @Test("a one-commit push: single host vs cluster; time until every replica serves it")
+        func pushes() throws {
+            // A single host with the real hook.
+            let scenario = try Scenario()
+            let team = try ScenarioTeam(in: scenario)
+            try scenario.bootstrap(team.strictConfig(), signers: [team.a, team.b])
+            let hook = try DehubBinary.require()
+            let single = try HostTestServer(hook: { _ in hook })
+            defer {
+                single.stop()
+                single.removeFiles()
+            }
+            try single.start(adminKey: team.alice.privateKeyPath)
+            guard try single.ssh(["repo", "create", "project"], key: team.alice.privateKeyPath).status == 0,
+                try single.git(
+                    ["push", "-q", single.sshURL("project"), "main"], key: team.alice.privateKeyPath, in: scenario.work
+                )
+                .status == 0
+            else { throw HostTestError("single host setup failed") }
+            let singleTimes = try Self.timePushes(
+                scenario, team: team, branch: "bench-single", url: single.httpURL("project"), server: single)
+
+            let world = try ClusterWorld()
+            defer { world.stop() }
+            try world.waitConverged()
+            var replicaTimes: [Double] = []
+            let clusterTimes = try Self.timePushes(
+                world.scenario, team: world.team, branch: "bench", url: world.nodes[0].httpURL("project"),
+                server: world.nodes[0]
+            ) {
+                let tip = try world.scenario.git("rev-parse", "bench").trimmingCharacters(in: .whitespacesAndNewlines)
+                let started = Date()
+                try world.wait("replicas", timeout: 30) {
+                    try world.localRef(1, "refs/heads/bench") == tip && world.localRef(2, "refs/heads/bench") == tip
+                }
+                replicaTimes.append(Date().timeIntervalSince(started))
+            }
+            let singleMedian = Self.median(singleTimes), cluster = Self.median(clusterTimes)
+            print(
+                "bench: one-commit push over HTTP, median of \(Self.runs): single host \(Self.ms(singleMedian)), cluster \(Self.ms(cluster)) (+\(Self.ms(cluster - singleMedian)))"
+            )
+            print(
+                "bench: after the push returned, every replica served the new tip in: median \(Self.ms(Self.median(replicaTimes))), worst \(Self.ms(replicaTimes.max() ?? 0)) (polled from the files every 20 ms)"
+            )
+        }
+
+        @Test("a clone through a node that proxies vs straight from a replica")
+        func proxiedClone() throws {
+            let world = try ClusterWorld(config: "cluster_replicas: 2\n")
+            defer { world.stop() }
+            let set = ReplicaSet.choose(repo: "project", nodes: ["n0", "n1", "n2"], count: 2)
+            guard let proxy = (0..<3).first(where: { !set.contains("n\($0)") }),
+                let direct = (0..<3).first(where: { set.contains("n\($0)") })
+            else { throw HostTestError("no proxying node") }
+            // Some weight: 4 MiB of incompressible bytes on main.
+            var generator = SeededGenerator(seed: 7)
+            let blob = (0..<(4 * 1024 * 1024 / 8)).map { _ in String(generator.next(), radix: 36) }.joined()
+            let s = world.scenario, team = world.team
+            try s.landOnMain("Add data", files: ["data.txt": blob], author: team.a, reviewers: [team.b])
+            try world.expectOK(world.push(["main"], over: world.nodes[direct].httpURL("project")))
+            try world.waitConverged(nodes: set.map { Int($0.dropFirst())! })
+            func time(_ node: Int) throws -> [Double] {
+                var times: [Double] = []
+                for i in 0..<(Self.runs + 1) {
+                    let path = world.nodes[node].root + "/bench-clone-\(i)"
+                    let started = Date()
+                    try world.expectOK(
+                        world.nodes[node].git(["clone", "-q", "--bare", world.nodes[node].httpURL("project"), path]))
+                    if i > 0 { times.append(Date().timeIntervalSince(started)) }
+                    try? FileManager.default.removeItem(atPath: path)
+                }
+                return times
+            }
+            let direct1 = Self.median(try time(direct)), proxied = Self.median(try time(proxy))
+            print(
+                "bench: clone of a 4 MiB repo over HTTP, median of \(Self.runs): straight from a replica \(Self.ms(direct1)), through a proxying node \(Self.ms(proxied)) (\(String(format: "%.2f", proxied / direct1))x)"
+            )
+        }
+    }
+}
