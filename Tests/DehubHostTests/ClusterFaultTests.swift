@@ -7,6 +7,13 @@ extension ClusterSuites {
     /// the store, no lock or quarantine is left, and the store holds the push exactly when the commit went through.
     @Suite("Cluster faults: the writer killed just before and just after the etcd commit")
     struct ClusterFaultTests {
+        /// Alive and not a zombie (its wrapper reaps it only when told to stop).
+        static func isAlive(_ pid: pid_t) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            guard let close = stat.lastIndex(of: ")") else { return false }
+            return !stat[close...].hasPrefix(") Z") && !stat[close...].hasPrefix(") X")
+        }
+
         func run(fault: String, landed: Bool) throws {
             let world = try ClusterWorld()
             defer { world.stop() }
@@ -18,7 +25,8 @@ extension ClusterSuites {
             let tip = try s.landOnMain("Add notes", files: ["notes.txt": "one\n"], author: team.a, reviewers: [team.b])
             let push = try world.nodes[0].git(["push", "-q", world.nodes[0].httpURL("project"), "main"], in: s.work, timeout: 60)
             #expect(push.status != 0, "\(push.output)")
-            try world.wait("node 0 died", timeout: 10) { !(world.nodes[0].process?.isRunning ?? false) }
+            try world.wait("node 0 died", timeout: 10) { !Self.isAlive(world.nodes[0].serverPID) }
+            world.nodes[0].stop()  // reaps it: its wrapper waits on the lifeline
             #expect(try world.storeRefs()["refs/heads/main"] == (landed ? tip : before))
             // Restarted, node 0 sweeps its locks and quarantine and rolls forward (or keeps the old value).
             try world.start(0)

@@ -221,6 +221,8 @@ public actor ClusterNode {
     private func syncOnce(_ repo: String) async -> Bool {
         guard let name = RepoName.validated(repo) else { return false }
         do {
+            // The local refs first, then the store (see `ReplicaSync.sync`).
+            let local = repos.exists(name) ? LocalRefs.read(repos.path(of: name)) : [:]
             let snapshot = try await store.snapshot(repo: repo)
             storeSums[repo] = snapshot.checksum
             guard replicaSet(repo).contains(id) else { return false }
@@ -233,7 +235,7 @@ public actor ClusterNode {
             try await prepare(repo, path: path)
             let sync = ReplicaSync(
                 hook: data.hookBinary, sources: sources(repo, writer: snapshot.lastTransaction?.writer), repoName: repo)
-            switch try await sync.sync(snapshot, into: path) {
+            switch try await sync.sync(snapshot, into: path, local: local) {
             case .inStep(let checksum):
                 if let alarm = alarms.removeValue(forKey: repo) {
                     logger.notice("cluster: replica back in step", metadata: ["repo": "\(repo)", "was": "\(alarm)"])
@@ -318,7 +320,7 @@ public actor ClusterNode {
         if FileIO.isDirectory(path + "/objects") {
             try FileIO.writeAtomically(path + "/objects\n", to: temp + "/objects/info/alternates", mode: 0o644)
         }
-        let outcome = try await sync.sync(snapshot, into: temp)
+        let outcome = try await sync.sync(snapshot, into: temp, local: [:])
         guard case .inStep = outcome else { return outcome }
         try await GitCommand.check(["--git-dir", temp, "repack", "-a", "-d", "-q"])
         try? FileManager.default.removeItem(atPath: temp + "/objects/info/alternates")

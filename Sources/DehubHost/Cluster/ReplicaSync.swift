@@ -28,8 +28,10 @@ struct ReplicaSync {
     let sources: [String]
     let repoName: String
 
-    func sync(_ snapshot: RepoSnapshot, into path: String) async throws -> Outcome {
-        let local = LocalRefs.read(path)
+    /// - Parameter local: the copy's refs, read *before* the snapshot: a push moves a copy's ref only after the
+    ///   store took it, so a snapshot read later holds every value the copy shows. (Read the other way round, a push
+    ///   landing in between would look like a ref the store does not have, and be deleted.)
+    func sync(_ snapshot: RepoSnapshot, into path: String, local: [String: String]) async throws -> Outcome {
         if local == snapshot.refs { return .inStep(snapshot.checksum) }
         let differing = Self.order(
             Set(local.keys).union(snapshot.refs.keys).filter { local[$0] != snapshot.refs[$0] }, store: snapshot.refs)
