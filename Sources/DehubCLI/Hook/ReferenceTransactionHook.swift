@@ -1,5 +1,6 @@
 import ArgumentParser
 import DehubCore
+import DehubVerification
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import DehubCore
 import NIOCore
+import Synchronization
 
 /// `ssh git@HOST watch NAME [NAME...]`: the event stream as lines (`RefStreamLine`): the snapshot, `READY`, then
 /// `CHANGED NAME REF OLD NEW`, with a `KEEPALIVE` line when idle (it is also what keeps the connection from
@@ -21,7 +22,7 @@ extension SSHSession {
             switch await services.gate.authorize(identity, rawName: rawName, service: .uploadPack, transport: .ssh) {
             case .failure(let denial):
                 var message = "dehub-host: \(denial.message)\n"
-                if !identity.isAuthenticated, denial != .notFound { message += Self.rsaHint }
+                if !identity.isAuthenticated, denial != .notFound { message += Self.keyHint }
                 await output.finish(status: 1, stderr: message)
                 return 1
             case .success(let grant):
@@ -36,8 +37,14 @@ extension SSHSession {
         case .success(let taken): subscription = taken
         }
         let output = self.output
+        // Ended by the hub: a writer stuck on a client that reads nothing is freed by closing the channel, unless
+        // the session finished by then (its channel number may be another session's afterwards).
+        let finished = WatchSessionEnd()
         subscription.setOnEnd {
-            output.channel.eventLoop.scheduleTask(in: .seconds(5)) { output.channel.close(promise: nil) }
+            Task {
+                try? await Task.sleep(for: .seconds(5))
+                if !finished.isSet { output.close() }
+            }
         }
         defer { subscription.cancel() }
         // The client's input is not read (its end is not the end: `ssh -n` sends EOF at once); the channel's close
@@ -46,8 +53,12 @@ extension SSHSession {
         while let first = await subscription.next() {
             var text = Self.line(first, status: &status)
             for item in subscription.available(limit: 256) { text += Self.line(item, status: &status) }
-            do { try await output.write(Array(text.utf8)) } catch { return -1 }
+            do { try await output.write(Array(text.utf8)) } catch {
+                finished.set()
+                return -1
+            }
         }
+        finished.set()
         await output.finish(status: status)
         return status
     }
@@ -60,4 +71,11 @@ extension SSHSession {
             return RefStreamLine.format(message) + "\n"
         }
     }
+}
+
+/// Whether a watch session has finished (set once, read by the delayed close).
+final class WatchSessionEnd: Sendable {
+    private let state = Mutex(false)
+    func set() { state.withLock { $0 = true } }
+    var isSet: Bool { state.withLock { $0 } }
 }
