@@ -181,6 +181,11 @@ final class ClusterWorld: @unchecked Sendable {
     }
 }
 
-/// The cluster suites start etcd members and several hosts: they run one at a time, after the others.
-@Suite("Cluster", .serialized, .enabled(if: EtcdCluster.isAvailable))
-struct ClusterSuites {}
+extension EndToEnd {
+    /// The cluster suites start etcd members and several hosts: they run one at a time, with the other end-to-end
+    /// suites (never beside them: two sets of servers would compete for 2 cores).
+    @Suite("Cluster", .serialized, .enabled(if: EtcdCluster.isAvailable))
+    struct ClusterSuites {}
+}
+
+typealias ClusterSuites = EndToEnd.ClusterSuites

@@ -1,9 +1,10 @@
 import Foundation
+import Synchronization
 
-/// The ref store in etcd (layout: `ClusterKeys`). A commit reads the refs and the checksum, plans it
-/// (`RefCommitPlan`), then commits in one etcd transaction that compares every ref with its old value and the
-/// checksum with the revision it was read at; when only the checksum moved (another ref of the repo was pushed in
-/// between), it reads and tries again.
+/// The ref store in etcd (layout: `ClusterKeys`). A commit plans from the refs and the checksum (`RefCommitPlan`),
+/// then commits in one etcd transaction that compares every ref with its old value and the checksum with the
+/// revision it was read at; when that fails the same transaction returns what the store holds, and the commit plans
+/// again (a conflict if a ref of the transaction moved, a fresh checksum if another ref of the repo did).
 public final class EtcdRefStore: RefStore {
     public let client: EtcdClient
     public let keys: ClusterKeys
@@ -15,45 +16,77 @@ public final class EtcdRefStore: RefStore {
 
     static let maxAttempts = 16
 
+    /// The last checksum this client wrote or read per repo, with its etcd mod revision: the first try of a commit
+    /// assumes the refs are at their old values and the checksum is this one, so a node's pushes in a row cost one
+    /// round trip. When the assumption is wrong the transaction fails and returns what the store holds instead.
+    private let lastChecksum = Mutex<[String: (value: String, modRevision: Int64)]>([:])
+
     public func commit(_ transaction: RefTransaction) async throws -> RefCommitResult {
         try transaction.validate()
         let repo = transaction.repo
         let refKeys = transaction.changes.map { keys.ref(repo, $0.ref) }
         let sumKey = keys.sum(repo)
+        let reads: [EtcdOperation] = (refKeys + [sumKey]).map { .range(key: $0) }
         let log = String(decoding: try Self.encoder.encode(transaction), as: UTF8.self)
+        // What the plan works from: the optimistic guess first, then what the store returned.
+        var current: [String: String] = [:]
+        for change in transaction.changes { current[change.ref] = change.old }
+        var sum = lastChecksum.withLock { $0[repo] }
+        var optimistic = sum != nil
+        if !optimistic {
+            let read = try await client.txn(compare: [], success: reads)
+            (current, sum) = try Self.state(read.ranges, transaction)
+        }
         for _ in 0..<Self.maxAttempts {
-            let read = try await client.txn(compare: [], success: (refKeys + [sumKey]).map { .range(key: $0) })
-            guard read.ranges.count == refKeys.count + 1 else {
-                throw ClusterStoreError(.invalidResponse, "a read of \(refKeys.count + 1) keys gave \(read.ranges.count)")
+            let checksum = try sum.map { try Self.checksum($0.value) } ?? .empty
+            let plan = RefCommitPlan.plan(transaction, current: current, checksum: checksum)
+            if optimistic, case .apply = plan {
+            } else if optimistic {
+                // Only a real read may say "conflict" or "already there".
+                optimistic = false
+                let read = try await client.txn(compare: [], success: reads)
+                (current, sum) = try Self.state(read.ranges, transaction)
+                continue
             }
-            var current: [String: String] = [:]
-            for (change, values) in zip(transaction.changes, read.ranges) where !values.isEmpty {
-                current[change.ref] = values[0].value
-            }
-            let sumValue = read.ranges[refKeys.count].first
-            let checksum = try sumValue.map { try Self.checksum($0.value) } ?? .empty
-            switch RefCommitPlan.plan(transaction, current: current, checksum: checksum) {
+            switch plan {
             case .conflict(let ref, let value):
                 return .conflict(ref: ref, storeValue: value)
             case .alreadyInStore:
-                return .alreadyInStore(revision: read.revision)
+                return .alreadyInStore(revision: try await revision())
             case .apply(let newChecksum):
                 var compare: [EtcdCompare] = zip(transaction.changes, refKeys).map { change, key in
                     change.old.map { .valueEquals(key: key, value: $0) } ?? .absent(key: key)
                 }
-                compare.append(sumValue.map { .modRevisionEquals(key: sumKey, revision: $0.modRevision) } ?? .absent(key: sumKey))
+                compare.append(sum.map { .modRevisionEquals(key: sumKey, revision: $0.modRevision) } ?? .absent(key: sumKey))
                 var writes: [EtcdOperation] = zip(transaction.changes, refKeys).map { change, key in
                     change.new.map { .put(key: key, value: $0) } ?? .delete(key: key)
                 }
                 writes.append(.put(key: sumKey, value: newChecksum.description))
                 writes.append(.put(key: keys.log(repo), value: log))
-                let result = try await client.txn(compare: compare, success: writes)
-                if result.succeeded { return .committed(revision: result.revision) }
-            // Something moved between the read and the commit: read again (the next plan sees a conflict if a
-            // ref of this transaction moved, or a fresh checksum if another ref did).
+                let result = try await client.txn(compare: compare, success: writes, failure: reads)
+                if result.succeeded {
+                    lastChecksum.withLock { $0[repo] = (newChecksum.description, result.revision) }
+                    return .committed(revision: result.revision)
+                }
+                // Something moved (or the guess was wrong): plan again from what the store holds now.
+                optimistic = false
+                (current, sum) = try Self.state(result.ranges, transaction)
             }
         }
         throw ClusterStoreError.unavailable("the commit on \(repo) kept losing races (\(Self.maxAttempts) tries)")
+    }
+
+    /// The refs of the transaction and the checksum (value, mod revision) from a read of `refs + [sum]`.
+    private static func state(_ ranges: [[EtcdKeyValue]], _ transaction: RefTransaction) throws -> (
+        [String: String], (value: String, modRevision: Int64)?
+    ) {
+        guard ranges.count == transaction.changes.count + 1 else {
+            throw ClusterStoreError(.invalidResponse, "a read of \(transaction.changes.count + 1) keys gave \(ranges.count)")
+        }
+        var current: [String: String] = [:]
+        for (change, values) in zip(transaction.changes, ranges) where !values.isEmpty { current[change.ref] = values[0].value }
+        let sum = ranges[transaction.changes.count].first.map { (value: $0.value, modRevision: $0.modRevision) }
+        return (current, sum)
     }
 
     public func snapshot(repo: String) async throws -> RepoSnapshot {
