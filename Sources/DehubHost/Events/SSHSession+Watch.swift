@@ -1,5 +1,6 @@
 import DehubCore
 import NIOCore
+import Synchronization
 
 /// `ssh git@HOST watch NAME [NAME...]`: the event stream as lines (`RefStreamLine`): the snapshot, `READY`, then
 /// `CHANGED NAME REF OLD NEW`, with a `KEEPALIVE` line when idle (it is also what keeps the connection from
@@ -36,10 +37,13 @@ extension SSHSession {
         case .success(let taken): subscription = taken
         }
         let output = self.output
+        // Ended by the hub: a writer stuck on a client that reads nothing is freed by closing the channel, unless
+        // the session finished by then (its channel number may be another session's afterwards).
+        let finished = WatchSessionEnd()
         subscription.setOnEnd {
             Task {
                 try? await Task.sleep(for: .seconds(5))
-                output.close()
+                if !finished.isSet { output.close() }
             }
         }
         defer { subscription.cancel() }
@@ -49,8 +53,12 @@ extension SSHSession {
         while let first = await subscription.next() {
             var text = Self.line(first, status: &status)
             for item in subscription.available(limit: 256) { text += Self.line(item, status: &status) }
-            do { try await output.write(Array(text.utf8)) } catch { return -1 }
+            do { try await output.write(Array(text.utf8)) } catch {
+                finished.set()
+                return -1
+            }
         }
+        finished.set()
         await output.finish(status: status)
         return status
     }
@@ -63,4 +71,11 @@ extension SSHSession {
             return RefStreamLine.format(message) + "\n"
         }
     }
+}
+
+/// Whether a watch session has finished (set once, read by the delayed close).
+final class WatchSessionEnd: Sendable {
+    private let state = Mutex(false)
+    func set() { state.withLock { $0 = true } }
+    var isSet: Bool { state.withLock { $0 } }
 }

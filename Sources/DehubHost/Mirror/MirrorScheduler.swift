@@ -16,6 +16,8 @@ public final class MirrorScheduler: Service, Sendable {
     let onSynced: @Sendable (RepoName, MirrorState) async -> Void
     private let followed = Mutex<[RepoName: AsyncStream<Void>.Continuation]>([:])
     private let pending = Mutex<[RepoName]>([])
+    /// Wakes the loop that looks for mirrors to follow (a new mirror is followed at once, not at the next rescan).
+    private let rescan = Mutex<AsyncStream<Void>.Continuation?>(nil)
 
     public init(
         sync: MirrorSync, pollInterval: Duration, rescanInterval: Duration = .seconds(5), watcher: (any UpstreamWatcher)?,
@@ -32,7 +34,9 @@ public final class MirrorScheduler: Service, Sendable {
     /// Asks for a sync of `name` soon (starting to follow it if it is a new mirror).
     public func kick(_ name: RepoName) {
         let known = followed.withLock { $0[name]?.yield() != nil }
-        if !known { pending.withLock { $0.append(name) } }
+        guard !known else { return }
+        pending.withLock { $0.append(name) }
+        _ = rescan.withLock { $0?.yield() }
     }
 
     /// A sync ran outside the scheduler (an admin command): publish what it moved.
@@ -43,17 +47,25 @@ public final class MirrorScheduler: Service, Sendable {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            self.rescan.withLock { $0 = wake }
+            wake.yield()
             await withDiscardingTaskGroup { group in
-                while !Task.isCancelled {
-                    let names = Set(self.sync.files.mirrors()).union(
-                        self.pending.withLock { p in
-                            defer { p = [] }; return p
-                        })
-                    for name in names.sorted() where self.sync.files.isMirror(name) {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: self.rescanInterval)
+                        wake.yield()
+                    }
+                }
+                for await _ in wakes {
+                    let pending = self.pending.withLock { names in
+                        defer { names = [] }
+                        return names
+                    }
+                    for name in Set(self.sync.files.mirrors()).union(pending).sorted() where self.sync.files.isMirror(name) {
                         guard let stream = self.startFollowing(name) else { continue }
                         group.addTask { await self.follow(name, stream) }
                     }
-                    try? await Task.sleep(for: self.rescanInterval)
                 }
                 group.cancelAll()
             }
