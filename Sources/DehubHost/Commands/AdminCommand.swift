@@ -92,6 +92,7 @@ public enum AdminCommand: Equatable, Sendable {
                                          make NAME a read-only, verified mirror of URL (admins)
           mirror sync NAME               sync a mirror now (admins)
           mirror status [--json]         every mirror's last sync, per ref (admins)
+          watch NAME [NAME...]           stream the repositories' ref changes (READY, then CHANGED NAME REF OLD NEW)
           whoami                         show the key you are authenticated with
         """
 }
