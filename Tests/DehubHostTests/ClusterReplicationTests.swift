@@ -28,6 +28,11 @@ extension ClusterSuites {
                 let heads = try world.nodes[i].git(["ls-remote", world.nodes[i].httpURL("project"), "main"]).stdout
                 #expect(heads.hasPrefix(tip), "node \(i): \(heads)")
             }
+            // An admin asks any node over SSH how the cluster stands.
+            let status = try world.expectOK(world.nodes[1].ssh(["cluster", "status"], key: world.admin))
+            #expect(status.stdout.contains("nodes: 3 live"), "\(status.stdout)")
+            #expect(status.stdout.contains("project"), "\(status.stdout)")
+            #expect(status.stdout.contains("in step"), "\(status.stdout)")
         }
 
         @Test("a refused push changes nothing anywhere; a local git update-ref that did not come through the host is refused")

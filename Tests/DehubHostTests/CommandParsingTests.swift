@@ -60,6 +60,7 @@ struct CommandParsingTests {
             (["repo", "list"], .repoList),
             (["repo", "delete", "demo"], .repoDelete(RepoName.validated("demo")!)),
             (["whoami"], .whoami),
+            (["cluster", "status"], .clusterStatus),
             (["help"], .help),
             ([], .help),
         ])
@@ -80,6 +81,8 @@ struct CommandParsingTests {
             (["repo", "list", "x"], "usage: repo list"),
             (["repo", "rename", "a", "b"], "unknown command 'repo rename'"),
             (["whoami", "x"], "unknown command 'whoami'"),
+            (["cluster"], "usage: cluster status"),
+            (["cluster", "status", "--json"], "usage: cluster status"),
         ])
     func adminErrors(words: [String], message: String) throws {
         guard case .failure(let error) = AdminCommand.parse(words) else {

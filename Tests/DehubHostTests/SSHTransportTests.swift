@@ -90,6 +90,12 @@ extension EndToEnd {
             #expect(badName.stderr.contains("invalid repository name"))
             let shellish = try server.ssh(["ls", "/"], key: host.admin)
             #expect(shellish.status != 0)
+            let notCluster = try server.ssh(["cluster", "status"], key: host.admin)
+            #expect(notCluster.status == 64)
+            #expect(notCluster.stderr.contains("not a cluster node"))
+            let readerCluster = try server.ssh(["cluster", "status"], key: reader)
+            #expect(readerCluster.status == 1)
+            #expect(readerCluster.stderr.contains("this command needs an admin key"))
 
             try host.expectOK(server.ssh(["repo", "delete", "team/project"], key: host.admin))
             #expect(!FileManager.default.fileExists(atPath: server.data + "/repos/team/project.git"))

@@ -5,13 +5,15 @@ public enum AdminCommand: Equatable, Sendable {
     case repoDelete(RepoName)
     case repoFork(RepoName, to: RepoName, isPrivate: Bool, newRoot: Bool)
     case mirror(MirrorAdminCommand)
+    /// `cluster status`: the cluster as the store sees it (docs/cluster.md); a node in cluster mode only.
+    case clusterStatus
     case whoami
     case help
 
     /// Whether only admins may run it.
     public var needsAdmin: Bool {
         switch self {
-        case .repoCreate, .repoDelete, .repoFork, .mirror: true
+        case .repoCreate, .repoDelete, .repoFork, .mirror, .clusterStatus: true
         case .repoList, .whoami, .help: false
         }
     }
@@ -24,6 +26,8 @@ public enum AdminCommand: Equatable, Sendable {
         case ("help", []): return .success(.help)
         case ("repo", let rest): return parseRepo(rest)
         case ("mirror", let rest): return MirrorAdminCommand.parse(rest).map { .mirror($0) }
+        case ("cluster", ["status"]): return .success(.clusterStatus)
+        case ("cluster", _): return .failure(.usage("cluster status"))
         default: return .failure(.unknownCommand(first))
         }
     }
@@ -92,6 +96,7 @@ public enum AdminCommand: Equatable, Sendable {
                                          make NAME a read-only, verified mirror of URL (admins)
           mirror sync NAME               sync a mirror now (admins)
           mirror status [--json]         every mirror's last sync, per ref (admins)
+          cluster status                 nodes, repos, each replica's state and checksum (admins, cluster mode)
           watch NAME [NAME...]           stream the repositories' ref changes (READY, then CHANGED NAME REF OLD NEW)
           whoami                         show the key you are authenticated with
         """

@@ -1,3 +1,5 @@
+import DehubCluster
+
 /// Runs an admin command for an identity and returns what to print, and the exit status.
 /// Shared by the embedded SSH server and the OpenSSH `shell` mode.
 public struct AdminCommandRunner: Sendable {
@@ -5,11 +7,14 @@ public struct AdminCommandRunner: Sendable {
     public let urls: CloneURLs
     /// The running host's mirror scheduler, told about new mirrors (nil in the OpenSSH mode).
     public let mirrors: MirrorScheduler?
+    /// This node in cluster mode (nil for a single host and in the OpenSSH mode).
+    public let cluster: ClusterNode?
 
-    public init(gate: AccessGate, urls: CloneURLs, mirrors: MirrorScheduler? = nil) {
+    public init(gate: AccessGate, urls: CloneURLs, mirrors: MirrorScheduler? = nil, cluster: ClusterNode? = nil) {
         self.gate = gate
         self.urls = urls
         self.mirrors = mirrors
+        self.cluster = cluster
     }
 
     public struct Outcome: Sendable, Equatable {
@@ -72,6 +77,19 @@ public struct AdminCommandRunner: Sendable {
                 return Outcome(stdout: text)
             case .mirror(.status(let json)):
                 return Outcome(stdout: try federation.status(json: json))
+            case .clusterStatus:
+                guard let cluster else {
+                    return Outcome(
+                        stderr: "dehub-host: not a cluster node: this host runs without --cluster-etcd (docs/cluster.md)\n",
+                        status: 64)
+                }
+                do {
+                    let text = try await ClusterStatusReport.text(store: cluster.store, replicas: cluster.settings.replicas)
+                    return Outcome(stdout: text + "\n")
+                } catch let error as ClusterStoreError {
+                    let failure = HostError(.io, error.message)
+                    return Outcome(stderr: "dehub-host: \(failure)\n", status: failure.exitCode)
+                }
             }
         } catch let error as HostError {
             return Outcome(stderr: "dehub-host: \(error)\n", status: error.exitCode)

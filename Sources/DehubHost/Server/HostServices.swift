@@ -47,7 +47,7 @@ public struct HostServices: Sendable {
     /// Clone URLs, from the config or the addresses actually bound.
     public var urls: CloneURLs { CloneURLs(config: config, sshAddress: listening.ssh, httpAddress: listening.http) }
 
-    public var admin: AdminCommandRunner { AdminCommandRunner(gate: gate, urls: urls, mirrors: mirrors) }
+    public var admin: AdminCommandRunner { AdminCommandRunner(gate: gate, urls: urls, mirrors: mirrors, cluster: cluster) }
 
     /// Environment for the hook and git: the protocol version, and who pushes (for the hook's logs).
     func gitEnvironment(protocolHeader: String?, identity: Identity, transport: Transport) -> [String: String] {
