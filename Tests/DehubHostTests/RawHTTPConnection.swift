@@ -16,8 +16,12 @@ final class RawHTTPConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else {
+            let error = RawHTTPError("connect: errno \(errno)")
+            // A throwing init of a class still runs deinit: mark the descriptor closed, or deinit would close it a
+            // second time, by then perhaps another thread's descriptor of the same number.
             Glibc.close(fd)
-            throw RawHTTPError("connect: errno \(errno)")
+            fd = -1
+            throw error
         }
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

@@ -24,7 +24,10 @@ extension EndToEnd {
                     connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
                 }
             }
-            guard connected == 0 else { throw HostTestError("connect failed") }
+            guard connected == 0 else {
+                close(fd)
+                throw HostTestError("connect failed")
+            }
             let request = Array("GET /demo.git/dehub/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
             _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             return fd
