@@ -37,3 +37,12 @@ func expectAccepted(_ result: CommandResult, sourceLocation: SourceLocation = #_
 
 /// The first 10 hex digits of a commit id, as dehub prints it.
 func short(_ id: String) -> String { String(id.prefix(10)) }
+
+extension String {
+    /// Whether this commit or tag message names the OpenPGP key `keyID` as a credential's `pub_key_id`. The writer
+    /// quotes a key id that a YAML reader would take for a number (all digits, or digits around one `E`), so both
+    /// forms count.
+    func containsKeyID(_ keyID: String) -> Bool {
+        contains("pub_key_id: \(keyID)") || contains("pub_key_id: \"\(keyID)\"") || contains("pub_key_id: '\(keyID)'")
+    }
+}
