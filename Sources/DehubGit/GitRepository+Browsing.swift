@@ -82,22 +82,9 @@ extension GitRepository {
     /// What is at `path` in `tree` (the tree itself for an empty path): its id and kind; nil when nothing is there.
     public func entry(at path: String, inTree tree: ObjectID) throws -> (id: ObjectID, kind: TreeListingEntry.Kind)? {
         if path.isEmpty { return (tree, .tree) }
-        let components = path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false)
-        guard !path.utf8.contains(0),
-            components.allSatisfy({ !$0.isEmpty && !$0.elementsEqual([0x2E]) && !$0.elementsEqual([0x2E, 0x2E]) })
-        else { return nil }
-        let root = try trees.tree(tree, in: handle)
-        defer { git_tree_free(root) }
-        var entry: OpaquePointer?
-        let code = git_tree_entry_bypath(&entry, root, path)
-        if code == GIT_ENOTFOUND.rawValue {
-            git_error_clear()
-            return nil
+        return try withEntry(at: path, inTree: tree) { entry in
+            (ObjectID(git_tree_entry_id(entry)), Self.kind(git_tree_entry_filemode(entry)))
         }
-        try check(code, "cannot read '\(path)' in tree \(tree)")
-        guard let entry else { return nil }
-        defer { git_tree_entry_free(entry) }
-        return (ObjectID(git_tree_entry_id(entry)), Self.kind(git_tree_entry_filemode(entry)))
     }
 
     /// The entries of a tree in git's order, at most `limit` of them (`truncated` says whether there were more).

@@ -94,7 +94,7 @@ extension GitRepository {
     }
 
     /// Runs `body` on the tree entry at `path`; nil when there is no such entry.
-    private func withEntry<T>(at path: String, inTree tree: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T? {
+    func withEntry<T>(at path: String, inTree tree: ObjectID, _ body: (OpaquePointer) throws -> T) throws -> T? {
         // Only plain relative paths name an entry: no empty, `.` or `..` component, no NUL.
         let components = path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false)
         guard !path.utf8.contains(0),
