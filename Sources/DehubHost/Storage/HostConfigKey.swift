@@ -66,11 +66,7 @@ extension HostConfigKey {
 
     /// An integer within `rule`'s range.
     static func integer(_ name: String, _ field: WritableKeyPath<HostConfig, Int> & Sendable, _ rule: IntegerRule) -> Self {
-        scalar(name, example: { "\($0[keyPath: field])" }) { scalar, config in
-            guard let n = rule.value(of: scalar) else { return "\(name) must be \(rule.wording)" }
-            config[keyPath: field] = n
-            return nil
-        }
+        integer(name, rule, example: { "\($0[keyPath: field])" }) { $0[keyPath: field] = $1 }
     }
 
     /// An integer within `rule`'s range, or no value when the key is absent (`example` shows the effective default).
@@ -78,9 +74,16 @@ extension HostConfigKey {
         _ name: String, _ field: WritableKeyPath<HostConfig, Int?> & Sendable, _ rule: IntegerRule,
         example: @escaping @Sendable (HostConfig) -> String
     ) -> Self {
+        integer(name, rule, example: example) { $0[keyPath: field] = $1 }
+    }
+
+    private static func integer(
+        _ name: String, _ rule: IntegerRule, example: @escaping @Sendable (HostConfig) -> String,
+        set: @escaping @Sendable (inout HostConfig, Int) -> Void
+    ) -> Self {
         scalar(name, example: example) { scalar, config in
             guard let n = rule.value(of: scalar) else { return "\(name) must be \(rule.wording)" }
-            config[keyPath: field] = n
+            set(&config, n)
             return nil
         }
     }
