@@ -28,6 +28,8 @@ public actor ClusterNode {
     var prepared: Set<String> = []
     var lease: Int64?
     var refusals: [String: String] = [:]
+    /// The host's stream of ref changes, where the updates this replica applies are published.
+    var events: RefEventHub?
     /// In the environment of every git the host runs for a client (`DEHUB_CLUSTER_TOKEN`); the socket takes ref
     /// updates only with it, so git run by anything else on the machine cannot commit refs to the store.
     public nonisolated let pushToken: String = {
@@ -233,10 +235,10 @@ public actor ClusterNode {
             }
             let path = repos.path(of: name)
             try await prepare(repo, path: path)
-            let sync = ReplicaSync(
-                hook: data.hookBinary, sources: sources(repo, writer: snapshot.lastTransaction?.writer), repoName: repo)
+            let sync = ReplicaSync(sources: sources(repo, writer: snapshot.lastTransaction?.writer), repoName: repo)
             switch try await sync.sync(snapshot, into: path, local: local) {
             case .inStep(let checksum):
+                if local != snapshot.refs { await announce(repo, path: path) }
                 if let alarm = alarms.removeValue(forKey: repo) {
                     logger.notice("cluster: replica back in step", metadata: ["repo": "\(repo)", "was": "\(alarm)"])
                 }
@@ -257,6 +259,7 @@ public actor ClusterNode {
                 case .inStep(let checksum):
                     alarms.removeValue(forKey: repo)
                     logger.notice("cluster: replica rebuilt from the store", metadata: ["repo": "\(repo)"])
+                    await announce(repo, path: path)
                     await publish(repo, snapshot.revision, checksum, .serving)
                     return false
                 case .busy, .fetchFailed:
@@ -274,6 +277,15 @@ public actor ClusterNode {
             return true
         }
     }
+
+    /// The copy's refs moved (an update applied, or the copy rebuilt): watchers of this node (`RefEventHub`) get the
+    /// changes, as after a push here. The hub reads only repos someone watches.
+    private func announce(_ repo: String, path: String) async {
+        await events?.refresh(repo: repo, path: path)
+    }
+
+    /// Set once by the node's service, before its loops start.
+    func attach(events: RefEventHub) { self.events = events }
 
     private func record(_ repo: String) async throws -> RepoRecord? {
         if let record = records[repo] { return record }
