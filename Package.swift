@@ -156,6 +156,7 @@ let package = Package(
                 "DehubCore", "DehubWeb", "CLibSSH",
                 "DehubReplication", "DehubEvents",  // host mirrors (issue 15): the core, and the upstream's events
                 "DehubCluster",
+                "DehubVerification", "DehubGit",  // cluster replicas verify with the hook's engine in process
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

@@ -16,6 +16,12 @@ public struct VerifiedRefsPublisher: Sendable {
         public var ref: String
         public var old: ObjectID?
         public var new: ObjectID?
+
+        public init(ref: String, old: ObjectID?, new: ObjectID?) {
+            self.ref = ref
+            self.old = old
+            self.new = new
+        }
     }
 
     public init(cache: ReplicaCache, target: String, git: GitTool = GitTool()) {
@@ -47,6 +53,15 @@ public struct VerifiedRefsPublisher: Sendable {
             }
         }
         try await cache.copyObjects(of: moves.compactMap(\.new), into: target)
+        try await Self.apply(moves, in: target, git: git)
+        return moves
+    }
+
+    /// Moves `moves` in the repository at `gitDir` as one `git update-ref --stdin` transaction whose old values are
+    /// checked: a ref that moved meanwhile (or a missing object) makes the whole fail with `ReplicationError`, and
+    /// nothing moves. The objects must be there already. (A cluster replica applies a verified update with it too.)
+    public static func apply(_ moves: [Move], in gitDir: String, git: GitTool) async throws {
+        guard !moves.isEmpty else { return }
         let zero = String(repeating: "0", count: 40)
         var script = "start\n"
         for move in moves {
@@ -57,8 +72,7 @@ public struct VerifiedRefsPublisher: Sendable {
             }
         }
         script += "prepare\ncommit\n"
-        try await git.check(["update-ref", "--stdin"], gitDir: target, input: Array(script.utf8))
-        return moves
+        try await git.check(["update-ref", "--stdin"], gitDir: gitDir, input: Array(script.utf8))
     }
 
     private func targetBranches() async throws -> [String: ObjectID] {

@@ -75,6 +75,7 @@ extension ClusterSuites {
                 }
                 replicaTimes.append(Date().timeIntervalSince(started))
             }
+            let floor = try Self.etcdFloor(world)
             let singleMedian = Self.median(singleTimes), cluster = Self.median(clusterTimes)
             print(
                 "bench: one-commit push over HTTP, median of \(Self.runs): single host \(Self.ms(singleMedian)), cluster \(Self.ms(cluster)) (+\(Self.ms(cluster - singleMedian)))"
@@ -82,6 +83,46 @@ extension ClusterSuites {
             print(
                 "bench: after the push returned, every replica served the new tip in: median \(Self.ms(Self.median(replicaTimes))), worst \(Self.ms(replicaTimes.max() ?? 0)) (polled from the files every 20 ms)"
             )
+            print("bench: the floor, the same etcd: \(floor)")
+        }
+
+        /// What the store costs by itself: a put transaction through the JSON gateway (curl's own time, one
+        /// connection each, to the leader and to a follower), and the leader's WAL fsync and backend commit, averaged
+        /// over everything it wrote in this run (its `/metrics`).
+        static func etcdFloor(_ world: ClusterWorld) throws -> String {
+            guard let leader = world.etcd.leader() else { return "no etcd leader" }
+            let follower = (leader + 1) % world.etcd.members.count
+            let environment = ProcessInfo.processInfo.environment
+            let key = Data((world.prefix + "/bench-floor").utf8).base64EncodedString()
+            let value = Data(String(repeating: "a", count: 40).utf8).base64EncodedString()
+            let body = "{\"compare\":[],\"success\":[{\"request_put\":{\"key\":\"\(key)\",\"value\":\"\(value)\"}}]}"
+            func txn(_ member: Int) throws -> [Double] {
+                try (0..<(runs * 2)).map { _ in
+                    let result = try HostCommandRunner.run(
+                        [
+                            "curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", "-X", "POST",
+                            world.etcd.members[member].clientURL + "/v3/kv/txn", "-d", body,
+                        ], environment: environment, timeout: 10)
+                    return Double(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                }
+            }
+            let toLeader = median(try txn(leader)), toFollower = median(try txn(follower))
+            let metrics = try HostCommandRunner.run(
+                ["curl", "-s", world.etcd.members[leader].clientURL + "/metrics"], environment: environment, timeout: 10
+            ).stdout
+            func average(_ name: String) -> Double {
+                var sum = 0.0, count = 0.0
+                for line in metrics.split(separator: "\n") {
+                    let parts = line.split(separator: " ")
+                    guard parts.count == 2, let number = Double(parts[1]) else { continue }
+                    if parts[0] == name + "_sum" { sum = number }
+                    if parts[0] == name + "_count" { count = number }
+                }
+                return count > 0 ? sum / count : 0
+            }
+            return "a put txn through the gateway, median of \(runs * 2): to the leader \(ms(toLeader)), to a follower "
+                + "\(ms(toFollower)); the leader's WAL fsync \(ms(average("etcd_disk_wal_fsync_duration_seconds"))), "
+                + "backend commit \(ms(average("etcd_disk_backend_commit_duration_seconds"))) (averages over the run)"
         }
 
         @Test("a clone through a node that proxies vs straight from a replica")

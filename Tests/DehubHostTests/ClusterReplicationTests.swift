@@ -95,7 +95,7 @@ extension ClusterSuites {
             try s.git("switch", "-q", "-c", "race", "main")
             try s.change("Start", by: team.c, files: ["race.txt": "0\n"])
             try world.expectOK(world.push(["race"], over: world.nodes[0].httpURL("project")))
-            let rounds = Int(ProcessInfo.processInfo.environment["DEHUB_CLUSTER_RACE_ROUNDS"] ?? "") ?? 20
+            let rounds = Int(ProcessInfo.processInfo.environment["DEHUB_CLUSTER_RACE_ROUNDS"] ?? "") ?? 50
             var tip = try s.git("rev-parse", "race").trimmingCharacters(in: .whitespacesAndNewlines)
             for round in 0..<rounds {
                 var candidates: [String] = []

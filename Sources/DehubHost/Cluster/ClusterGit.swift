@@ -1,7 +1,9 @@
+import DehubCluster
+import DehubReplication
 import Subprocess
 
 /// The git commands a cluster node runs on its own copies: fetch objects from another node, check an object is
-/// there, move a ref with its old value, and run the dehub hook to verify an update. Every one of them runs with
+/// there, apply verified ref moves with their old values. Every one of them runs with
 /// hooks switched off (`core.hooksPath=/dev/null`): the node's own ref moves are not pushes, and must not go
 /// through the `reference-transaction` hook back to the store.
 enum ClusterGit {
@@ -29,7 +31,7 @@ enum ClusterGit {
             case .exited(let code): status = code
             case .signaled(let signal): status = 128 + signal
             }
-            return Output(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+            return Output(status: status, stdout: result.standardOutput, stderr: result.standardError)
         } catch {
             throw HostError(.io, "cannot run \(executable) \(arguments.first ?? ""): \(error)")
         }
@@ -51,28 +53,27 @@ enum ClusterGit {
             ] + oids)
     }
 
-    /// Moves `ref` from `old` to `new` (nil: absent), refused by git if it is not at `old` any more.
-    static func updateRef(_ ref: String, old: String?, new: String?, in repo: String) async throws -> Output {
-        let zero = String(repeating: "0", count: 40)
-        if let new {
-            return try await run(noHooks + ["--git-dir", repo, "update-ref", "-m", "dehub cluster", ref, new, old ?? zero])
-        }
-        return try await run(noHooks + ["--git-dir", repo, "update-ref", "-d", ref] + (old.map { [$0] } ?? []))
-    }
+    /// The shared git runner (`DehubReplication`) as the node runs it: the host's git settings only, hooks off.
+    static let tool = GitTool(environment: [
+        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "core.hooksPath", "GIT_CONFIG_VALUE_0": "/dev/null",
+    ])
 
-    /// Runs the repo's own verification (`dehub hook pre-receive`, the same binary and rules as a push) on one
-    /// update, with the pusher's role the writer's hook judged it with. Returns nil when it verifies, else the
-    /// hook's reasons.
-    static func verify(
-        ref: String, old: String?, new: String?, role: String, hook: String, in repo: String
-    ) async throws -> String? {
-        let zero = String(repeating: "0", count: 40)
-        var environment = ["GIT_DIR": repo]
-        if !role.isEmpty { environment["DEHUB_PUSHER_ROLE"] = role }
-        let output = try await run(
-            ["hook", "pre-receive"], executable: hook, environment: environment, input: "\(old ?? zero) \(new ?? zero) \(ref)\n")
-        if output.succeeded { return nil }
-        let reasons = output.stderr.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-        return reasons.isEmpty ? "the hook refused it (exit \(output.status))" : reasons.joined(separator: " / ")
+    /// Applies verified moves (nil: absent) as one ref transaction with their old values. False, with nothing moved,
+    /// when a ref is not at its old value any more (or git cannot move them).
+    static func apply(_ changes: [RefChange], in repo: String) async throws -> Bool {
+        var moves: [VerifiedRefsPublisher.Move] = []
+        for change in changes {
+            guard let old = ReplicaVerdict.objectID(change.old), let new = ReplicaVerdict.objectID(change.new) else {
+                return false
+            }
+            moves.append(.init(ref: change.ref, old: old.isZero ? nil : old, new: new.isZero ? nil : new))
+        }
+        do {
+            try await VerifiedRefsPublisher.apply(moves, in: repo, git: tool)
+            return true
+        } catch is ReplicationError {
+            return false
+        }
     }
 }

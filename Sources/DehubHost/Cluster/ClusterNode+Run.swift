@@ -62,7 +62,11 @@ extension ClusterNode {
                         try await refreshNodes()
                         for repo in records.keys.sorted() { scheduleSync(repo) }
                     }
-                    if !changes.replicas.isEmpty { try await refreshReplicas() }
+                    if !changes.replicas.isEmpty {
+                        try await refreshReplicas()
+                        // A writer published its copy: the replicas waiting for it fetch now.
+                        for repo in changes.replicas.sorted() where writerWaits[repo] != nil { scheduleSync(repo) }
+                    }
                     for repo in changes.repos.sorted() { scheduleSync(repo) }
                 }
             } catch is CancellationError {

@@ -28,6 +28,12 @@ public actor ClusterNode {
     var prepared: Set<String> = []
     var lease: Int64?
     var refusals: [String: String] = [:]
+    /// The host's stream of ref changes, where the updates this replica applies are published.
+    var events: RefEventHub?
+    /// Repos with a push committed here that git has not applied yet (`followPush`).
+    var pushing: Set<String> = []
+    /// Per repo, the store's last transaction from another writer that this node waits to fetch (`waitsForWriter`).
+    var writerWaits: [String: (transaction: RefTransaction, since: ContinuousClock.Instant)] = [:]
     /// In the environment of every git the host runs for a client (`DEHUB_CLUSTER_TOKEN`); the socket takes ref
     /// updates only with it, so git run by anything else on the machine cannot commit refs to the store.
     public nonisolated let pushToken: String = {
@@ -158,6 +164,8 @@ public actor ClusterNode {
                 var sum = storeSums[name.path] ?? .empty
                 for change in transaction.changes { sum = sum.applying(ref: change.ref, old: change.old, new: change.new) }
                 storeSums[name.path] = sum
+                pushing.insert(name.path)
+                Task { await self.followPush(name.path, path: repos.path(of: name), changes: transaction.changes) }
                 return .ok
             case .alreadyInStore:
                 return .ok
@@ -217,9 +225,41 @@ public actor ClusterNode {
         syncing.remove(repo)
     }
 
+    /// After a push committed here, until git applied it: the copy is left to git (the sync would only find the
+    /// ref locked), then synced and published at once, which is what the other replicas wait for before fetching.
+    private func followPush(_ repo: String, path: String, changes: [RefChange]) async {
+        for _ in 0..<2000 {
+            let refs = LocalRefs.read(path)
+            if changes.allSatisfy({ refs[$0.ref] == $0.new }) { break }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        pushing.remove(repo)
+        scheduleSync(repo)
+    }
+
+    /// Whether to leave the writer of the store's last transaction alone a little longer before fetching from it:
+    /// until its own copy holds the update (it publishes its state then), its receive-pack is still finishing the
+    /// client's push, and the replicas' fetches and verification would compete with it for the machine. At most 1 s
+    /// (the writer may have died after its commit); a live writer's published state ends the wait (`watchLoop`).
+    func waitsForWriter(_ repo: String, _ snapshot: RepoSnapshot) -> Bool {
+        guard let last = snapshot.lastTransaction, last.writer != id, nodes.contains(where: { $0.id == last.writer }),
+            replicaStates[repo]?[last.writer]?.checksum != snapshot.checksum.description
+        else {
+            writerWaits[repo] = nil
+            return false
+        }
+        if let wait = writerWaits[repo], wait.transaction == last { return ContinuousClock.now - wait.since < .seconds(1) }
+        writerWaits[repo] = (last, ContinuousClock.now)
+        Task {
+            try? await Task.sleep(for: .milliseconds(1050))
+            await self.scheduleSync(repo)
+        }
+        return true
+    }
+
     /// One pass; true when it should be tried again soon.
     private func syncOnce(_ repo: String) async -> Bool {
-        guard let name = RepoName.validated(repo) else { return false }
+        guard let name = RepoName.validated(repo), !pushing.contains(repo) else { return false }
         do {
             // The local refs first, then the store (see `ReplicaSync.sync`).
             let local = repos.exists(name) ? LocalRefs.read(repos.path(of: name)) : [:]
@@ -233,10 +273,11 @@ public actor ClusterNode {
             }
             let path = repos.path(of: name)
             try await prepare(repo, path: path)
-            let sync = ReplicaSync(
-                hook: data.hookBinary, sources: sources(repo, writer: snapshot.lastTransaction?.writer), repoName: repo)
+            if local != snapshot.refs, waitsForWriter(repo, snapshot) { return false }
+            let sync = ReplicaSync(sources: sources(repo, writer: snapshot.lastTransaction?.writer), repoName: repo)
             switch try await sync.sync(snapshot, into: path, local: local) {
             case .inStep(let checksum):
+                if local != snapshot.refs { await announce(repo, path: path) }
                 if let alarm = alarms.removeValue(forKey: repo) {
                     logger.notice("cluster: replica back in step", metadata: ["repo": "\(repo)", "was": "\(alarm)"])
                 }
@@ -257,6 +298,7 @@ public actor ClusterNode {
                 case .inStep(let checksum):
                     alarms.removeValue(forKey: repo)
                     logger.notice("cluster: replica rebuilt from the store", metadata: ["repo": "\(repo)"])
+                    await announce(repo, path: path)
                     await publish(repo, snapshot.revision, checksum, .serving)
                     return false
                 case .busy, .fetchFailed:
@@ -274,6 +316,15 @@ public actor ClusterNode {
             return true
         }
     }
+
+    /// The copy's refs moved (an update applied, or the copy rebuilt): watchers of this node (`RefEventHub`) get the
+    /// changes, as after a push here. The hub reads only repos someone watches.
+    private func announce(_ repo: String, path: String) async {
+        await events?.refresh(repo: repo, path: path)
+    }
+
+    /// Set once by the node's service, before its loops start.
+    func attach(events: RefEventHub) { self.events = events }
 
     private func record(_ repo: String) async throws -> RepoRecord? {
         if let record = records[repo] { return record }

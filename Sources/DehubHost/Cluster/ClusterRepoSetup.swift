@@ -11,10 +11,14 @@ public enum ClusterRepoSetup {
         guard !data.root.contains("'") else {
             throw HostError(.config, "the data directory path must not contain a single quote")
         }
+        // Only `prepared` needs the node; `committed` and `aborted` need git's input drained, not a process.
         return """
             #!/bin/sh
             \(marker): ref updates are committed to the cluster store first. Do not edit.
-            exec '\(data.hookBinary)' hook reference-transaction "$1" --socket '\(data.clusterSocket)'
+            if [ "$1" = prepared ]; then
+              exec '\(data.hookBinary)' hook reference-transaction prepared --socket '\(data.clusterSocket)'
+            fi
+            while read -r _; do :; done
 
             """
     }

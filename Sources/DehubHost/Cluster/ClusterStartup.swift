@@ -59,10 +59,12 @@ enum ClusterStartup {
         return ClusterNode(settings: settings, store: store, data: data, config: config, logger: logger)
     }
 
-    static func services(_ node: ClusterNode, data: DataDirectory, listening: ListenAddresses, logger: Logger) -> [any Service] {
+    static func services(
+        _ node: ClusterNode, data: DataDirectory, listening: ListenAddresses, events: RefEventHub, logger: Logger
+    ) -> [any Service] {
         [
             ClusterRefSocket(node: node, path: data.clusterSocket, logger: logger),
-            ClusterNodeService(node: node, listening: listening),
+            ClusterNodeService(node: node, listening: listening, events: events),
         ]
     }
 }
@@ -71,9 +73,12 @@ enum ClusterStartup {
 struct ClusterNodeService: Service {
     let node: ClusterNode
     let listening: ListenAddresses
+    /// Where the updates the node applies as a replica are published.
+    let events: RefEventHub
 
     func run() async throws {
         let listening = self.listening
+        await node.attach(events: events)
         await cancelWhenGracefulShutdown {
             await node.run(httpAddress: { listening.http })
         }

@@ -1,16 +1,18 @@
 import DehubCluster
+import DehubCore
 import Foundation
 
 /// Brings one local copy of a repo to the refs the store holds, verifying every move with the node's own engine
-/// (the dehub hook, the same binary and rules a push goes through) before it is applied:
+/// (`ReplicaVerdict`: the hook's `PushVerifier`, in process) before it is applied:
 ///
-/// 1. the refs that differ, `main` first (the rules of other branches come from it), deletions last;
+/// 1. the refs that differ;
 /// 2. the objects the store's values need, fetched from the writer or a replica that has them (`fetch.fsckObjects`);
-/// 3. per ref, `dehub hook pre-receive` on `LOCAL STORE REF`. When the store's last transaction is exactly this
-///    move, the hook judges it with the writer's pusher role, so both nodes answer the same question; a longer jump
-///    (a node catching up, or rebuilt) is judged as the admin who set the root of trust would be, with every commit
-///    it brings checked against the signature rules;
-/// 4. `update-ref REF STORE LOCAL`, refused by git if the ref moved meanwhile.
+/// 3. the verdict (`steps`): when the moves are exactly the store's last transaction, they are judged as that one
+///    push, with the writer's pusher role, so both nodes answer the same question; a longer jump (a node catching up,
+///    or rebuilt) is judged as the admin who set the root of trust would be, main first (the rules of other branches
+///    come from it), then every other ref together, each commit it brings checked against the signature rules;
+/// 4. each verified step applied as one `update-ref --stdin` transaction with the old values
+///    (`VerifiedRefsPublisher.apply`), refused by git as a whole if a ref moved meanwhile.
 struct ReplicaSync {
     enum Outcome: Equatable {
         /// The copy's refs equal the store's; its checksum.
@@ -23,7 +25,6 @@ struct ReplicaSync {
         case refused(String)
     }
 
-    let hook: String
     /// Advertise URLs of nodes to fetch from, best first.
     let sources: [String]
     let repoName: String
@@ -57,25 +58,36 @@ struct ReplicaSync {
             if !fetched { return .fetchFailed(failures.isEmpty ? "no node to fetch from" : failures.joined(separator: "; ")) }
         }
 
-        for ref in differing {
-            let old = local[ref], new = snapshot.refs[ref]
-            let change = RefChange(ref: ref, old: old, new: new)
-            let role = snapshot.lastTransaction.flatMap { $0.changes.contains(change) ? $0.role : nil } ?? "admin"
-            if let reasons = try await ClusterGit.verify(ref: ref, old: old, new: new, role: role, hook: hook, in: path) {
-                return .refused("\(ref): \(reasons)")
+        var expected = local
+        for step in Self.steps(local: local, store: snapshot.refs, last: snapshot.lastTransaction) {
+            if let reasons = await ReplicaVerdict.judge(step, in: path) {
+                // A ref moved here meanwhile (judged from its real value, the update looked stale): not a verdict.
+                return LocalRefs.read(path) == expected ? .refused(reasons) : .busy
             }
-            let moved = try await ClusterGit.updateRef(ref, old: old, new: new, in: path)
-            if !moved.succeeded { return .busy }
+            guard try await ClusterGit.apply(step.changes, in: path) else { return .busy }
+            for change in step.changes { expected[change.ref] = change.new }
         }
         let checksum = LocalRefs.checksum(path)
         return checksum == snapshot.checksum ? .inStep(checksum) : .busy
     }
 
+    /// How the moves from `local` to `store` are judged: as the store's last transaction when they are exactly it,
+    /// else as an admin's catch-up, main first.
+    static func steps(local: [String: String], store: [String: String], last: RefTransaction?) -> [ReplicaVerdict.Step] {
+        let differing = order(Set(local.keys).union(store.keys).filter { local[$0] != store[$0] }, store: store)
+        let changes = differing.map { RefChange(ref: $0, old: local[$0], new: store[$0]) }
+        guard !changes.isEmpty else { return [] }
+        if let last, Set(last.changes) == Set(changes) { return [ReplicaVerdict.Step(changes: last.changes, role: last.role)] }
+        let admin = PusherRole.admin.rawValue
+        let main = changes.filter { $0.ref == RefUpdate.mainRef }, rest = changes.filter { $0.ref != RefUpdate.mainRef }
+        return [main, rest].filter { !$0.isEmpty }.map { ReplicaVerdict.Step(changes: $0, role: admin) }
+    }
+
     /// `refs/heads/main` first, then updates and creations by name, then deletions.
     static func order(_ refs: Set<String>, store: [String: String]) -> [String] {
         refs.sorted { a, b in
-            let rankA = a == "refs/heads/main" ? 0 : (store[a] == nil ? 2 : 1)
-            let rankB = b == "refs/heads/main" ? 0 : (store[b] == nil ? 2 : 1)
+            let rankA = a == RefUpdate.mainRef ? 0 : (store[a] == nil ? 2 : 1)
+            let rankB = b == RefUpdate.mainRef ? 0 : (store[b] == nil ? 2 : 1)
             return rankA != rankB ? rankA < rankB : a < b
         }
     }

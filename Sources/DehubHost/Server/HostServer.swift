@@ -93,7 +93,8 @@ public struct HostServer {
         }
         guard !running.isEmpty else { throw HostError(.usage, "nothing to serve: give --ssh, --http or both") }
         if let cluster, let clusterNode {
-            running += ClusterStartup.services(clusterNode, data: data, listening: listening, logger: logger)
+            running += ClusterStartup.services(
+                clusterNode, data: data, listening: listening, events: services.events, logger: logger)
             say("cluster node \(cluster.nodeID) (etcd \(cluster.endpoints.urls.joined(separator: ",")))")
         }
         running.append(mirrors)
