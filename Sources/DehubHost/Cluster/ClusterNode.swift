@@ -234,7 +234,8 @@ public actor ClusterNode {
             let path = repos.path(of: name)
             try await prepare(repo, path: path)
             let sync = ReplicaSync(
-                hook: data.hookBinary, sources: sources(repo, writer: snapshot.lastTransaction?.writer), repoName: repo)
+                hook: data.hookBinary, sources: sources(repo, writer: snapshot.lastTransaction?.writer), repoName: repo,
+                fetchEnvironment: { [self] in fetchEnvironment(from: $0, repo: repo) })
             switch try await sync.sync(snapshot, into: path, local: local) {
             case .inStep(let checksum):
                 if let alarm = alarms.removeValue(forKey: repo) {

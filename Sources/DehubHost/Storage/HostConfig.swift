@@ -70,6 +70,8 @@ public struct HostConfig: Equatable, Sendable {
     public var clusterAdvertise: String = ""
     /// How many nodes hold each repo (all of them when fewer).
     public var clusterReplicas: Int = 3
+    /// The file of the secret every node shares (`--cluster-secret-file`; docs/cluster.md, "Node identity").
+    public var clusterSecretFile: String = ""
 
     public var effectiveReservedGitProcesses: Int { reservedGitProcesses ?? maxGitProcesses / 4 }
 
@@ -100,6 +102,7 @@ public struct HostConfig: Equatable, Sendable {
             "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
             "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
             "peers", "mirror_poll_seconds", "cluster_etcd", "cluster_node_id", "cluster_advertise", "cluster_replicas",
+            "cluster_secret_file",
         ]
 
     /// The file written at first start: every key with its default and what it means.
@@ -189,6 +192,7 @@ public struct HostConfig: Equatable, Sendable {
             # cluster_node_id: node1
             # cluster_advertise: http://10.0.0.1:8080
             # cluster_replicas: \(d.clusterReplicas)
+            # cluster_secret_file: /etc/dehub/cluster-secret
 
             """
     }
@@ -324,6 +328,8 @@ public struct HostConfig: Equatable, Sendable {
                 config.clusterNodeID = value
             case "cluster_advertise":
                 config.clusterAdvertise = value
+            case "cluster_secret_file":
+                config.clusterSecretFile = value
             case "cluster_replicas":
                 guard let n = positive(100) else { return fail("cluster_replicas must be a positive integer (at most 100)") }
                 config.clusterReplicas = n
