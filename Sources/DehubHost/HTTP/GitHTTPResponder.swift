@@ -24,6 +24,9 @@ public struct GitHTTPResponder: HTTPResponder {
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
+        if let tunnel = ClusterTunnelTarget.parse(path: request.uri.path) {
+            return await clusterTunnel(tunnel, request: request, context: context)
+        }
         let target = HTTPTarget.parse(method: request.method.rawValue, path: request.uri.path, query: request.uri.query)
         let identity: Identity
         let caller = await clusterCaller(request, target)
