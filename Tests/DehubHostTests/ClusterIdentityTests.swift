@@ -80,6 +80,10 @@ extension ClusterSuites {
                 let ssh = try node.git(["ls-remote", node.sshURL(repo)], key: stranger)
                 #expect(ssh.status != 0, "node \(i): \(ssh.output)")
                 #expect(!ssh.stdout.contains(tip), "node \(i)")
+                // And an anonymous SSH client (no key) is refused on every node.
+                let keyless = try node.git(["ls-remote", node.sshURL(repo)], key: nil)
+                #expect(keyless.status != 0, "node \(i): \(keyless.output)")
+                #expect(!keyless.stdout.contains(tip), "node \(i)")
             }
         }
 
