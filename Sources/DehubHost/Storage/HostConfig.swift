@@ -70,6 +70,8 @@ public struct HostConfig: Equatable, Sendable {
     public var clusterAdvertise: String = ""
     /// How many nodes hold each repo (all of them when fewer).
     public var clusterReplicas: Int = 3
+    /// The file of the secret every node shares (`--cluster-secret-file`; docs/cluster.md, "Node identity").
+    public var clusterSecretFile: String = ""
 
     public var effectiveReservedGitProcesses: Int { reservedGitProcesses ?? maxGitProcesses / 4 }
 
@@ -199,6 +201,7 @@ public struct HostConfig: Equatable, Sendable {
             .text("cluster_node_id", \.clusterNodeID).commentedOut(example: "node1"),
             .text("cluster_advertise", \.clusterAdvertise).commentedOut(example: "http://10.0.0.1:8080"),
             .integer("cluster_replicas", \.clusterReplicas, .positive(atMost: 100)).commentedOut(),
+            .text("cluster_secret_file", \.clusterSecretFile).commentedOut(example: "/etc/dehub/cluster-secret"),
         ]
 
     /// A user name without spaces or punctuation (`anonymous_ssh_user`).
