@@ -100,7 +100,8 @@ let package = Package(
             dependencies: [
                 "DehubCore", "DehubGit", "DehubSignatures", "DehubVerification", "DehubReplication", "DehubEvents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // The event stream's client (SSE over the system's curl, the line stream over the system's ssh), used by
         // `dehub watch` and the host's mirrors; no NIO, so the static hook stays as it was.
@@ -112,6 +113,7 @@ let package = Package(
         .executableTarget(
             name: "dehub",
             dependencies: ["DehubCLI"] + (linkMode == "static" ? ["CGSSStub"] : []),
+            swiftSettings: [.swiftLanguageMode(.v6)],
             linkerSettings: cLibraries
         ),
         // Generates signed histories for `make bench` (bench/); not part of the product.

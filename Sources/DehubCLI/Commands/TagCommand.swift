@@ -53,7 +53,7 @@ struct TagCommand: AsyncParsableCommand {
     func run() async throws {
         try await ErrorPresenter.run {
             let repo = try root.repository.open()
-            let releases = try ReleaseTags(repo: repo, main: try root.repository.resolve(main, in: repo))
+            let releases = try ReleaseTags(repo: repo, main: root.repository.resolve(main, in: repo))
             if let propose { return try releases.propose(name: name, on: propose) }
             var draft: ReleaseTags.Draft
             if let from {
