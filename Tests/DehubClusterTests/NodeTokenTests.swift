@@ -151,3 +151,23 @@ struct ClusterSecretTests {
         #expect(throws: ClusterSecretError.notRandom) { try ClusterSecret(bytes: [UInt8](repeating: 65, count: 40)) }
     }
 }
+
+@Suite("Node tokens while the cluster rotates its secret")
+struct NodeTokenRotationTests {
+    @Test("a token of either secret holds; one of neither gets the first secret's refusal")
+    func rotation() {
+        let scope = NodeTokenTests.scope, now = NodeTokenTests.now
+        let current = NodeTokenTests.secret, next = NodeTokenTests.other
+        let third = try! ClusterSecret(bytes: Array("a third secret, of no node of this cluster at all".utf8))
+        for signer in [current, next] {
+            let token = NodeToken.issue(secret: signer, from: "n1", scope: scope, now: now)
+            #expect(NodeToken.verify(token, scope: scope, secrets: [current, next], now: now) == .success("n1"))
+        }
+        let foreign = NodeToken.issue(secret: third, from: "n1", scope: scope, now: now)
+        #expect(NodeToken.verify(foreign, scope: scope, secrets: [current, next], now: now) == .failure(.badSignature))
+        let old = NodeToken.issue(secret: next, from: "n1", scope: scope, now: now - 61)
+        #expect(
+            NodeToken.verify(old, scope: scope, secrets: [current, next], now: now) == .failure(.expired(ageSeconds: 61)))
+        #expect(NodeToken.verify(foreign, scope: scope, secrets: [], now: now) == .failure(.badSignature))
+    }
+}

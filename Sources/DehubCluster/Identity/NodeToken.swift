@@ -87,6 +87,20 @@ public enum NodeToken {
         return .success(node)
     }
 
+    /// Checks the token against each secret in turn (the node's own first, then one also accepted while the cluster
+    /// rotates its secret); the first secret's refusal when none holds.
+    public static func verify(
+        _ headerValue: String, scope: NodeTokenScope, secrets: [ClusterSecret], now: Int64
+    ) -> Result<String, NodeTokenError> {
+        var first: Result<String, NodeTokenError> = .failure(.badSignature)
+        for (i, secret) in secrets.enumerated() {
+            let result = verify(headerValue, scope: scope, secret: secret, now: now)
+            if case .success = result { return result }
+            if i == 0 { first = result }
+        }
+        return first
+    }
+
     /// The bytes under the MAC: every field on its own line, so no field can run into the next.
     static func message(from node: String, issuedAt: Int64, scope: NodeTokenScope) -> String {
         [

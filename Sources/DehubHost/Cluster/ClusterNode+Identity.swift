@@ -58,7 +58,8 @@ extension ClusterNode {
             identity = .key(key)
         }
         let scope = NodeTokenScope(audience: advertise, repo: repo, service: service, acting: actingFor)
-        switch NodeToken.verify(token, scope: scope, secret: secret, now: Int64(now.timeIntervalSince1970)) {
+        let secrets = [secret] + (settings.acceptedSecret.map { [$0] } ?? [])
+        switch NodeToken.verify(token, scope: scope, secrets: secrets, now: Int64(now.timeIntervalSince1970)) {
         case .success(let node):
             if actingFor == .node { return .node(.clusterNode(node), from: node) }
             return .node(identity, from: node)

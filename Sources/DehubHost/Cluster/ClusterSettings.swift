@@ -11,6 +11,8 @@ public struct ClusterSettings: Equatable, Sendable {
     /// The secret every node shares (`cluster_secret_file`): nodes sign their requests to each other with it
     /// (`NodeToken`); nil only in settings made by hand for tests that never talk to another node.
     public var secret: ClusterSecret?
+    /// A second secret whose tokens are also taken, never used to sign (`cluster_accepted_secret_file`): rotation.
+    public var acceptedSecret: ClusterSecret?
     /// The etcd key prefix (tests use one cluster for several).
     public var prefix: String = "/dehub"
     /// The node's registration lease; a node that stops renewing it leaves the cluster after this long.
@@ -62,13 +64,17 @@ public struct ClusterSettings: Equatable, Sendable {
         }
         var trimmed = url
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        return ClusterSettings(
+        var settings = ClusterSettings(
             endpoints: endpoints, nodeID: id, advertise: trimmed, replicas: config.clusterReplicas,
             secret: try loadSecret(secretPath))
+        if !config.clusterAcceptedSecretFile.isEmpty {
+            settings.acceptedSecret = try loadSecret(config.clusterAcceptedSecretFile, label: "cluster_accepted_secret_file")
+        }
+        return settings
     }
 
     /// The shared secret: required in cluster mode, from a file only its owner can read.
-    static func loadSecret(_ path: String) throws -> ClusterSecret {
+    static func loadSecret(_ path: String, label: String = "--cluster-secret-file") throws -> ClusterSecret {
         guard !path.isEmpty else {
             throw HostError(
                 .usage, "cluster mode needs --cluster-secret-file FILE (or cluster_secret_file in the host config)",
@@ -79,7 +85,7 @@ public struct ClusterSettings: Equatable, Sendable {
         do {
             return try ClusterSecret.load(path: path)
         } catch {
-            throw HostError(.usage, "--cluster-secret-file: \(error.message)")
+            throw HostError(.usage, "\(label): \(error.message)")
         }
     }
 }

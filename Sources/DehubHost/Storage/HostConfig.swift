@@ -72,6 +72,8 @@ public struct HostConfig: Equatable, Sendable {
     public var clusterReplicas: Int = 3
     /// The file of the secret every node shares (`--cluster-secret-file`; docs/cluster.md, "Node identity").
     public var clusterSecretFile: String = ""
+    /// A second cluster secret also accepted, never used to sign: for rotating the secret (docs/cluster.md).
+    public var clusterAcceptedSecretFile: String = ""
 
     public var effectiveReservedGitProcesses: Int { reservedGitProcesses ?? maxGitProcesses / 4 }
 
@@ -202,6 +204,8 @@ public struct HostConfig: Equatable, Sendable {
             .text("cluster_advertise", \.clusterAdvertise).commentedOut(example: "http://10.0.0.1:8080"),
             .integer("cluster_replicas", \.clusterReplicas, .positive(atMost: 100)).commentedOut(),
             .text("cluster_secret_file", \.clusterSecretFile).commentedOut(example: "/etc/dehub/cluster-secret"),
+            .text("cluster_accepted_secret_file", \.clusterAcceptedSecretFile).commentedOut(
+                example: "/etc/dehub/cluster-secret.next"),
         ]
 
     /// A user name without spaces or punctuation (`anonymous_ssh_user`).
