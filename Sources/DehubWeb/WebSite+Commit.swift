@@ -52,9 +52,7 @@ extension WebSite {
     /// the page's limits.
     func commit(_ context: PageContext, id hex: String, branch asked: String?) throws -> (String, String) {
         let repo = context.repo
-        guard let id = ObjectID(hex: hex), let info = try? repo.commit(id) else {
-            throw WebPageError.notFound("No commit \(hex).")
-        }
+        let (id, info) = try commit(hex, in: repo)
         let author = try repo.people(ofCommit: id).author
         var model = CommitModel(
             id: id.hex, head: info.head, author: Self.person(author), date: WebDate.format(author.seconds),

@@ -39,8 +39,7 @@ extension WebSite {
     /// `/NAME/tree/REV/PATH`: a directory's entries, directories first, at most `maxTreeEntries`.
     func tree(_ context: PageContext, revision: String, path: String) throws -> (String, String) {
         let repo = context.repo
-        let commit = try resolve(revision, in: repo)
-        guard let entry = try repo.entry(at: path, inTree: try repo.tree(ofCommit: commit)) else {
+        guard let entry = try self.entry(path, at: revision, in: repo) else {
             throw WebPageError.notFound("No \(path) in \(revision).")
         }
         guard entry.kind == .tree else { throw WebPageError.notFound("\(path) is not a directory.") }
@@ -64,10 +63,9 @@ extension WebSite {
     /// `/NAME/blob/REV/PATH`: a text file with line numbers, up to `maxBlobBytes`; otherwise the raw link only.
     func blob(_ context: PageContext, revision: String, path: String) throws -> (String, String) {
         let repo = context.repo
-        let commit = try resolve(revision, in: repo)
-        guard let entry = try repo.entry(at: path, inTree: try repo.tree(ofCommit: commit)),
-            entry.kind == .blob || entry.kind == .symlink
-        else { throw WebPageError.notFound("No file \(path) in \(revision).") }
+        guard let entry = try self.entry(path, at: revision, in: repo), entry.kind == .blob || entry.kind == .symlink else {
+            throw WebPageError.notFound("No file \(path) in \(revision).")
+        }
         let size = try repo.objectSize(entry.id)
         var model = BlobModel(
             revision: revision, rootURL: context.paths.tree(revision), crumbs: crumbs(context, revision, path, file: true),
@@ -93,8 +91,7 @@ extension WebSite {
     /// a sandboxing CSP), so a file of HTML or SVG in a repository cannot run in this site's origin.
     func raw(_ repository: WebRepository, revision: String, path: String) throws -> WebResponse {
         let repo = try GitRepository.open(path: repository.path)
-        let commit = try resolve(revision, in: repo)
-        guard let entry = try repo.entry(at: path, inTree: try repo.tree(ofCommit: commit)), entry.kind == .blob else {
+        guard let entry = try self.entry(path, at: revision, in: repo), entry.kind == .blob else {
             throw WebPageError.notFound("No file \(path) in \(revision).")
         }
         let size = try repo.objectSize(entry.id)

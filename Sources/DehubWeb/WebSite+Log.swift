@@ -2,16 +2,6 @@ import DehubCore
 import DehubGit
 
 extension WebSite {
-    struct CommitRow {
-        var short: String
-        var url: String
-        var type: String
-        var head: String
-        var author: String
-        var date: String
-        var verdict: WebVerdict
-    }
-
     struct LogModel {
         struct Branch {
             var name: String
@@ -45,13 +35,11 @@ extension WebSite {
             let info = try repo.commit(id)
             let payload = Self.payload(info.message)
             let verdict = verifier.verify(id, branch: branch, nonFastForward: false)
-            let author = try repo.people(ofCommit: id).author
-            rows.append(
-                CommitRow(
-                    short: id.short, url: context.paths.commit(id.hex, branch: branch), type: Self.typeName(payload),
-                    head: info.head,
-                    author: Self.person(author), date: WebDate.format(author.seconds),
-                    verdict: WebVerdict(verdict, payload: payload)))
+            var row = CommitRow(
+                id, branch: branch, payload: payload, head: info.head, author: try repo.people(ofCommit: id).author,
+                paths: context.paths)
+            row.verdict = WebVerdict(verdict, payload: payload)
+            rows.append(row)
             current = info.parents.first
         }
         let branches = try repo.references().compactMap { ref -> LogModel.Branch? in

@@ -3,16 +3,6 @@ import DehubGit
 
 extension WebSite {
     struct ThreadsModel {
-        struct Entry {
-            var short: String
-            var url: String
-            var type: String
-            var head: String
-            var author: String
-            var date: String
-            var signers: String
-            var comment: String?
-        }
         struct Thread {
             var branch: String
             var logURL: String
@@ -21,7 +11,7 @@ extension WebSite {
             var blocked: String?
             var needsRebase: Bool
             var collected: String
-            var entries: [Entry]
+            var entries: [CommitRow]
             var truncated: Bool
         }
         var threads: [Thread]
@@ -58,15 +48,14 @@ extension WebSite {
             thread.collected = summary.collected.joined(separator: ", ")
             thread.truncated = summary.truncated
             thread.entries = summary.entries.map { entry in
-                var comment: String?
-                if case .comment(let text)? = entry.payload?.body { comment = text }
+                var row = CommitRow(
+                    entry.id, branch: name, payload: entry.payload, head: entry.head, author: entry.author,
+                    paths: context.paths)
+                if case .comment(let text)? = entry.payload?.body { row.comment = text }
                 var seen = Set<String>()
                 let signers = (entry.payload?.credentials ?? []).compactMap(\.account).filter { seen.insert($0).inserted }
-                return ThreadsModel.Entry(
-                    short: entry.id.short, url: context.paths.commit(entry.id.hex, branch: name),
-                    type: Self.typeName(entry.payload),
-                    head: entry.head, author: Self.person(entry.author), date: WebDate.format(entry.author.seconds),
-                    signers: signers.joined(separator: ", "), comment: comment)
+                row.signers = signers.joined(separator: ", ")
+                return row
             }
             threads.append(thread)
         }

@@ -125,14 +125,26 @@ public final class WebSite: Sendable {
 
     /// A branch, a tag or a full commit id, to a commit; never a rev-parse expression (no unbounded searches).
     func resolve(_ revision: String, in repo: GitRepository) throws -> ObjectID {
-        if revision.utf8.count == 40, let id = ObjectID(hex: revision) {
-            guard (try? repo.commit(id)) != nil else { throw WebPageError.notFound("No commit \(revision).") }
-            return id
-        }
+        if ObjectID(hex: revision) != nil { return try commit(revision, in: repo).id }
         for prefix in ["refs/heads/", "refs/tags/"] {
             if let id = try? repo.reference(prefix + revision) { return id }
         }
         throw WebPageError.notFound("No branch, tag or commit named \(revision).")
+    }
+
+    /// The commit a full id names; a 404 that says so when the id is malformed or no commit of the repository.
+    func commit(_ hex: String, in repo: GitRepository) throws -> (id: ObjectID, info: CommitInfo) {
+        guard let id = ObjectID(hex: hex), let info = try? repo.commit(id) else {
+            throw WebPageError.notFound("No commit \(hex).")
+        }
+        return (id, info)
+    }
+
+    /// What `path` names in the tree of `revision` (see `resolve`; the tree itself for an empty path); nil when nothing.
+    func entry(_ path: String, at revision: String, in repo: GitRepository) throws -> (
+        id: ObjectID, kind: TreeListingEntry.Kind
+    )? {
+        try repo.entry(at: path, inTree: try repo.tree(ofCommit: try resolve(revision, in: repo)))
     }
 
     /// A verifier for the commits of one history (the project worked out once, from `anchor`), with the cache.

@@ -5,18 +5,8 @@ import Testing
 /// `dehub verify --all`: a whole branch from its root commit, root included; and ranges that hold no commit.
 @Suite("dehub verify --all and empty ranges")
 struct VerifyAllTests {
-    /// The strict repository (bound credentials) with two changes landed on main: root, first, second.
-    private func world() throws -> (Scenario, ScenarioTeam, [String]) {
-        let s = try Scenario()
-        let team = try ScenarioTeam(in: s)
-        let root = try s.bootstrap(team.strictConfig().bound, signers: [team.a, team.b])
-        let first = try s.landOnMain("First", files: ["one.txt": "1\n"], author: team.a, reviewers: [team.b])
-        let second = try s.landOnMain("Second", files: ["two.txt": "2\n"], author: team.a, reviewers: [team.c])
-        return (s, team, [root, first, second])
-    }
-
     @Test func verifiesAGoodHistoryFromItsRoot() throws {
-        let (s, _, commits) = try world()
+        let (s, _, commits) = try Scenario.strictHistory()
         let result = try s.dehub("verify", "--all", "--branch", "main")
         #expect(result.exitCode == 0, "\(result.transcript)")
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
@@ -51,7 +41,7 @@ struct VerifyAllTests {
     }
 
     @Test func findsTheTamperedCommitOfAHistory() throws {
-        let (s, _, commits) = try world()
+        let (s, _, commits) = try Scenario.strictHistory()
         // A history that shares main's root but whose first change had its file altered after it was signed; the
         // second change is rebuilt on top with its own (unchanged) diff and message.
         try s.git("switch", "-q", "-c", "tampered", commits[0])
@@ -74,7 +64,7 @@ struct VerifyAllTests {
     }
 
     @Test func refusesAnUnknownBranch() throws {
-        let (s, _, _) = try world()
+        let (s, _, _) = try Scenario.strictHistory()
         let result = try s.dehub("verify", "--all", "--branch", "nope")
         #expect(result.exitCode == 66, "\(result.transcript)")
         #expect(result.stderrText.contains("no branch 'nope' to verify"), "\(result.transcript)")
@@ -84,7 +74,7 @@ struct VerifyAllTests {
 
     @Test("a range that holds no commit says so and exits 0", arguments: ["main..main", "..main"])
     func emptyRange(_ range: String) throws {
-        let (s, _, _) = try world()
+        let (s, _, _) = try Scenario.strictHistory()
         let result = try s.dehub("verify", "--range", range, "--branch", "main")
         #expect(result.exitCode == 0, "\(result.transcript)")
         #expect(result.stdoutText.isEmpty, "\(result.transcript)")
@@ -95,7 +85,7 @@ struct VerifyAllTests {
     }
 
     @Test func jsonDoesNotEscapeSlashes() throws {
-        let (s, team, _) = try world()
+        let (s, team, _) = try Scenario.strictHistory()
         try s.git("switch", "-q", "-c", "threads/json")
         try s.change("Touch docs/a/b.md", by: team.a, files: ["docs/a/b.md": "b\n"])
         let result = try s.dehub("verify", "--rev", "HEAD", "--branch", "threads/json", "--json")
@@ -107,7 +97,7 @@ struct VerifyAllTests {
 
     /// More than 64 commits are verified by several workers, which share one project id (`ProjectScope`).
     @Test func aLongBoundHistoryOnSeveralWorkers() throws {
-        let (s, team, _) = try world()
+        let (s, team, _) = try Scenario.strictHistory()
         try s.git("switch", "-q", "-c", "long")
         for i in 0..<140 { try s.comment("Comment \(i)", by: i % 2 == 0 ? team.b : team.c) }
         let result = try s.dehub("verify", "--all", "--branch", "long", "-q")
@@ -117,7 +107,7 @@ struct VerifyAllTests {
 
     /// Progress is drawn on stderr only when stderr is a terminal (`script` gives the command one).
     @Test func showsProgressOnATerminal() throws {
-        let (s, _, _) = try world()
+        let (s, _, _) = try Scenario.strictHistory()
         let command = "'\(s.dehubPath)' verify --all --branch main >/dev/null"
         let result = try s.run("script", ["-qec", command, "/dev/null"])
         #expect(result.exitCode == 0, "\(result.transcript)")

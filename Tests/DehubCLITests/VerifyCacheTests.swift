@@ -7,20 +7,10 @@ import Testing
 /// only costs time.
 @Suite("dehub verify with the verdict cache")
 struct VerifyCacheTests {
-    /// The strict repository (bound credentials) with two changes landed on main: root, first, second.
-    private func world() throws -> (Scenario, ScenarioTeam, [String]) {
-        let s = try Scenario()
-        let team = try ScenarioTeam(in: s)
-        let root = try s.bootstrap(team.strictConfig().bound, signers: [team.a, team.b])
-        let first = try s.landOnMain("First", files: ["one.txt": "1\n"], author: team.a, reviewers: [team.b])
-        let second = try s.landOnMain("Second", files: ["two.txt": "2\n"], author: team.a, reviewers: [team.c])
-        return (s, team, [root, first, second])
-    }
-
     private func cacheFile(_ s: Scenario) -> String { s.work + "/.git/dehub/verdicts-v1" }
 
     @Test func aSecondRunAnswersFromTheCache() throws {
-        let (s, _, commits) = try world()
+        let (s, _, commits) = try Scenario.strictHistory()
         let first = try s.dehub("verify", "--all", "--branch", "main")
         #expect(first.exitCode == 0, "\(first.transcript)")
         #expect(!first.stdoutText.contains("verdict cache"), "\(first.transcript)")
@@ -52,7 +42,7 @@ struct VerifyCacheTests {
 
     /// A refused commit is checked and explained on every run, however many times its neighbours were cached.
     @Test func aRefusalIsNeverRemembered() throws {
-        let (s, _, commits) = try world()
+        let (s, _, commits) = try Scenario.strictHistory()
         try s.git("switch", "-q", "-c", "tampered", commits[0])
         try s.write("one.txt", "1, altered\n")
         let altered = try s.craft(message: try s.message(of: commits[1]))
@@ -66,7 +56,7 @@ struct VerifyCacheTests {
 
     /// A cache file that is truncated, overwritten with garbage, or unwritable never changes a verdict.
     @Test func aBrokenCacheOnlyCostsTime() throws {
-        let (s, _, _) = try world()
+        let (s, _, _) = try Scenario.strictHistory()
         #expect(try s.dehub("verify", "--all", "--branch", "main", "-q").exitCode == 0)
         let good = try Data(contentsOf: URL(fileURLWithPath: cacheFile(s)))
         for broken in [good.dropLast(1), Data("garbage".utf8), Data()] {

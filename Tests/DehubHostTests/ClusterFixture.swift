@@ -18,9 +18,12 @@ final class ClusterWorld: @unchecked Sendable {
 
     /// Extra host config lines for every node (e.g. `cluster_replicas: 2`).
     let configText: String
+    /// The cluster secret nodes started from now on get (`--cluster-secret-file`; mode 0600, 48 random bytes).
+    var secretFile: String
 
     init(nodes count: Int = 3, createProject: Bool = true, config: String = "") throws {
         configText = config
+        secretFile = try Self.makeSecretFile()
         scenario = try Scenario()
         team = try ScenarioTeam(in: scenario)
         try scenario.bootstrap(team.strictConfig(), signers: [team.a, team.b])
@@ -58,7 +61,17 @@ final class ClusterWorld: @unchecked Sendable {
             adminKey: team.alice.privateKeyPath,
             extraArguments: [
                 "--cluster-etcd", etcd.endpoints, "--node-id", "n\(i)", "--cluster-prefix", prefix, "--log-level", "info",
+                "--cluster-secret-file", secretFile,
             ] + extraArguments)
+    }
+
+    /// A fresh secret file (another cluster's secret, when given to a node of this one).
+    static func makeSecretFile(mode: Int = 0o600) throws -> String {
+        let path = NSTemporaryDirectory() + "dehub-cluster-secret-\(UUID().uuidString)"
+        var bytes = [UInt8](repeating: 0, count: 48)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: mode])
+        return path
     }
 
     func stop() {
@@ -70,6 +83,7 @@ final class ClusterWorld: @unchecked Sendable {
             node.removeFiles()
         }
         etcd.stop()
+        try? FileManager.default.removeItem(atPath: secretFile)
     }
 
     // MARK: - the store, read with curl (the tests stay synchronous; the client under test is not used to check itself)

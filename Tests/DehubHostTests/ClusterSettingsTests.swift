@@ -1,4 +1,5 @@
 import DehubHost
+import Foundation
 import Testing
 
 @Suite("Cluster settings: flags over the host config; a single host without them")
@@ -13,11 +14,14 @@ struct ClusterSettingsTests {
 
     @Test("flags win over the host config, whose keys parse")
     func config() throws {
+        let secret = try ClusterWorld.makeSecretFile()
+        defer { try? FileManager.default.removeItem(atPath: secret) }
         let text = """
             cluster_etcd: http://127.0.0.1:2379,http://127.0.0.1:22379
             cluster_node_id: node1
             cluster_advertise: http://10.0.0.1:8080/
             cluster_replicas: 2
+            cluster_secret_file: \(secret)
             """
         let config = try HostConfig.parse(text).get()
         let fromConfig = try #require(try ClusterSettings.resolve(etcd: nil, nodeID: nil, advertise: nil, config: config))
@@ -32,7 +36,9 @@ struct ClusterSettingsTests {
         #expect(fromFlags.advertise == "http://h:2")
         // The advertise URL may be left out: the node uses its HTTP listen address.
         #expect(
-            try ClusterSettings.resolve(etcd: "http://h:1", nodeID: "n2", advertise: nil, config: HostConfig())?.advertise == "")
+            try ClusterSettings.resolve(
+                etcd: "http://h:1", nodeID: "n2", advertise: nil, secretFile: secret, config: HostConfig())?
+                .advertise == "")
     }
 
     @Test(

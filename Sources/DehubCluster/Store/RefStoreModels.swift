@@ -13,10 +13,14 @@ public struct RepoRecord: Codable, Equatable, Sendable {
 public struct NodeRecord: Codable, Equatable, Sendable {
     public var id: String
     public var advertise: String
+    /// A digest of the access config the node applies on its own (admins, token set, readers, push policy; never a
+    /// token): `cluster status` flags nodes whose digest differs (`AccessDigest`). Absent from older nodes.
+    public var access: String?
 
-    public init(id: String, advertise: String) {
+    public init(id: String, advertise: String, access: String? = nil) {
         self.id = id
         self.advertise = advertise
+        self.access = access
     }
 }
 

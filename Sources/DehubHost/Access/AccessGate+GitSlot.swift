@@ -16,7 +16,9 @@ extension AccessGate {
 
     /// The share a request counts against: its key, or its source address when it has none.
     public static func slotClaim(_ identity: Identity, grant: Grant, source: String) -> SlotClaim {
-        SlotClaim(owner: identity.key?.fingerprint ?? "anonymous@\(source)", isPrivileged: grant.isPrivileged)
+        SlotClaim(
+            owner: identity.key?.fingerprint ?? identity.clusterNode.map { "node:\($0)" } ?? "anonymous@\(source)",
+            isPrivileged: grant.isPrivileged)
     }
 
     /// Waits for a git slot for a request `grant` allowed, then decides access again.

@@ -47,7 +47,7 @@ public struct AccessGate: Sendable {
         switch decision {
         case .allow:
             var grant = Grant(name: name, path: store.path(of: name))
-            grant.isPrivileged = requester.isAdmin || requester.isMember || requester.isReader
+            grant.isPrivileged = requester.isAdmin || requester.isMember || requester.isReader || requester.isClusterNode
             if service.isPush { grant.pusherRole = requester.isAdmin ? .admin : requester.isMember ? .member : .other }
             return .success(grant)
         case .deny(let denial): return .failure(denial)
@@ -69,6 +69,7 @@ public struct AccessGate: Sendable {
     /// looked up only when something depends on it: the visibility of a private repo, the pusher's role, and
     /// the share of git slots (members are served first).
     func requesterFacts(_ identity: Identity, name: RepoName, repo: RepoFacts, needsMembership: Bool) async -> RequesterFacts {
+        if identity.clusterNode != nil { return .clusterNode }
         guard let key = identity.key else { return .anonymous }
         var facts = RequesterFacts(isAuthenticated: true, isAdmin: isAdmin(identity))
         guard repo.exists, !facts.isAdmin else { return facts }

@@ -6,6 +6,8 @@ public struct RequesterFacts: Equatable, Sendable {
     public var isReader: Bool
     /// Listed as an `ssh_public_key` signifier in the repository's config on `main`.
     public var isMember: Bool
+    /// Another node of the cluster, replicating (its node token verified): reads everything, pushes nothing.
+    public var isClusterNode = false
 
     public init(isAuthenticated: Bool, isAdmin: Bool = false, isReader: Bool = false, isMember: Bool = false) {
         self.isAuthenticated = isAuthenticated
@@ -15,6 +17,13 @@ public struct RequesterFacts: Equatable, Sendable {
     }
 
     public static let anonymous = RequesterFacts(isAuthenticated: false)
+
+    /// A cluster node replicating.
+    public static var clusterNode: RequesterFacts {
+        var facts = RequesterFacts(isAuthenticated: true)
+        facts.isClusterNode = true
+        return facts
+    }
 }
 
 /// Facts about the repository, gathered before any rule runs.
@@ -49,6 +58,8 @@ public enum AccessDenial: Error, Equatable, Sendable {
     case adminOnly
     /// A push to a read-only mirror (its upstream's URL).
     case readOnlyMirror(upstream: String)
+    /// A push with a cluster node's replication token: nodes replicate by reading, and move refs only through the store.
+    case clusterNodeReadsOnly
 
     /// The text the client sees.
     public var message: String {
@@ -63,6 +74,8 @@ public enum AccessDenial: Error, Equatable, Sendable {
             "permission denied: this command needs an admin key"
         case .readOnlyMirror(let upstream):
             "read-only mirror of \(upstream); push there"
+        case .clusterNodeReadsOnly:
+            "a cluster node's replication token only reads: pushes come from users, through any node"
         }
     }
 }
@@ -80,7 +93,7 @@ public enum AccessPolicy {
     /// a listed reader or a member.
     public static func canSee(_ requester: RequesterFacts, _ repo: RepoFacts) -> Bool {
         guard repo.exists else { return false }
-        return !repo.isPrivate || requester.isAdmin || requester.isReader || requester.isMember
+        return !repo.isPrivate || requester.isClusterNode || requester.isAdmin || requester.isReader || requester.isMember
     }
 
     /// Fetch, clone, ls-remote, archive.
@@ -95,6 +108,7 @@ public enum AccessPolicy {
     public static func decidePush(
         _ requester: RequesterFacts, _ repo: RepoFacts, transport: Transport, policy: PushPolicy
     ) -> HostAccessDecision {
+        if requester.isClusterNode { return .deny(.clusterNodeReadsOnly) }
         guard canSee(requester, repo) else { return .deny(invisible(requester)) }
         if let upstream = repo.mirrorOf { return .deny(.readOnlyMirror(upstream: upstream)) }
         if !repo.mainExists {
@@ -111,7 +125,7 @@ public enum AccessPolicy {
 
     /// `repo create|list|delete` and the other admin commands (`whoami` is open to everyone).
     public static func decideAdministration(_ requester: RequesterFacts) -> HostAccessDecision {
-        requester.isAdmin ? .allow : .deny(.adminOnly)
+        requester.isAdmin && !requester.isClusterNode ? .allow : .deny(.adminOnly)
     }
 
     private static func invisible(_ requester: RequesterFacts) -> AccessDenial {

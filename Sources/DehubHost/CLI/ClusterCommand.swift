@@ -18,6 +18,9 @@ struct ClusterCommand: AsyncParsableCommand {
         @Option(name: .customLong("cluster-prefix"), help: .hidden)
         var clusterPrefix: String?
 
+        @Flag(help: "Print the status as JSON.")
+        var json = false
+
         func run() async throws {
             let config = try data.directory.loadConfig()
             let text = clusterEtcd ?? config.clusterEtcd
@@ -32,37 +35,11 @@ struct ClusterCommand: AsyncParsableCommand {
             let store = EtcdRefStore(
                 client: EtcdClient(endpoints: endpoints), keys: ClusterKeys(prefix: clusterPrefix ?? "/dehub"))
             do {
-                say(try await ClusterStatusReport.text(store: store, replicas: config.clusterReplicas))
+                let report = try await ClusterStatusReport.gather(store: store, replicas: config.clusterReplicas)
+                say(json ? try report.json() : report.text)
             } catch let error as ClusterStoreError {
                 throw HostError(.io, error.message)
             }
         }
-    }
-}
-
-/// The text of `cluster status`.
-enum ClusterStatusReport {
-    static func text(store: any RefStore, replicas: Int) async throws -> String {
-        let nodes = try await store.nodes()
-        let states = try await store.replicas()
-        var lines = ["nodes: \(nodes.count) live"]
-        for node in nodes { lines.append("  \(node.id)  \(node.advertise)") }
-        let records = try await store.repos()
-        lines.append("repos: \(records.count)")
-        for record in records {
-            let snapshot = try await store.snapshot(repo: record.name)
-            let set = ReplicaSet.choose(repo: record.name, nodes: nodes.map(\.id), count: replicas)
-            lines.append(
-                "  \(record.name)\(record.isPrivate ? " (private)" : "")  checksum \(snapshot.checksum)  replica set: \(set.joined(separator: ", "))"
-            )
-            for state in states where state.repo == record.name {
-                let live = nodes.contains { $0.id == state.node } ? "" : " (node down)"
-                let match = state.checksum == snapshot.checksum.description ? "in step" : "differs"
-                var line = "    \(state.node): \(state.status.rawValue), revision \(state.revision), checksum \(match)\(live)"
-                if !state.detail.isEmpty { line += ": \(state.detail)" }
-                lines.append(line)
-            }
-        }
-        return lines.joined(separator: "\n")
     }
 }

@@ -39,6 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var advertise: String?
 
+    @Option(
+        name: .customLong("cluster-secret-file"),
+        help: "Cluster mode: the secret every node shares (mode 0600). Default: cluster_secret_file in host-config.yml.")
+    var clusterSecretFile: String?
+
     @Option(name: .customLong("cluster-prefix"), help: .hidden)
     var clusterPrefix: String?
 
@@ -74,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
                     testFault: try clusterTestFault.map {
                         guard let fault = ClusterFault(rawValue: $0) else { throw ValidationError("unknown test fault") }
                         return fault
-                    })),
+                    }, secretFile: clusterSecretFile)),
             logger: logger)
         try await server.run()
     }

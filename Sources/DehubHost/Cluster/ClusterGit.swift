@@ -44,13 +44,15 @@ enum ClusterGit {
 
     /// Fetches the objects of `oids` (and what they reach) from `url` into the repo, without touching a ref, with
     /// every object checked (`fetch.fsckObjects`).
-    static func fetch(_ oids: [String], from url: String, into repo: String) async throws -> Output {
+    static func fetch(_ oids: [String], from url: String, into repo: String, environment: [String: String] = [:]) async throws
+        -> Output
+    {
         try await run(
             noHooks + [
                 "-c", "fetch.fsckObjects=true", "-c", "protocol.version=2", "-c",
                 "http.extraHeader=\(ClusterProxy.proxiedHeader): fetch",
                 "--git-dir", repo, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", url,
-            ] + oids)
+            ] + oids, environment: environment)
     }
 
     /// The shared git runner (`DehubReplication`) as the node runs it: the host's git settings only, hooks off.

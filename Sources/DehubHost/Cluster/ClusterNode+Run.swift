@@ -29,14 +29,20 @@ extension ClusterNode {
     }
 
     private func registrationLoop() async {
-        let record = NodeRecord(id: id, advertise: advertise)
         let interval = Duration.milliseconds(settings.leaseSeconds * 1000 / 3)
+        var registered: NodeRecord?
         while !Task.isCancelled {
+            // The record carries the digest of this node's access config: registered again (under a new lease, the
+            // old one revoked) when an admin, token or reader changes.
+            let record = NodeRecord(id: id, advertise: advertise, access: AccessDigest.of(data: data, config: config).description)
             do {
-                if let lease {
+                if let lease, record == registered {
                     try await store.keepAlive(lease: lease)
                 } else {
+                    let old = lease
                     lease = try await store.register(record, ttlSeconds: settings.leaseSeconds)
+                    registered = record
+                    if let old { try? await store.revoke(lease: old) }
                     logger.info("cluster: registered", metadata: ["node": "\(id)", "advertise": "\(advertise)"])
                     try await refreshNodes()
                 }

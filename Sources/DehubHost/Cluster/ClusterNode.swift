@@ -274,7 +274,9 @@ public actor ClusterNode {
             let path = repos.path(of: name)
             try await prepare(repo, path: path)
             if local != snapshot.refs, waitsForWriter(repo, snapshot) { return false }
-            let sync = ReplicaSync(sources: sources(repo, writer: snapshot.lastTransaction?.writer), repoName: repo)
+            let sync = ReplicaSync(
+                sources: sources(repo, writer: snapshot.lastTransaction?.writer), repoName: repo,
+                fetchEnvironment: { [self] in fetchEnvironment(from: $0, repo: repo) })
             switch try await sync.sync(snapshot, into: path, local: local) {
             case .inStep(let checksum):
                 if local != snapshot.refs { await announce(repo, path: path) }

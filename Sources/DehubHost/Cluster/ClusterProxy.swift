@@ -6,21 +6,22 @@ import Logging
 import NIOCore
 
 /// Forwards a smart-HTTP git request to another node of the cluster (one whose copy of the repo is in step), and
-/// streams its answer back: gitmesh's routing front, inside every node. The forwarded request carries
-/// `X-Dehub-Proxied`, so the node it reaches serves it itself and never forwards it again. Credentials pass through
-/// unchanged: the other node decides access with its own admins, tokens and rules.
+/// streams its answer back: gitmesh's routing front, inside every node. The forwarded request carries this node's
+/// token (`NodeToken`, scoped to the target, the repo, the service and the client) and the client's identity as
+/// this node established it (`X-Dehub-Acting-For`), never the client's own credentials: the node it reaches applies
+/// that client's access rules, serves the request itself and never forwards it again.
 enum ClusterProxy {
     static let proxiedHeader = "X-Dehub-Proxied"
     static let hopByHop: Set<String> = [
         "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "host",
         "content-length",
+        // The client's credentials stay here, and no client header may pose as a node's.
+        "authorization", "x-dehub-proxied", "x-dehub-node-token", "x-dehub-acting-for",
     ]
 
-    static func isProxied(_ request: Request) -> Bool {
-        request.headers.contains { $0.name.canonicalName == proxiedHeader.lowercased() }
-    }
-
-    static func forward(_ request: Request, to base: String, node: String, logger: Logger) async -> Response {
+    static func forward(_ request: Request, to base: String, headers extra: [(String, String)], logger: Logger) async
+        -> Response
+    {
         var url = base + request.uri.path
         if let query = request.uri.query, !query.isEmpty { url += "?" + query }
         var outgoing = HTTPClientRequest(url: url)
@@ -28,14 +29,17 @@ enum ClusterProxy {
         for field in request.headers where !hopByHop.contains(field.name.canonicalName) {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
-        outgoing.headers.replaceOrAdd(name: proxiedHeader, value: node)
+        guard !extra.isEmpty else {
+            return plain(.serviceUnavailable, "this cluster node has no cluster secret and cannot proxy")
+        }
+        for (name, value) in extra { outgoing.headers.replaceOrAdd(name: name, value: value) }
         if request.method == .post {
             let length = request.headers[.contentLength].flatMap(Int64.init)
             outgoing.body = .stream(request.body, length: length.map { .known($0) } ?? .unknown)
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(outgoing, deadline: .now() + .hours(6))
+            response = try await ClusterHTTPClient.shared.execute(outgoing, deadline: .now() + .hours(6))
         } catch {
             logger.warning("cluster proxy", metadata: ["to": "\(base)", "error": "\(error)"])
             return plain(.badGateway, "the cluster node holding this repository did not answer; try again")

@@ -8,6 +8,9 @@ public struct ClusterSettings: Equatable, Sendable {
     /// Empty: the HTTP address the node listens on (fine on one machine; give the real URL on several).
     public var advertise: String
     public var replicas: Int
+    /// The secret every node shares (`cluster_secret_file`): nodes sign their requests to each other with it
+    /// (`NodeToken`); nil only in settings made by hand for tests that never talk to another node.
+    public var secret: ClusterSecret?
     /// The etcd key prefix (tests use one cluster for several).
     public var prefix: String = "/dehub"
     /// The node's registration lease; a node that stops renewing it leaves the cluster after this long.
@@ -17,7 +20,8 @@ public struct ClusterSettings: Equatable, Sendable {
     /// Tests only: die at this point of a push's commit.
     public var testFault: ClusterFault? = nil
 
-    public init(endpoints: EtcdEndpoints, nodeID: String, advertise: String, replicas: Int) {
+    public init(endpoints: EtcdEndpoints, nodeID: String, advertise: String, replicas: Int, secret: ClusterSecret? = nil) {
+        self.secret = secret
         self.endpoints = endpoints
         self.nodeID = nodeID
         self.advertise = advertise
@@ -25,15 +29,18 @@ public struct ClusterSettings: Equatable, Sendable {
     }
 
     /// The settings from flags over the host config; nil when neither names etcd (a single host).
-    public static func resolve(etcd: String?, nodeID: String?, advertise: String?, config: HostConfig) throws
-        -> ClusterSettings?
-    {
+    public static func resolve(
+        etcd: String?, nodeID: String?, advertise: String?, secretFile: String? = nil, config: HostConfig
+    ) throws -> ClusterSettings? {
         let etcdText = etcd ?? config.clusterEtcd
         let id = nodeID ?? config.clusterNodeID
         let url = advertise ?? config.clusterAdvertise
+        let secretPath = secretFile ?? config.clusterSecretFile
         guard !etcdText.isEmpty else {
-            if !id.isEmpty || !url.isEmpty {
-                throw HostError(.usage, "--node-id and --advertise need --cluster-etcd (or cluster_etcd in the host config)")
+            if !id.isEmpty || !url.isEmpty || !secretPath.isEmpty {
+                throw HostError(
+                    .usage,
+                    "--node-id, --advertise and --cluster-secret-file need --cluster-etcd (or cluster_etcd in the host config)")
             }
             return nil
         }
@@ -55,6 +62,24 @@ public struct ClusterSettings: Equatable, Sendable {
         }
         var trimmed = url
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        return ClusterSettings(endpoints: endpoints, nodeID: id, advertise: trimmed, replicas: config.clusterReplicas)
+        return ClusterSettings(
+            endpoints: endpoints, nodeID: id, advertise: trimmed, replicas: config.clusterReplicas,
+            secret: try loadSecret(secretPath))
+    }
+
+    /// The shared secret: required in cluster mode, from a file only its owner can read.
+    static func loadSecret(_ path: String) throws -> ClusterSecret {
+        guard !path.isEmpty else {
+            throw HostError(
+                .usage, "cluster mode needs --cluster-secret-file FILE (or cluster_secret_file in the host config)",
+                hint:
+                    "the same file on every node, at least 32 random bytes, mode 0600: (umask 077; head -c 48 /dev/urandom | base64 > FILE)"
+            )
+        }
+        do {
+            return try ClusterSecret.load(path: path)
+        } catch {
+            throw HostError(.usage, "--cluster-secret-file: \(error.message)")
+        }
     }
 }

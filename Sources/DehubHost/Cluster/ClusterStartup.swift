@@ -8,6 +8,7 @@ public struct ClusterFlags: Equatable, Sendable {
     public var etcd: String?
     public var nodeID: String?
     public var advertise: String?
+    public var secretFile: String?
     /// Tests only: the etcd key prefix, so that several clusters can share one etcd.
     public var prefix: String?
     /// Tests only: `ClusterFault`.
@@ -15,8 +16,9 @@ public struct ClusterFlags: Equatable, Sendable {
 
     public init(
         etcd: String? = nil, nodeID: String? = nil, advertise: String? = nil, prefix: String? = nil,
-        testFault: ClusterFault? = nil
+        testFault: ClusterFault? = nil, secretFile: String? = nil
     ) {
+        self.secretFile = secretFile
         self.testFault = testFault
         self.etcd = etcd
         self.nodeID = nodeID
@@ -31,7 +33,7 @@ enum ClusterStartup {
     /// repos are guarded, so each gets the right hooks.
     static func prepare(flags: ClusterFlags, config: HostConfig, data: DataDirectory) throws -> ClusterSettings? {
         var settings = try ClusterSettings.resolve(
-            etcd: flags.etcd, nodeID: flags.nodeID, advertise: flags.advertise, config: config)
+            etcd: flags.etcd, nodeID: flags.nodeID, advertise: flags.advertise, secretFile: flags.secretFile, config: config)
         guard var cluster = settings else {
             if data.isClusterNode { try FileManager.default.removeItem(atPath: data.clusterNodeFile) }
             return nil

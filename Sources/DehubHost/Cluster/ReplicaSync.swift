@@ -28,6 +28,8 @@ struct ReplicaSync {
     /// Advertise URLs of nodes to fetch from, best first.
     let sources: [String]
     let repoName: String
+    /// git's environment for a fetch from a source: the node token (`ClusterNode.fetchEnvironment`).
+    var fetchEnvironment: @Sendable (String) -> [String: String] = { _ in [:] }
 
     /// - Parameter local: the copy's refs, read *before* the snapshot: a push moves a copy's ref only after the
     ///   store took it, so a snapshot read later holds every value the copy shows. (Read the other way round, a push
@@ -48,7 +50,8 @@ struct ReplicaSync {
             var failures: [String] = []
             var fetched = false
             for source in sources where !fetched {
-                let output = try await ClusterGit.fetch(missing, from: source + "/" + repoName + ".git", into: path)
+                let output = try await ClusterGit.fetch(
+                    missing, from: source + "/" + repoName + ".git", into: path, environment: fetchEnvironment(source))
                 if output.succeeded {
                     fetched = true
                 } else {

@@ -49,6 +49,7 @@ public struct AdminCommandRunner: Sendable {
                     return Outcome(stdout: "anonymous (no key)\n")
                 case .key(let key):
                     return Outcome(stdout: "\(key.openSSHLine)\n\(key.fingerprint)\(isAdmin ? " (admin)" : "")\n")
+                case .clusterNode(let node): return Outcome(stdout: "cluster node \(node)\n")
                 }
             case .repoList:
                 var lines: [String] = []

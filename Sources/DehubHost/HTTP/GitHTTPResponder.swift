@@ -1,3 +1,4 @@
+import DehubCluster
 import DehubWeb
 import Foundation
 import Hummingbird
@@ -23,17 +24,25 @@ public struct GitHTTPResponder: HTTPResponder {
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
+        if let tunnel = ClusterTunnelTarget.parse(path: request.uri.path) {
+            return await clusterTunnel(tunnel, request: request, context: context)
+        }
         let target = HTTPTarget.parse(method: request.method.rawValue, path: request.uri.path, query: request.uri.query)
         let identity: Identity
-        switch BasicAuthorization.parse(request.headers[.authorization]) {
-        case .none:
+        let caller = await clusterCaller(request, target)
+        switch (caller, BasicAuthorization.parse(request.headers[.authorization])) {
+        case (.refused(let message), _):
+            return log(request, started, .anonymous, plain(.forbidden, message))
+        case (.node(let asserted, _), _):
+            identity = asserted
+        case (.client, .none):
             identity = .anonymous
-        case .token(let token):
+        case (.client, .token(let token)):
             guard let key = services.tokens.identity(forToken: token) else {
                 return log(request, started, .anonymous, plain(.unauthorized, "invalid token", challenge: true))
             }
             identity = .key(key)
-        case .malformed:
+        case (.client, .malformed):
             return log(request, started, .anonymous, plain(.unauthorized, "malformed Authorization header", challenge: true))
         }
         if target.credentialsRequired, !identity.isAuthenticated {
@@ -60,19 +69,26 @@ public struct GitHTTPResponder: HTTPResponder {
             return log(request, started, identity, plain(.notFound, "repository not found"))
         case .methodNotAllowed:
             return log(request, started, identity, plain(.methodNotAllowed, "method not allowed"))
-        case .advertisement(let rawName, _), .rpc(let rawName, _):
-            if let routed = await clusterRoute(rawName, request: request) { return log(request, started, identity, routed) }
+        case .advertisement(let rawName, let service), .rpc(let rawName, let service):
+            if let routed = await clusterRoute(rawName, service, request: request, identity: identity, caller: caller) {
+                return log(request, started, identity, routed)
+            }
             return await serve(target, request: request, context: context, identity: identity, started: started)
         }
     }
 
     /// In cluster mode, a request for a repo whose copy here is not in step goes to a node whose copy is.
-    private func clusterRoute(_ rawName: String, request: Request) async -> Response? {
+    private func clusterRoute(
+        _ rawName: String, _ service: GitService, request: Request, identity: Identity, caller: ClusterCaller
+    ) async -> Response? {
         guard let cluster = services.cluster, let name = RepoName.validated(rawName) else { return nil }
-        switch await cluster.route(name, proxied: ClusterProxy.isProxied(request)) {
+        let proxied = if case .node = caller { true } else { false }
+        switch await cluster.route(name, proxied: proxied) {
         case .local: return nil
         case .proxy(let url):
-            return await ClusterProxy.forward(request, to: url, node: cluster.settings.nodeID, logger: services.logger)
+            let headers = cluster.tokenHeaders(
+                to: url, repo: name.path, service: service.rawValue, acting: NodeActing(identity))
+            return await ClusterProxy.forward(request, to: url, headers: headers, logger: services.logger)
         case .unavailable(let reason):
             var response = ClusterProxy.plain(.serviceUnavailable, reason)
             response.headers[.retryAfter] = "1"
@@ -280,7 +296,7 @@ public struct GitHTTPResponder: HTTPResponder {
             return plain(.unauthorized, "repository not found, or authentication required", challenge: true)
         case .notFound:
             return plain(.notFound, denial.message)
-        case .firstPushNeedsAdminOverSSH, .pushNeedsMembership, .adminOnly, .readOnlyMirror:
+        case .firstPushNeedsAdminOverSSH, .pushNeedsMembership, .adminOnly, .readOnlyMirror, .clusterNodeReadsOnly:
             return plain(.forbidden, denial.message)
         }
     }

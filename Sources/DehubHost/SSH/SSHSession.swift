@@ -48,6 +48,15 @@ struct SSHSession: Sendable {
     }
 
     private func runGit(_ service: GitService, rawName: String) async -> Int32 {
+        // Cluster mode: a repo this node does not serve in step is served by a replica that does, through a tunnel
+        // under this node's identity, with the client's own access rules (when none is known, the local answer).
+        if let cluster = services.cluster, let name = RepoName.validated(rawName),
+            case .proxy(let url) = await cluster.route(name, proxied: false)
+        {
+            return await ClusterSSHTunnel.run(
+                to: url, name: name, service: service, identity: identity, gitProtocol: environment["GIT_PROTOCOL"],
+                input: input, output: output, cluster: cluster, logger: services.logger)
+        }
         let gate = services.gate
         let first: AccessGate.Grant
         switch await gate.authorize(identity, rawName: rawName, service: service, transport: .ssh) {

@@ -70,6 +70,8 @@ public struct HostConfig: Equatable, Sendable {
     public var clusterAdvertise: String = ""
     /// How many nodes hold each repo (all of them when fewer).
     public var clusterReplicas: Int = 3
+    /// The file of the secret every node shares (`--cluster-secret-file`; docs/cluster.md, "Node identity").
+    public var clusterSecretFile: String = ""
 
     public var effectiveReservedGitProcesses: Int { reservedGitProcesses ?? maxGitProcesses / 4 }
 
@@ -90,107 +92,136 @@ public struct HostConfig: Equatable, Sendable {
             maxQueued: maxQueuedRequests)
     }
 
-    static let keys =
+    /// Every key of the file, in the order the first-start file shows them: how each is read, and its comment there.
+    static let table: [HostConfigKey] =
         [
-            "push_policy", "max_push_bytes", "max_request_body_bytes", "max_git_processes", "max_queued_requests",
-            "queue_wait_seconds", "idle_timeout_seconds",
-            "request_head_timeout_seconds", "request_body_timeout_seconds", "git_idle_timeout_seconds",
-            "shutdown_grace_seconds", "anonymous_ssh_user", "ssh_url_base", "http_url_base",
-            "handshake_timeout_seconds", "ssh_session_request_timeout_seconds", "ssh_max_sessions_per_connection",
-            "max_connections", "max_connections_per_address", "max_unauthenticated_connections",
-            "max_unauthenticated_per_address", "max_git_processes_per_identity", "reserved_git_processes",
-            "peers", "mirror_poll_seconds", "cluster_etcd", "cluster_node_id", "cluster_advertise", "cluster_replicas",
+            .choice("push_policy", \.pushPolicy, mustBe: "open or members").about(
+                """
+                Who may push: `open` (anyone; the dehub hook in every repo is the gate) or `members`
+                (admins, and keys listed as ssh_public_key signifiers in .dehub/config.yml on main;
+                over HTTP with a token from `dehub-host token create`).
+                """),
+            .integer("max_push_bytes", \.maxPushBytes, .positive).about(
+                "Largest pack one push may send, in bytes (git's receive.maxInputSize in every repo)."),
+            .integer("max_request_body_bytes", \.maxRequestBodyBytes, .positive).about(
+                "Largest HTTP request body, in bytes, after gzip decoding."),
+            .integer("max_git_processes", \.maxGitProcesses, .positive(max: 100_000)).about(
+                "Git processes that may run at once; more requests wait in a queue until one ends."),
+            .integer("max_queued_requests", \.maxQueuedRequests, .nonNegative(max: 1_000_000, takesQuoted: true)).about(
+                """
+                Requests that may wait for a git process (0: none wait), and for how many seconds at most;
+                past either, a request is refused with "the host is busy".
+                """),
+            .integer("queue_wait_seconds", \.queueWaitSeconds, .positive(atMost: 3_600)),
+            .integer("idle_timeout_seconds", \.idleTimeoutSeconds, .positive(max: 86_400 * 7)).about(
+                """
+                Seconds without traffic after which a connection is closed and its git processes killed
+                (SSH: without session data either way; keepalives do not count).
+                """),
+            .integer("request_head_timeout_seconds", \.requestHeadTimeoutSeconds, .positive(atMost: 3_600)).about(
+                """
+                HTTP: seconds for a request's head to arrive (also between requests on a kept-alive connection;
+                past it: 408 and the connection is closed), and seconds a request body may make no progress while
+                the host waits for it (past it: the connection is closed and its git killed).
+                """),
+            .integer("request_body_timeout_seconds", \.requestBodyTimeoutSeconds, .positive(atMost: 3_600)),
+            .integer("git_idle_timeout_seconds", \.gitIdleTimeoutSeconds, .positive(atMost: 86_400)).about(
+                """
+                Seconds a git process may move no data at all before it is killed (git sends keep-alives every
+                5 seconds while it works, so this only ends stuck requests).
+                """),
+            .integer("shutdown_grace_seconds", \.shutdownGraceSeconds, .positive(max: 86_400)).about(
+                "Seconds that running requests get to finish after SIGTERM."),
+            .text("anonymous_ssh_user", \.anonymousSSHUser, mustBe: "a plain user name", where: isUserName).about(
+                """
+                SSH user name that logs in without a key, for anonymous reads of public repos:
+                  git clone ssh://anonymous@HOST:2222/NAME.git
+                """),
+            .text("ssh_url_base", \.sshURLBase).about(
+                """
+                Bases of the clone URLs the host prints, e.g. ssh://git@git.example.org:2222 and
+                https://git.example.org. Empty: made from the listen addresses.
+                """),
+            .text("http_url_base", \.httpURLBase),
+
+            .integer("handshake_timeout_seconds", \.handshakeTimeoutSeconds, .positive(atMost: 3_600))
+                .heading("Connections and fairness (SSH and HTTP)")
+                .about("Seconds a connection gets to log in (SSH) or to send its first full request head (HTTP)."),
+            .integer("ssh_session_request_timeout_seconds", \.sshSessionRequestTimeoutSeconds, .positive(atMost: 3_600))
+                .about(
+                    """
+                    Seconds an SSH session channel gets to ask for a command; session channels one SSH connection may
+                    have open at once (git needs one).
+                    """),
+            .integer("ssh_max_sessions_per_connection", \.sshMaxSessionsPerConnection, .positive(max: 1_000)),
+            .integer("max_connections", \.maxConnections, .positive(max: 1_000_000)).about(
+                "Open connections (SSH and HTTP together): in total, and from one address (IPv6: one /64)."),
+            .integer("max_connections_per_address", \.maxConnectionsPerAddress, .positive(max: 1_000_000)),
+            .integer("max_unauthenticated_connections", \.maxUnauthenticatedConnections, .positive(max: 1_000_000)).about(
+                """
+                Connections not logged in yet (HTTP: no full request head yet): in total, and from one address.
+                Past the total, the oldest such connection of the address holding the most of them is cut.
+                """),
+            .integer("max_unauthenticated_per_address", \.maxUnauthenticatedPerAddress, .positive(max: 1_000_000)),
+            .integer("max_git_processes_per_identity", \.maxGitProcessesPerIdentity, .positive(max: 100_000)).about(
+                """
+                Git processes one identity (a key; without a key: a source address) may run at once, and how many
+                of max_git_processes only admins, members and readers may take (they are also served first;
+                default: a quarter of max_git_processes).
+                """),
+            .optionalInteger(
+                "reserved_git_processes", \.reservedGitProcesses, .nonNegative(max: 100_000),
+                example: { "\($0.effectiveReservedGitProcesses)" }
+            ).commentedOut(),
+        ] + RefEventSettings.configKeys + [
+            HostConfigKey(
+                name: "peers",
+                read: { node, config in
+                    switch parsePeers(node) {
+                    case .success(let peers): config.peers = peers
+                    case .failure(let why): return why.message
+                    }
+                    return nil
+                }, example: { _ in "[]" }
+            ).heading("Federation").about(
+                """
+                Other dehub hosts, as base URLs: a clone of a repository this host lacks that a peer lists in its
+                /.well-known/dehub/repos.json is redirected there (public repositories only), e.g.
+                  peers: [https://a.example.org, https://b.example.org]
+                """),
+            .integer("mirror_poll_seconds", \.mirrorPollSeconds, .positive(max: 86_400 * 7)).about(
+                """
+                Seconds between polls of each mirror's upstream; an upstream dehub host's event stream starts a sync
+                at once, the poll is the fallback.
+                """),
+
+            .text("cluster_etcd", \.clusterEtcd)
+                .heading("Cluster mode (docs/cluster.md); leave cluster_etcd out for a single host")
+                .commentedOut(example: "http://127.0.0.1:2379,http://127.0.0.1:22379,http://127.0.0.1:32379"),
+            .text("cluster_node_id", \.clusterNodeID).commentedOut(example: "node1"),
+            .text("cluster_advertise", \.clusterAdvertise).commentedOut(example: "http://10.0.0.1:8080"),
+            .integer("cluster_replicas", \.clusterReplicas, .positive(atMost: 100)).commentedOut(),
+            .text("cluster_secret_file", \.clusterSecretFile).commentedOut(example: "/etc/dehub/cluster-secret"),
         ]
+
+    /// A user name without spaces or punctuation (`anonymous_ssh_user`).
+    static func isUserName(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
 
     /// The file written at first start: every key with its default and what it means.
     public static var defaultFileText: String {
-        let d = HostConfig()
-        return """
+        var text = """
             # dehub-host configuration: a flat YAML mapping, one `key: value` per line.
             # Restart dehub-host after a change. Unknown keys are an error.
 
-            # Who may push: `open` (anyone; the dehub hook in every repo is the gate) or `members`
-            # (admins, and keys listed as ssh_public_key signifiers in .dehub/config.yml on main;
-            # over HTTP with a token from `dehub-host token create`).
-            push_policy: \(d.pushPolicy.rawValue)
-
-            # Largest pack one push may send, in bytes (git's receive.maxInputSize in every repo).
-            max_push_bytes: \(d.maxPushBytes)
-
-            # Largest HTTP request body, in bytes, after gzip decoding.
-            max_request_body_bytes: \(d.maxRequestBodyBytes)
-
-            # Git processes that may run at once; more requests wait in a queue until one ends.
-            max_git_processes: \(d.maxGitProcesses)
-
-            # Requests that may wait for a git process (0: none wait), and for how many seconds at most;
-            # past either, a request is refused with "the host is busy".
-            max_queued_requests: \(d.maxQueuedRequests)
-            queue_wait_seconds: \(d.queueWaitSeconds)
-
-            # Seconds without traffic after which a connection is closed and its git processes killed
-            # (SSH: without session data either way; keepalives do not count).
-            idle_timeout_seconds: \(d.idleTimeoutSeconds)
-
-            # HTTP: seconds for a request's head to arrive (also between requests on a kept-alive connection;
-            # past it: 408 and the connection is closed), and seconds a request body may make no progress while
-            # the host waits for it (past it: the connection is closed and its git killed).
-            request_head_timeout_seconds: \(d.requestHeadTimeoutSeconds)
-            request_body_timeout_seconds: \(d.requestBodyTimeoutSeconds)
-
-            # Seconds a git process may move no data at all before it is killed (git sends keep-alives every
-            # 5 seconds while it works, so this only ends stuck requests).
-            git_idle_timeout_seconds: \(d.gitIdleTimeoutSeconds)
-
-            # Seconds that running requests get to finish after SIGTERM.
-            shutdown_grace_seconds: \(d.shutdownGraceSeconds)
-
-            # SSH user name that logs in without a key, for anonymous reads of public repos:
-            #   git clone ssh://anonymous@HOST:2222/NAME.git
-            anonymous_ssh_user: \(d.anonymousSSHUser)
-
-            # Bases of the clone URLs the host prints, e.g. ssh://git@git.example.org:2222 and
-            # https://git.example.org. Empty: made from the listen addresses.
-            ssh_url_base: ""
-            http_url_base: ""
-
-            # --- Connections and fairness (SSH and HTTP) ---
-            # Seconds a connection gets to log in (SSH) or to send its first full request head (HTTP).
-            handshake_timeout_seconds: \(d.handshakeTimeoutSeconds)
-            # Seconds an SSH session channel gets to ask for a command; session channels one SSH connection may
-            # have open at once (git needs one).
-            ssh_session_request_timeout_seconds: \(d.sshSessionRequestTimeoutSeconds)
-            ssh_max_sessions_per_connection: \(d.sshMaxSessionsPerConnection)
-            # Open connections (SSH and HTTP together): in total, and from one address (IPv6: one /64).
-            max_connections: \(d.maxConnections)
-            max_connections_per_address: \(d.maxConnectionsPerAddress)
-            # Connections not logged in yet (HTTP: no full request head yet): in total, and from one address.
-            # Past the total, the oldest such connection of the address holding the most of them is cut.
-            max_unauthenticated_connections: \(d.maxUnauthenticatedConnections)
-            max_unauthenticated_per_address: \(d.maxUnauthenticatedPerAddress)
-            # Git processes one identity (a key; without a key: a source address) may run at once, and how many
-            # of max_git_processes only admins, members and readers may take (they are also served first;
-            # default: a quarter of max_git_processes).
-            max_git_processes_per_identity: \(d.maxGitProcessesPerIdentity)
-            # reserved_git_processes: \(d.effectiveReservedGitProcesses)
-            \(RefEventSettings.defaultFileText)
-
-            # --- Federation ---
-            # Other dehub hosts, as base URLs: a clone of a repository this host lacks that a peer lists in its
-            # /.well-known/dehub/repos.json is redirected there (public repositories only), e.g.
-            #   peers: [https://a.example.org, https://b.example.org]
-            peers: []
-            # Seconds between polls of each mirror's upstream; an upstream dehub host's event stream starts a sync
-            # at once, the poll is the fallback.
-            mirror_poll_seconds: \(d.mirrorPollSeconds)
-
-            # --- Cluster mode (docs/cluster.md); leave cluster_etcd out for a single host ---
-            # cluster_etcd: http://127.0.0.1:2379,http://127.0.0.1:22379,http://127.0.0.1:32379
-            # cluster_node_id: node1
-            # cluster_advertise: http://10.0.0.1:8080
-            # cluster_replicas: \(d.clusterReplicas)
-
             """
+        var inSection = false
+        for key in table {
+            inSection = inSection || key.heading != nil
+            text += key.fileText(defaults: HostConfig(), inSection: inSection)
+        }
+        return text
     }
 
     /// Parses the file strictly with the same YAML reader as the hook (no anchors, aliases, tags or duplicate
@@ -212,131 +243,13 @@ public struct HostConfig: Equatable, Sendable {
         }
         var config = HostConfig()
         for (keyScalar, node) in pairs {
-            let key = keyScalar.value
-            func fail(_ why: String) -> Result<HostConfig, HostError> {
-                .failure(HostError(.config, "host config line \(keyScalar.mark.line): \(why)"))
-            }
-            guard keys.contains(key) || RefEventSettings.keys.contains(key) else { return fail("unknown key '\(key)'") }
-            if key == "peers" {
-                switch parsePeers(node) {
-                case .success(let peers): config.peers = peers
-                case .failure(let why): return fail(why.message)
+            let problem =
+                if let key = table.first(where: { $0.name == keyScalar.value }) {
+                    key.read(node, &config)
+                } else {
+                    "unknown key '\(keyScalar.value)'"
                 }
-                continue
-            }
-            guard case .scalar(let scalar) = node else { return fail("the value of \(key) is not a plain scalar") }
-            let value = scalar.value
-            if RefEventSettings.keys.contains(key) {
-                if let problem = config.events.set(key, value, isPlain: scalar.isPlain) { return fail(problem) }
-                continue
-            }
-            func positive(_ limit: Int = Int.max) -> Int? {
-                guard scalar.isPlain, let n = Int(value), n > 0, n <= limit else { return nil }
-                return n
-            }
-            switch key {
-            case "push_policy":
-                guard let policy = PushPolicy(rawValue: value) else { return fail("push_policy must be open or members") }
-                config.pushPolicy = policy
-            case "max_push_bytes":
-                guard let n = positive() else { return fail("max_push_bytes must be a positive integer") }
-                config.maxPushBytes = n
-            case "max_request_body_bytes":
-                guard let n = positive() else { return fail("max_request_body_bytes must be a positive integer") }
-                config.maxRequestBodyBytes = n
-            case "max_git_processes":
-                guard let n = positive(100_000) else { return fail("max_git_processes must be a positive integer") }
-                config.maxGitProcesses = n
-            case "max_queued_requests":
-                guard let n = Int(value), n >= 0, n <= 1_000_000 else {
-                    return fail("max_queued_requests must be a non-negative integer")
-                }
-                config.maxQueuedRequests = n
-            case "queue_wait_seconds":
-                guard let n = positive(3_600) else { return fail("queue_wait_seconds must be a positive integer (at most 3600)") }
-                config.queueWaitSeconds = n
-            case "idle_timeout_seconds":
-                guard let n = positive(86_400 * 7) else { return fail("idle_timeout_seconds must be a positive integer") }
-                config.idleTimeoutSeconds = n
-            case "request_head_timeout_seconds":
-                guard let n = positive(3_600) else {
-                    return fail("request_head_timeout_seconds must be a positive integer (at most 3600)")
-                }
-                config.requestHeadTimeoutSeconds = n
-            case "request_body_timeout_seconds":
-                guard let n = positive(3_600) else {
-                    return fail("request_body_timeout_seconds must be a positive integer (at most 3600)")
-                }
-                config.requestBodyTimeoutSeconds = n
-            case "git_idle_timeout_seconds":
-                guard let n = positive(86_400) else {
-                    return fail("git_idle_timeout_seconds must be a positive integer (at most 86400)")
-                }
-                config.gitIdleTimeoutSeconds = n
-            case "shutdown_grace_seconds":
-                guard let n = positive(86_400) else { return fail("shutdown_grace_seconds must be a positive integer") }
-                config.shutdownGraceSeconds = n
-            case "anonymous_ssh_user":
-                guard !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-                    return fail("anonymous_ssh_user must be a plain user name")
-                }
-                config.anonymousSSHUser = value
-            case "handshake_timeout_seconds":
-                guard let n = positive(3_600) else {
-                    return fail("handshake_timeout_seconds must be a positive integer (at most 3600)")
-                }
-                config.handshakeTimeoutSeconds = n
-            case "ssh_session_request_timeout_seconds":
-                guard let n = positive(3_600) else {
-                    return fail("ssh_session_request_timeout_seconds must be a positive integer (at most 3600)")
-                }
-                config.sshSessionRequestTimeoutSeconds = n
-            case "ssh_max_sessions_per_connection":
-                guard let n = positive(1_000) else { return fail("ssh_max_sessions_per_connection must be a positive integer") }
-                config.sshMaxSessionsPerConnection = n
-            case "max_connections":
-                guard let n = positive(1_000_000) else { return fail("max_connections must be a positive integer") }
-                config.maxConnections = n
-            case "max_connections_per_address":
-                guard let n = positive(1_000_000) else { return fail("max_connections_per_address must be a positive integer") }
-                config.maxConnectionsPerAddress = n
-            case "max_unauthenticated_connections":
-                guard let n = positive(1_000_000) else {
-                    return fail("max_unauthenticated_connections must be a positive integer")
-                }
-                config.maxUnauthenticatedConnections = n
-            case "max_unauthenticated_per_address":
-                guard let n = positive(1_000_000) else {
-                    return fail("max_unauthenticated_per_address must be a positive integer")
-                }
-                config.maxUnauthenticatedPerAddress = n
-            case "max_git_processes_per_identity":
-                guard let n = positive(100_000) else { return fail("max_git_processes_per_identity must be a positive integer") }
-                config.maxGitProcessesPerIdentity = n
-            case "reserved_git_processes":
-                guard scalar.isPlain, let n = Int(value), n >= 0, n <= 100_000 else {
-                    return fail("reserved_git_processes must be a non-negative integer")
-                }
-                config.reservedGitProcesses = n
-            case "cluster_etcd":
-                config.clusterEtcd = value
-            case "cluster_node_id":
-                config.clusterNodeID = value
-            case "cluster_advertise":
-                config.clusterAdvertise = value
-            case "cluster_replicas":
-                guard let n = positive(100) else { return fail("cluster_replicas must be a positive integer (at most 100)") }
-                config.clusterReplicas = n
-            case "mirror_poll_seconds":
-                guard let n = positive(86_400 * 7) else { return fail("mirror_poll_seconds must be a positive integer") }
-                config.mirrorPollSeconds = n
-            case "ssh_url_base":
-                config.sshURLBase = value
-            case "http_url_base":
-                config.httpURLBase = value
-            default:
-                return fail("unknown key '\(key)'")
-            }
+            if let problem { return .failure(HostError(.config, "host config line \(keyScalar.mark.line): \(problem)")) }
         }
         if let reserved = config.reservedGitProcesses, reserved >= config.maxGitProcesses {
             return .failure(
