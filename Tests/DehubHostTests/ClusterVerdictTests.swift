@@ -16,16 +16,23 @@ extension ClusterSuites {
             defer { world.stop() }
             try world.waitConverged()
             let main = try world.localRef(0)
-            // On node 0, behind its host's back: an unsigned commit on main, with the hooks off.
-            let path = world.repoPath(0)
-            let tree = try world.nodes[0].git(["--git-dir", path, "rev-parse", "main^{tree}"]).stdout
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            let forged = try world.nodes[0].git(["--git-dir", path, "commit-tree", tree, "-p", main, "-m", "forged"]).stdout
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            try world.expectOK(
-                world.nodes[0].git(["--git-dir", path, "-c", "core.hooksPath=/dev/null", "update-ref", "refs/heads/main", forged])
-            )
-            // ... and the same move committed to the store as node 0 would, claiming an admin pushed it.
+            // An unsigned commit on main, written as a bare object into every copy (no ref moves, so no node's scan
+            // has anything to repair before the store holds it, and no replica depends on a fetch to see it).
+            let dates = ["GIT_AUTHOR_DATE": "1700000000 +0000", "GIT_COMMITTER_DATE": "1700000000 +0000"]
+            var forgedIDs: Set<String> = []
+            for i in 0..<3 {
+                let path = world.repoPath(i)
+                let tree = try world.nodes[i].git(["--git-dir", path, "rev-parse", "main^{tree}"]).stdout
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                let made = try world.nodes[i].git(
+                    ["--git-dir", path, "commit-tree", tree, "-p", main, "-m", "forged"], extraEnvironment: dates
+                ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                forgedIDs.insert(made)
+            }
+            guard forgedIDs.count == 1, let forged = forgedIDs.first else {
+                throw HostTestError("the forged commit differs between copies: \(forgedIDs)")
+            }
+            // ... and the move committed to the store as node 0 would, claiming an admin pushed it.
             let client = EtcdClient(endpoints: EtcdEndpoints(urls: world.etcd.endpoints.split(separator: ",").map(String.init)))
             let store = EtcdRefStore(client: client, keys: ClusterKeys(prefix: world.prefix))
             let result = try await store.commit(
