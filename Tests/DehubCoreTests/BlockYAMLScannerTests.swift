@@ -141,6 +141,7 @@ import Testing
         "\n---\na: |-\n  b # c: d\n", "\n---\na: |-\nb: c\n", "\n---\na: |-\n  b\n\n\nc: d\n", "\n---\na: |-\n  b\n\n",
         "\n---\na:\n- b: |-\n    c\n\n    d\n  e: f\n", "\n---\na:\n- b: |\n    c\n- d\n", "\n---\na:\n- b: |-\n  c\n",
         "\n---\na: |-\n  b\n c\n", "\n---\na: | \n  b\n", "\n---\na: |-\n  b\t\n", "\n---\na: |-\n", "\n---\na: |-",
+        "\n---\na: |\n  b", "\n---\na: |-\n  b", "\n---\na: |\n  b\n\n",
     ])
     func edgeCases(_ text: String) {
         Self.agree(Array(text.utf8))

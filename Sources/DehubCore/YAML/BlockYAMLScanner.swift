@@ -142,7 +142,8 @@ enum BlockYAMLScanner {
             }
             guard lines > 0 else { return nil }
             (start, end, number) = last
-            if !strip { value.append(0x0A) }
+            // `|` keeps the last line's break, when there is one (a document may end without it).
+            if !strip && end < bytes.count { value.append(0x0A) }
             return .scalar(YAMLScalar(value: String(decoding: value, as: UTF8.self), isPlain: false, mark: at))
         }
 

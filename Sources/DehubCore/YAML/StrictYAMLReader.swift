@@ -11,7 +11,7 @@ public enum StrictYAMLReader {
             throw YAMLError("document is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)", at: nil)
         }
         // The shape dehub writes is read directly (the same nodes, without libyaml's events); anything else below.
-        if limits.maxNodes >= BlockYAMLScanner.maxNodes, limits.maxDepth >= 3,
+        if limits.maxNodes >= BlockYAMLScanner.maxNodes, limits.maxDepth >= 4,
             let node = BlockYAMLScanner.scan(bytes, lineOffset: lineOffset)
         {
             return node
