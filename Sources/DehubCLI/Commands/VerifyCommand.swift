@@ -50,9 +50,10 @@ struct VerifyCommand: AsyncParsableCommand {
             if let tag { return try TagVerification.run(tag, mainBranch: branch ?? "main", in: repo, json: json, quiet: quiet) }
             let branchName = try branch ?? repo.currentBranch() ?? "main"
             let answersFromCache = !(noCache || json)
-            // Answered from the cache, a commit is read once, by the walk: libgit2 keeping it (and its tree) would only grow
-            // the heap.
-            if answersFromCache { LibGit2.cacheCommitsAndTrees(false) }
+            // A commit is read by the walk, then at most once more (a miss), and the trees still needed are in the
+            // handles' TreeCache: libgit2 keeping its own copies only grows the heap (measured: 2-5 % of a cold run,
+            // 13 % of one answered from the cache).
+            LibGit2.cacheCommitsAndTrees(false)
             let (commits, links) = try commitsToVerify(in: repo, branch: branchName)
             guard !commits.isEmpty else {
                 // Nothing failed, so this is not a refusal; but a silent 0 would read as "verified".
