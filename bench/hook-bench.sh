@@ -8,7 +8,9 @@
 # Every timed push goes to a fresh copy of a bare repo (hyperfine --prepare). Writes BENCHMARKS.md (section hook-bench).
 # Usage: bench/hook-bench.sh BIN_DIR   (BIN_DIR holds release builds of dehub and dehub-bench)
 # Environment: BENCH_PUSH_COMMITS (300), BENCH_RUNS (5), BENCH_WARMUP (1), BENCH_SMALL_RUNS (30),
-#              DEHUB_STATIC (path of a static dehub: also timed as hooks/pre-receive, and at start-up), BENCH_KEEP=1.
+#              DEHUB_STATIC (path of a static dehub: also timed as hooks/pre-receive, and at start-up), BENCH_KEEP=1,
+#              BENCH_BEFORE_BIN (a directory holding an older release `dehub`: also timed as hooks/pre-receive, in the
+#              same run, for a before/after row).
 BIN=$(cd "${1:?usage: bench/hook-bench.sh BIN_DIR}" && pwd)
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$REPO_ROOT/bench/lib.sh"
@@ -21,6 +23,12 @@ ZERO=0000000000000000000000000000000000000000
 # The hooked variants timed: the dynamic build as a script and as a copy, the naive hook, and the static binary as a copy.
 HOOKED="hook copy naive"
 [ -n "${DEHUB_STATIC:-}" ] && HOOKED="$HOOKED static"
+BEFORE=""
+if [ -n "${BENCH_BEFORE_BIN:-}" ]; then
+  BEFORE=$(cd "$BENCH_BEFORE_BIN" && pwd)/dehub
+  [ -x "$BEFORE" ] || die "BENCH_BEFORE_BIN: no dehub in $BENCH_BEFORE_BIN"
+  HOOKED="$HOOKED before"
+fi
 
 # A pre-receive hook that accepts only commits whose git signature is good (G): the naive alternative.
 NAIVE_HOOK='#!/bin/sh
@@ -46,6 +54,10 @@ templates() {
   if [ -n "${DEHUB_STATIC:-}" ]; then
     cp -a "$t-plain.git" "$t-static.git"
     "$DEHUB_STATIC" install-hook --copy --repo "$t-static.git" >/dev/null
+  fi
+  if [ -n "$BEFORE" ]; then
+    cp -a "$t-plain.git" "$t-before.git"
+    "$BEFORE" install-hook --copy --repo "$t-before.git" >/dev/null
   fi
   [ "$kind" = ssh ] && git -C "$t-naive.git" config gpg.ssh.allowedSignersFile "$src/.git/allowed_signers"
   return 0
@@ -152,6 +164,22 @@ SECTION="$WORK/section.md"
       for name in all one; do
         p=$(field "$CSV" "$kind-$name-plain" 2); st=$(field "$CSV" "$kind-$name-static" 2); static=$(versus "$name" "$p" "$st")
         echo "| $(what_of "$kind" "$name") | $(ms "$p") ± $(sd "$kind-$name-plain") | $(ms "$st") ± $(sd "$kind-$name-static") | ${static%%|*} | ${static#*|} |"
+      done
+    done
+  fi
+  if [ -n "$BEFORE" ]; then
+    echo
+    echo "Before and after, in the same run: the older build (\`BENCH_BEFORE_BIN\`) and this one, each as hooks/pre-receive"
+    echo "(\`install-hook --copy\`, release, dynamic). Wall in ms (median), then CPU in ms (mean user + system of the whole push):"
+    echo
+    echo "| push | no hook | before | after | before / none | after / none | CPU: no hook | CPU: before | CPU: after | hook CPU after / before |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for kind in ssh pgp; do
+      for name in all one; do
+        p=$(field "$CSV" "$kind-$name-plain" 2); b=$(field "$CSV" "$kind-$name-before" 2); c=$(field "$CSV" "$kind-$name-copy" 2)
+        pc=$(field "$CSV" "$kind-$name-plain" 5); bc=$(field "$CSV" "$kind-$name-before" 5); cc=$(field "$CSV" "$kind-$name-copy" 5)
+        hookratio=$(awk -v p="$pc" -v b="$bc" -v c="$cc" 'BEGIN { if (b - p > 0) printf "%.2f", (c - p) / (b - p); else print "—" }')
+        echo "| $(what_of "$kind" "$name") | $(ms "$p") | $(ms "$b") | $(ms "$c") | $(ratio "$b" "$p")× | $(ratio "$c" "$p")× | $(ms "$pc") | $(ms "$bc") | $(ms "$cc") | $hookratio |"
       done
     done
   fi

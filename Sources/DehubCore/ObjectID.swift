@@ -14,16 +14,26 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
     /// Parses 40 hex digits (either case).
     public init?(hex: some StringProtocol) {
         let utf8 = Array(hex.utf8)
+        guard let id = utf8.withUnsafeBytes({ ObjectID(hexDigits: $0) }) else { return nil }
+        self = id
+    }
+
+    /// Parses 40 hex digits (either case) given as their UTF-8 bytes, as they appear in a raw commit object.
+    public init?(hexDigits utf8: UnsafeRawBufferPointer) {
         guard utf8.count == 40 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(20)
-        var i = 0
-        while i < 40 {
-            guard let hi = Hex.nibble(utf8[i]), let lo = Hex.nibble(utf8[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
+        var out = [UInt8](repeating: 0, count: 20)
+        for i in 0..<20 {
+            guard let hi = Hex.nibble(utf8[2 * i]), let lo = Hex.nibble(utf8[2 * i + 1]) else { return nil }
+            out[i] = hi << 4 | lo
         }
         self.bytes = out
+    }
+
+    public static func == (a: ObjectID, b: ObjectID) -> Bool { a.bytes == b.bytes }
+
+    /// The bytes in one go (the synthesized hash feeds them to the hasher one at a time).
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
     public var isZero: Bool { bytes.allSatisfy { $0 == 0 } }

@@ -15,7 +15,7 @@ extension GitRepository {
         if let oldTree { old = try trees.tree(oldTree, in: handle) }
         defer { if let old { git_tree_free(old) } }
 
-        var diff = TreeDiff(repository: handle)
+        var diff = TreeDiff(repository: handle, trees: trees)
         try diff.compare(old, new, prefix: [])
         var changes = diff.changes
         changes.sort { $0.path.lexicographicallyPrecedes($1.path) }

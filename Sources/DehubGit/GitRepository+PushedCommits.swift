@@ -16,7 +16,7 @@ extension GitRepository {
             guard seen.insert(id).inserted, try !before.hasObject(id) else { continue }
             count += 1
             guard count <= maxCount else { throw TooManyPushedCommits(limit: maxCount) }
-            pending += try rawCommit(id).parents  // reads the header first: an oversized commit is never inflated
+            pending += try commitHeaders(id).parents  // reads the header first: an oversized commit is never inflated
         }
         return count
     }

@@ -54,15 +54,30 @@ extension GitRepository: RepositoryReading {
 
 extension GitRepository {
     /// The tree id of a commit.
-    func treeID(ofCommit id: ObjectID) throws -> ObjectID { try rawCommit(id).tree }
+    func treeID(ofCommit id: ObjectID) throws -> ObjectID { try commitHeaders(id).tree }
 
     public func tree(ofCommit id: ObjectID) throws -> ObjectID { try treeID(ofCommit: id) }
 
     /// A commit object read from the object database and parsed strictly. Its size and type are read first (from
     /// the object's header): a commit larger than `maxCommitObjectBytes` is refused without being inflated.
     func rawCommit(_ id: ObjectID) throws -> RawCommit {
+        try withRawCommit(id) { try RawCommit.parse($0) }
+    }
+
+    /// A commit's headers only (tree, parents), parsed with the same grammar as `rawCommit`, without copying its
+    /// message.
+    func commitHeaders(_ id: ObjectID) throws -> RawCommit.Headers {
+        try withRawCommit(id) { try RawCommit.Headers.parse($0) }
+    }
+
+    /// Runs `body` on the bytes of commit `id`, read after its header (type and size) is checked. A `GitError` from
+    /// `body` says what is wrong with the commit; the commit's id is put in front of it.
+    /// `checkingHeader: false` skips the header check, for a caller that bounds what it reads another way.
+    func withRawCommit<T>(
+        _ id: ObjectID, checkingHeader: Bool = true, _ body: (UnsafeRawBufferPointer) throws -> T
+    ) throws -> T {
         var oid = id.gitOID
-        try checkCommitHeader(id)
+        if checkingHeader { try checkCommitHeader(id) }
         var object: OpaquePointer?
         try check(git_odb_read(&object, odb, &oid), "cannot read commit \(id)")
         defer { git_odb_object_free(object) }
@@ -72,7 +87,7 @@ extension GitRepository {
         }
         guard let data = git_odb_object_data(object) else { throw GitError("cannot read commit \(id)") }
         do {
-            return try RawCommit.parse(UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object)))
+            return try body(UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object)))
         } catch let error as GitError {
             throw GitError("commit \(id) \(error.message)")
         }
@@ -102,6 +117,11 @@ extension GitRepository {
         else { return nil }
         let root = try trees.tree(tree, in: handle)
         defer { git_tree_free(root) }
+        if components.count == 1 {
+            // A name in the tree itself (`.dehub`, asked for every commit): the tree's own entry, nothing copied.
+            guard let entry = git_tree_entry_byname(root, path) else { return nil }
+            return try body(entry)
+        }
         var entry: OpaquePointer?
         let code = git_tree_entry_bypath(&entry, root, path)
         if code == GIT_ENOTFOUND.rawValue {

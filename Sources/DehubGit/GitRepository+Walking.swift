@@ -30,7 +30,7 @@ extension GitRepository {
     /// The ancestors of `tip` (itself included) that have no parent, oldest first.
     public func rootCommits(of tip: ObjectID) throws -> [ObjectID] {
         var roots: [ObjectID] = []
-        for id in try walk(from: tip, prepare: { _ in }) where try rawCommit(id).parents.isEmpty {
+        for id in try walk(from: tip, prepare: { _ in }) where try commitHeaders(id).parents.isEmpty {
             roots.append(id)
         }
         return roots

@@ -18,9 +18,17 @@ private let libgit2Runtime: Int32 = {
     return result
 }()
 
-enum LibGit2 {
+public enum LibGit2 {
     static func ensureInitialized() throws {
         if libgit2Runtime < 0 { throw GitError.libgit2(libgit2Runtime, "cannot initialise libgit2") }
+    }
+
+    /// Whether libgit2 keeps the commits and trees it reads in its object cache (process-wide; on by default, up to
+    /// 4 KiB an object). A process that reads each commit once and keeps the trees it needs in `TreeCache`
+    /// (`dehub verify` answering a history from the verdict cache) turns it off: it would only grow the heap.
+    public static func cacheCommitsAndTrees(_ on: Bool) {
+        guard (try? ensureInitialized()) != nil else { return }
+        _ = dehub_git2_set_commit_and_tree_cache_limit(on ? 4096 : 0)
     }
 }
 

@@ -18,9 +18,14 @@ import DehubCore
 /// git refuses to check out and which lookups by path could read differently from the diff.
 struct TreeDiff {
     let repository: OpaquePointer
+    /// Where subtrees are looked up: in a history diffed oldest first, a commit's subtrees are its child's old side.
+    let trees: TreeCache
     private(set) var changes: [FileChange] = []
 
-    init(repository: OpaquePointer) { self.repository = repository }
+    init(repository: OpaquePointer, trees: TreeCache) {
+        self.repository = repository
+        self.trees = trees
+    }
 
     /// Appends the differences between `old` and `new` (nil = the empty tree) under `prefix`.
     mutating func compare(_ old: OpaquePointer?, _ new: OpaquePointer?, prefix: [UInt8]) throws {
@@ -96,12 +101,14 @@ struct TreeDiff {
 
     /// The subtree an entry names; the caller frees it.
     private func subtree(_ entry: TreeEntry, prefix: [UInt8]) throws -> OpaquePointer {
-        var tree: OpaquePointer?
-        // The path is only spelled out for the error: building it for every subtree cost an allocation each.
-        func path() -> String { String(decoding: prefix + entry.nameBytes, as: UTF8.self) }
-        try check(git_tree_lookup(&tree, repository, entry.oid), "cannot read tree \(entry.id) at '\(path())'")
-        guard let tree else { throw GitError("cannot read tree \(entry.id) at '\(path())'") }
-        return tree
+        do {
+            return try trees.tree(entry.id, in: repository)
+        } catch let error as GitError {
+            // The path is only spelled out for the error: building it for every subtree cost an allocation each.
+            let path = String(decoding: prefix + entry.nameBytes, as: UTF8.self)
+            let detail = error.message.drop { $0 != ":" }
+            throw GitError("cannot read tree \(entry.id) at '\(path)'\(detail)", code: error.code)
+        }
     }
 }
 

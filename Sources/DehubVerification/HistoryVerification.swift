@@ -27,9 +27,10 @@ public enum HistoryVerification {
 
     /// Verifies `commits` (oldest first, each the child of the one before or of a commit already verified) as
     /// commits `branch` takes. The last commit also gets main's root-of-trust check.
+    /// `links`: what `GitRepository.linearHistory` read of exactly these commits, if it did.
     public static func verify(
         _ commits: [ObjectID], branch: String, in repo: GitRepository, cache use: CacheUse = .readWrite,
-        progress: (any VerificationProgress)? = nil
+        progress: (any VerificationProgress)? = nil, links: [HistoryLink]? = nil
     ) throws -> Result {
         guard !commits.isEmpty else { return Result(verdicts: []) }
         let gitDir = repo.gitDirectory
@@ -39,7 +40,7 @@ public enum HistoryVerification {
         var result = Result(
             verdicts: try ParallelVerification.verify(
                 items, open: { try GitRepository.open(path: gitDir) }, signatures: SignatureVerifier.shared,
-                progress: progress, cache: cache, primary: repo))
+                progress: progress, cache: cache, primary: repo, links: links))
         do {
             try cache.save(to: store)
         } catch {
@@ -61,7 +62,17 @@ public enum HistoryVerification {
             throw VerificationError(
                 "no branch '\(TerminalText.safe(branch))' to verify", hint: "name an existing branch", status: .noInput)
         }
-        let commits = try repo.commits(from: tip, excluding: since.map { [$0] } ?? [])
-        return try verify(commits, branch: branch, in: repo, cache: use, progress: progress)
+        let history = try commits(from: tip, excluding: since, in: repo)
+        return try verify(history.commits, branch: branch, in: repo, cache: use, progress: progress, links: history.links)
+    }
+
+    /// The commits reachable from `tip` and not from `excluding`, oldest first, as `GitRepository.commits` lists
+    /// them; when they are one line of first parents (a dehub history is), read in one pass whose links then answer
+    /// the verdict cache without a second read.
+    public static func commits(
+        from tip: ObjectID, excluding: ObjectID?, in repo: GitRepository
+    ) throws -> (commits: [ObjectID], links: [HistoryLink]?) {
+        if let links = repo.linearHistory(from: tip, excluding: excluding) { return (links.map(\.id), links) }
+        return (try repo.commits(from: tip, excluding: excluding.map { [$0] } ?? []), nil)
     }
 }

@@ -33,10 +33,13 @@ public enum ParallelVerification {
     /// `primary`: a handle the caller has finished with (typically the one that walked the range), used by the first
     /// worker: libgit2 keeps the commits it read in that handle's object cache.
     /// `open` makes a fresh handle on the repository for each worker; the verdicts come back in the order of `items`.
+    /// `links`: what a first-parent walk read of the items' commits (`GitRepository.linearHistory`), one per item
+    /// and in the same order; the verdict cache is then asked from them, without reading the commits again.
     public static func verify(
         _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
         limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: (any VerificationProgress)? = nil,
-        stopAtFirstRejection: Bool = false, cache: VerdictCache? = nil, primary: GitRepository? = nil
+        stopAtFirstRejection: Bool = false, cache: VerdictCache? = nil, primary: GitRepository? = nil,
+        links: [HistoryLink]? = nil
     ) throws -> [CommitVerdict] {
         defer { progress?.finish() }
         // One verification is one history (the hook checks every update's roots against main's first): its project
@@ -54,8 +57,16 @@ public enum ParallelVerification {
             repository: repository, signatures: signatures, limits: limits, project: project, cache: cache)
         var answered = [CommitVerdict?](repeating: nil, count: items.count)
         var pending: [Int] = []
+        // Links that do not match the items (a caller's mistake) are not used: the commits are then read again.
+        let links = links.flatMap { $0.count == items.count && zip($0, items).allSatisfy { $0.id == $1.commit } ? $0 : nil }
         for (i, item) in items.enumerated() {
-            if let verdict = answering.cachedVerdict(item.commit, branch: item.branch, nonFastForward: item.nonFastForward) {
+            let found =
+                if let links {
+                    answering.cachedVerdict(links[i], branch: item.branch, nonFastForward: item.nonFastForward)
+                } else {
+                    answering.cachedVerdict(item.commit, branch: item.branch, nonFastForward: item.nonFastForward)
+                }
+            if let verdict = found {
                 answered[i] = verdict
                 progress?.advance()
             } else {

@@ -73,4 +73,41 @@ struct VerifyCacheTests {
         #expect(result.exitCode == 0, "\(result.transcript)")
         #expect(result.stderrText.contains("warning: the verdict cache was not updated"), "\(result.transcript)")
     }
+
+    /// `verify` lists a history in one first-parent pass; a merge on the way hands the listing to the full walk, and
+    /// the merge is refused on every run, however many of its neighbours the cache holds.
+    @Test func aMergeIsRefusedOnEveryRun() throws {
+        let (s, _, commits) = try world()
+        #expect(try s.dehub("verify", "--all", "--branch", "main", "-q").exitCode == 0)
+        try s.git("switch", "-q", "-c", "merged", commits[2])
+        let merge = try s.craft(message: try s.message(of: commits[2]), parents: [commits[2], commits[1]])
+        try s.write("three.txt", "3\n")
+        try s.craft(message: try s.message(of: commits[2]))
+        for run in 0..<2 {
+            let result = try s.dehub("verify", "--all", "--branch", "merged")
+            #expect(result.exitCode == 1, "run \(run): \(result.transcript)")
+            #expect(result.stderrText.contains("commit \(short(merge))"), "\(result.transcript)")
+            #expect(result.stderrText.contains("merge commit"), "\(result.transcript)")
+            #expect(result.stderrText.contains(" of 5 commit(s) verified"), "every commit listed: \(result.transcript)")
+        }
+        let range = try s.dehub("verify", "--range", "\(commits[0])..merged", "--branch", "merged")
+        #expect(range.exitCode == 1, "\(range.transcript)")
+        #expect(range.stderrText.contains("merge commit"), "\(range.transcript)")
+    }
+
+    /// A verified history whose tree object is then lost: the commit that owns the tree, and its child (whose
+    /// governing config was in it), are never answered from the cache; the run fails.
+    @Test func aLostTreeIsNeverAnsweredFromTheCache() throws {
+        let (s, _, commits) = try world()
+        #expect(try s.dehub("verify", "--all", "--branch", "main", "-q").exitCode == 0)
+        let tree = try s.git("rev-parse", "\(commits[1])^{tree}")
+        let object = s.work + "/.git/objects/" + tree.prefix(2) + "/" + tree.dropFirst(2)
+        try #require(FileManager.default.fileExists(atPath: object), "the test expects loose objects")
+        try FileManager.default.removeItem(atPath: object)
+        let result = try s.dehub("verify", "--all", "--branch", "main")
+        #expect(result.exitCode == 1, "\(result.transcript)")
+        #expect(result.stdoutText.contains("ok \(short(commits[0]))"), "\(result.transcript)")
+        #expect(!result.stdoutText.contains("ok \(short(commits[1]))"), "\(result.transcript)")
+        #expect(!result.stdoutText.contains("ok \(short(commits[2]))"), "\(result.transcript)")
+    }
 }

@@ -59,6 +59,38 @@ import Testing
         #expect(VerdictKey(Self.base).bytes.count == 32)
     }
 
+    /// The key is the digest format §9.3 describes, byte for byte (written out here the plain way), so that the
+    /// caches written by earlier builds keep answering.
+    @Test func theKeyIsTheDocumentedDigest() {
+        func plain(_ inputs: VerdictKey.Inputs) -> [UInt8] {
+            var stream: [UInt8] = []
+            func add(_ part: [UInt8]) {
+                withUnsafeBytes(of: UInt64(part.count).littleEndian) { stream += $0 }
+                stream += part
+            }
+            func add(_ n: Int) { withUnsafeBytes(of: Int64(n).littleEndian) { stream += $0 } }
+            add(Array("dehub verdict".utf8))
+            add(Int(VerdictKey.rulesVersion))
+            add(inputs.commit.bytes)
+            add(Array(inputs.branch.utf8))
+            add(inputs.nonFastForward ? [1] : [0])
+            add(inputs.governingTree.bytes)
+            add(inputs.configDirectory.map { [1] + $0.bytes } ?? [0])
+            add(inputs.project.map { [1] + $0.bytes } ?? [0])
+            let l = inputs.limits
+            for n in [l.maxMessageBytes, l.maxTextBytes, l.maxCredentials, l.maxSignatureBytes, l.maxPublicKeyBytes] { add(n) }
+            return Array(SHA256.hash(data: stream))
+        }
+        var variants = [Self.base]
+        var other = Self.base
+        other.configDirectory = nil
+        other.project = ProjectID(root: ObjectID(hex: "5555555555555555555555555555555555555555")!)
+        other.nonFastForward = true
+        other.branch = "threads/é"
+        variants.append(other)
+        for inputs in variants { #expect(VerdictKey(inputs).bytes == plain(inputs)) }
+    }
+
     @Test func aDigestIsThirtyTwoBytes() {
         #expect(VerdictKey(digest: []) == nil)
         #expect(VerdictKey(digest: [UInt8](repeating: 1, count: 31)) == nil)
@@ -309,5 +341,98 @@ import Testing
         #expect(try loader.loadWithIdentity(tree: edited).directory != directory)
         let unrelated = h.repo.addTree(H.edit(H.rootTree, ["README.md": "other\n"]))
         #expect(try loader.loadWithIdentity(tree: unrelated).directory == directory)
+    }
+
+    // MARK: answering a first-parent walk's links
+
+    func links(_ h: H, _ ids: [ObjectID]) -> [HistoryLink] {
+        ids.map { id in
+            let commit = h.repo.commits[id]!
+            return HistoryLink(id: id, parent: commit.parents.first, tree: commit.tree, head: commit.head)
+        }
+    }
+
+    /// The links of a first-parent walk are answered exactly as the commits read again: the same passes, marked
+    /// cached, with their heads; a miss before anything is recorded, and under `--no-cache`.
+    @Test func linksAreAnsweredLikeCommits() throws {
+        let h = H()
+        let root = h.root()
+        let a = h.change(parent: root, tree: H.edit(H.rootTree, ["a": "1\n"]), signers: [.carol])
+        let b = h.change(parent: a, tree: H.edit(H.rootTree, ["a": "2\n"]), signers: [.carol])
+        let ids = [root, a, b]
+        let store = MemoryStore()
+        let first = VerdictCache(store: store)
+        let early = verifier(h, first)
+        for link in links(h, ids) { #expect(early.cachedVerdict(link, branch: "main", nonFastForward: false) == nil) }
+        let checking = verifier(h, first)
+        for id in ids { #expect(checking.verify(id, branch: "main", nonFastForward: false).isVerified) }
+        try first.save(to: store)
+
+        let fromLinks = verifier(h, VerdictCache(store: store))
+        for (link, id) in zip(links(h, ids), ids) {
+            let hit = fromLinks.cachedVerdict(link, branch: "main", nonFastForward: false)
+            #expect(hit != nil && hit?.cached == true && hit?.isVerified == true)
+            #expect(hit?.head == h.repo.commits[id]!.head)
+            #expect(hit == verifier(h, VerdictCache(store: store)).cachedVerdict(id, branch: "main", nonFastForward: false))
+        }
+        let blind = verifier(h, VerdictCache(store: store, answers: false))
+        #expect(blind.cachedVerdict(links(h, ids)[2], branch: "main", nonFastForward: false) == nil)
+    }
+
+    /// Attack: a link offered for another question (another branch, a non-fast-forward update), or one that lies
+    /// about its parent or tree (so that its governing config would be another), is never a pass; nor is one whose
+    /// parent, parent's tree or own tree is gone; nor any tampered entry of the file.
+    @Test func aLinkIsAPassOnlyForTheSameQuestionWithItsObjects() throws {
+        let h = H()
+        let root = h.root()
+        let a = h.change(parent: root, tree: H.edit(H.rootTree, ["a": "1\n"]), signers: [.carol])
+        let b = h.change(parent: a, tree: H.edit(H.rootTree, ["a": "2\n"]), signers: [.carol])
+        let store = MemoryStore()
+        let first = VerdictCache(store: store)
+        for id in [root, a, b] { #expect(verifier(h, first).verify(id, branch: "main", nonFastForward: false).isVerified) }
+        try first.save(to: store)
+        let link = links(h, [b])[0]
+        func answer(_ link: HistoryLink, branch: String = "main", nonFastForward: Bool = false, cache: VerdictCache? = nil)
+            -> CommitVerdict?
+        {
+            verifier(h, cache ?? VerdictCache(store: store)).cachedVerdict(link, branch: branch, nonFastForward: nonFastForward)
+        }
+        #expect(answer(link)?.cached == true)
+        #expect(answer(link, branch: "threads/x") == nil)
+        #expect(answer(link, nonFastForward: true) == nil)
+        var wrongParent = link
+        wrongParent.parent = root
+        #expect(answer(wrongParent) == nil)
+        // A link's own tree is the next link's governing tree (which the next key names); here it must be there.
+        var unknownTree = link
+        unknownTree.tree = ObjectID(hex: "4444444444444444444444444444444444444444")!
+        #expect(answer(unknownTree) == nil)
+        var noParent = link
+        noParent.parent = nil
+        #expect(answer(noParent) == nil)
+        for gone in [a, h.repo.commits[a]!.tree, h.repo.commits[b]!.tree] {
+            h.repo.missing = [gone]
+            #expect(answer(link) == nil, "with \(gone) missing")
+        }
+        h.repo.missing = []
+        var keys = VerdictCacheFile.decode(store.bytes!)!
+        let real = keys.removeLast()
+        for i in 0..<32 {
+            var flipped = real.bytes
+            flipped[i] ^= 0x01
+            keys.append(VerdictKey(digest: flipped)!)
+        }
+        #expect(answer(link, cache: VerdictCache(file: VerdictCacheFile.encode(keys))) == nil)
+        #expect(answer(link, cache: VerdictCache(file: VerdictCacheFile.encode(keys + [real])))?.cached == true)
+        // The child of a link that lies about its tree is asked under another governing tree: a miss.
+        let c = h.change(parent: b, tree: H.edit(H.rootTree, ["a": "3\n"]), signers: [.carol])
+        let recording = VerdictCache(store: store)
+        #expect(verifier(h, recording).verify(c, branch: "main", nonFastForward: false).isVerified)
+        try recording.save(to: store)
+        var lying = link
+        lying.tree = h.repo.commits[root]!.tree
+        let walk = verifier(h, VerdictCache(store: store))
+        #expect(walk.cachedVerdict(lying, branch: "main", nonFastForward: false) != nil)
+        #expect(walk.cachedVerdict(links(h, [c])[0], branch: "main", nonFastForward: false) == nil)
     }
 }

@@ -53,6 +53,20 @@ public final class CommitVerifier {
         return verdict
     }
 
+    /// The same for a commit a first-parent walk has just read (`link`): nothing of it is read again. Links are
+    /// best asked oldest first, each right after its parent, whose tree is then known without a read.
+    public func cachedVerdict(_ link: HistoryLink, branch: String, nonFastForward: Bool) -> CommitVerdict? {
+        guard cache?.answers == true else { return nil }
+        var verdict = CommitVerdict(
+            commit: link.id, head: link.head, branch: branch, payloadType: nil, credentials: [], decision: nil,
+            rejection: nil)
+        let commit = CommitInfo(id: link.id, parents: link.parent.map { [$0] } ?? [], tree: link.tree, message: "")
+        guard let facts = try? settle(commit, &verdict, nonFastForward: nonFastForward),
+            (try? answerFromCache(facts, &verdict)) == true
+        else { return nil }
+        return verdict
+    }
+
     /// What every verdict starts from: the commit, its parent's tree, the governing config and the cache key.
     private struct Prepared {
         var commit: CommitInfo
@@ -65,6 +79,11 @@ public final class CommitVerifier {
     private func prepare(_ verdict: inout CommitVerdict, nonFastForward: Bool) throws -> Prepared {
         let commit = try repository.commit(verdict.commit)
         verdict.head = commit.head
+        return try settle(commit, &verdict, nonFastForward: nonFastForward)
+    }
+
+    /// `prepare` for a commit already read.
+    private func settle(_ commit: CommitInfo, _ verdict: inout CommitVerdict, nonFastForward: Bool) throws -> Prepared {
         guard commit.parents.count <= 1 else {
             throw Rejection(
                 .commitShape, "is a merge commit (\(commit.parents.count) parents); merges are not verifiable",
@@ -102,7 +121,8 @@ public final class CommitVerifier {
     /// there too: a commit whose objects are missing is never a hit.
     private func answerFromCache(_ facts: Prepared, _ verdict: inout CommitVerdict) throws -> Bool {
         guard let key = facts.cacheKey, let cache, cache.contains(key) else { return false }
-        _ = try repository.entryID(at: ".dehub", inTree: facts.commit.tree)
+        // The commit's own tree must be readable (the next commit's governing lookup then reads it from memory).
+        _ = try configs.directory(ofTree: facts.commit.tree)
         verdict.cached = true
         return true
     }

@@ -21,6 +21,9 @@ public final class ConfigLoader {
     public static let maxKeyFileBytes = 256 << 10
     private let repository: RepositoryReading
     private var cache: [ObjectID?: Result<GoverningConfig, ConfigError>] = [:]
+    /// The last tree whose `.dehub` was looked up: in a history verified oldest first, a commit's own tree is its
+    /// child's governing tree, looked up again right after.
+    private var lastLookup: (tree: ObjectID, directory: ObjectID?)?
 
     public init(repository: RepositoryReading) {
         self.repository = repository
@@ -34,12 +37,21 @@ public final class ConfigLoader {
     /// The config of `tree` and its identity: the id of the tree's `.dehub` directory (nil when there is none),
     /// which holds the config and every key file it may name (§7.3).
     public func loadWithIdentity(tree: ObjectID) throws -> (directory: ObjectID?, result: Result<GoverningConfig, ConfigError>) {
-        let dirID = try repository.entryID(at: ".dehub", inTree: tree)
+        let dirID = try directory(ofTree: tree)
         if let cached = cache[dirID] { return (dirID, cached) }
         let result = try loadUncached(tree: tree)
         if cache.count > 64 { cache.removeAll() }
         cache[dirID] = result
         return (dirID, result)
+    }
+
+    /// The id of `tree`'s `.dehub` entry (the config's identity), nil when there is none; throws when the tree
+    /// cannot be read.
+    public func directory(ofTree tree: ObjectID) throws -> ObjectID? {
+        if let lastLookup, lastLookup.tree == tree { return lastLookup.directory }
+        let directory = try repository.entryID(at: ".dehub", inTree: tree)
+        lastLookup = (tree, directory)
+        return directory
     }
 
     private func loadUncached(tree: ObjectID) throws -> Result<GoverningConfig, ConfigError> {

@@ -11,6 +11,13 @@ public struct VerdictKey: Hashable, Sendable {
     /// The 32 digest bytes.
     public let bytes: [UInt8]
 
+    public static func == (a: VerdictKey, b: VerdictKey) -> Bool { a.bytes == b.bytes }
+
+    /// The bytes in one go (the synthesized hash feeds them to the hasher one at a time).
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     /// The key of a digest read back from a cache file; nil unless it is 32 bytes.
     public init?(digest: [UInt8]) {
         guard digest.count == 32 else { return nil }
@@ -48,26 +55,41 @@ public struct VerdictKey: Hashable, Sendable {
 
     public init(_ inputs: Inputs) {
         var hasher = SHA256()
+        // Each part is its length (8 bytes, little-endian) then its bytes; an optional id is a 1 byte marker first.
+        func length(_ n: Int) { withUnsafeBytes(of: UInt64(n).littleEndian) { hasher.update(bufferPointer: $0) } }
         func add(_ part: [UInt8]) {
-            withUnsafeBytes(of: UInt64(part.count).littleEndian) { hasher.update(bufferPointer: $0) }
+            length(part.count)
             hasher.update(data: part)
         }
+        func add(_ id: ObjectID?) {
+            guard let id else { return add(Self.absent) }
+            length(1 + id.bytes.count)
+            hasher.update(data: Self.present)
+            hasher.update(data: id.bytes)
+        }
         func add(_ number: Int) { withUnsafeBytes(of: Int64(number).littleEndian) { hasher.update(bufferPointer: $0) } }
-        add(Array("dehub verdict".utf8))
+        add(Self.domain)
         add(Int(Self.rulesVersion))
         add(inputs.commit.bytes)
-        add(Array(inputs.branch.utf8))
-        add(inputs.nonFastForward ? [1] : [0])
-        add(inputs.governingTree.bytes)
-        add(inputs.configDirectory.map { [1] + $0.bytes } ?? [0])
-        add(inputs.project.map { [1] + $0.bytes } ?? [0])
-        let limits = inputs.limits
-        for n in [
-            limits.maxMessageBytes, limits.maxTextBytes, limits.maxCredentials, limits.maxSignatureBytes,
-            limits.maxPublicKeyBytes,
-        ] {
-            add(n)
+        var branch = inputs.branch
+        branch.withUTF8 { utf8 in
+            length(utf8.count)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
         }
+        add(inputs.nonFastForward ? Self.present : Self.absent)
+        add(inputs.governingTree.bytes)
+        add(inputs.configDirectory)
+        add(inputs.project.map { ObjectID(unchecked: $0.bytes) })
+        let limits = inputs.limits
+        add(limits.maxMessageBytes)
+        add(limits.maxTextBytes)
+        add(limits.maxCredentials)
+        add(limits.maxSignatureBytes)
+        add(limits.maxPublicKeyBytes)
         bytes = Array(hasher.finalize())
     }
+
+    private static let domain = Array("dehub verdict".utf8)
+    private static let present: [UInt8] = [1]
+    private static let absent: [UInt8] = [0]
 }

@@ -10,6 +10,20 @@ public enum StrictYAMLReader {
         guard bytes.count <= limits.maxBytes else {
             throw YAMLError("document is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)", at: nil)
         }
+        // The shape dehub writes is read directly (the same nodes, without libyaml's events); anything else below.
+        if limits.maxNodes >= BlockYAMLScanner.maxNodes, limits.maxDepth >= 4,
+            let node = BlockYAMLScanner.scan(bytes, lineOffset: lineOffset)
+        {
+            return node
+        }
+        return try readWithLibYAML(bytes, limits: limits, lineOffset: lineOffset)
+    }
+
+    /// `read` through libyaml's event parser only (what the direct scanner must agree with).
+    static func readWithLibYAML(_ bytes: [UInt8], limits: YAMLLimits, lineOffset: Int = 0) throws -> YAMLNode? {
+        guard bytes.count <= limits.maxBytes else {
+            throw YAMLError("document is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)", at: nil)
+        }
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else { throw YAMLError("cannot initialise the YAML parser", at: nil) }
