@@ -33,6 +33,8 @@ final class SSHConnectionLoop: @unchecked Sendable {
     private var bannersSent: Set<String> = []
     private var sessionStarted = false
     private var quickAcks = 0
+    /// Where the client's input is read into (one buffer for the connection's life, not one per wake-up).
+    private var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
     private let handshakeDeadline: ContinuousClock.Instant
     private let idleTimeout: Duration
     private let sessionRequestTimeout: Duration
@@ -399,7 +401,6 @@ final class SSHConnectionLoop: @unchecked Sendable {
 
     /// Moves data: queued output to libssh, the client's input to the sessions; ends finished channels.
     private func pump() {
-        var buffer = [UInt8](repeating: 0, count: 32 * 1024)
         for id in channels.keys.sorted() {
             guard let record = channels[id], !record.closedLocally else { continue }
             guard record.flush() else {
@@ -416,12 +417,12 @@ final class SSHConnectionLoop: @unchecked Sendable {
                 continue
             }
             while !record.inputEnded, record.inbound.wantsMore() {
-                let count = buffer.withUnsafeMutableBytes {
+                let count = readBuffer.withUnsafeMutableBytes {
                     ssh_channel_read_nonblocking(record.channel, $0.baseAddress, UInt32($0.count), 0)
                 }
                 guard count > 0 else { break }
                 connection.touch()
-                record.inbound.received(Array(buffer[0..<Int(count)]))
+                record.inbound.received(Array(readBuffer[0..<Int(count)]))
             }
             if !record.inputEnded, ssh_channel_is_eof(record.channel) != 0 {
                 record.inputEnded = true
