@@ -91,7 +91,8 @@ final class SSHConnectionLoop: @unchecked Sendable {
             ssh_event_remove_session(event, session)
         }
         while !stopping.load(ordering: .relaxed) {
-            let rc = ssh_event_dopoll(event, pollTimeout())
+            // No wait when work is queued: libssh's flush below may have drained the wake-up descriptor.
+            let rc = ssh_event_dopoll(event, mailbox.hasWork ? 0 : pollTimeout())
             if rc == SSH_ERROR {
                 services.logger.debug("ssh connection ended: \(libsshError)", metadata: ["source": "\(connection.source)"])
                 break
@@ -99,6 +100,10 @@ final class SSHConnectionLoop: @unchecked Sendable {
             quickAck()
             for work in mailbox.take() { perform(work) }
             pump()
+            // Writes made outside libssh's own poll callbacks (pump) may sit in its output buffer until the next
+            // wake-up (up to a second): push them to the socket now. (It polls the event's descriptors once, without
+            // waiting, so it may drain the mailbox's wake-up: hence `hasWork` above.)
+            _ = ssh_blocking_flush(session, 0)
             if !checkDeadlines() { break }
             if ssh_get_status(session) & (SSH_CLOSED | SSH_CLOSED_ERROR) != 0 { break }
         }
@@ -117,6 +122,8 @@ final class SSHConnectionLoop: @unchecked Sendable {
             }
             let left = handshakeDeadline - .now
             if left <= .zero { return false }
+            // What libssh queued but could not write yet goes out now: the poll below waits for the client only.
+            _ = ssh_blocking_flush(session, 0)
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             _ = poll(&poller, 1, Int32(min(1000, max(1, left.ceilingMilliseconds))))
             quickAck()

@@ -60,6 +60,9 @@ final class SSHMailbox: Sendable {
         if wake { dehub_wake(wakeFD) }
     }
 
+    /// Whether work is queued (the thread then polls without waiting).
+    var hasWork: Bool { state.withLock { !$0.items.isEmpty } }
+
     /// Wakes the thread without work (e.g. to stop it).
     func wake() { dehub_wake(wakeFD) }
 
