@@ -5,7 +5,7 @@
 
 CLK_TCK=$(getconf CLK_TCK)
 STARTED=()
-HOST_PID="" DAEMON_PID="" LIGHTTPD_PID="" SSHD_PID="" MADE_RUN_SSHD=""
+HOST_PID="" BEFORE_PID="" DAEMON_PID="" LIGHTTPD_PID="" SSHD_PID="" MADE_RUN_SSHD=""
 
 stop_started() {
   local pid
@@ -74,6 +74,28 @@ start_host() {
   HOST_SSH_PORT=$(awk '/^ssh listening on / { n = split($4, a, ":"); print a[n] }' "$out")
   HOST_HTTP_PORT=$(awk '/^http listening on / { n = split($4, a, ":"); print a[n] }' "$out")
   HOST_SSH_URL_BASE="ssh://git@127.0.0.1:$HOST_SSH_PORT"
+}
+
+# start_before_host: the dehub-host of BENCH_BEFORE_BIN (an older build) on a copy of DATA made after the first start
+# (so it holds the hook binary), for before/after figures from the same run. Sets BEFORE_PID, BEFORE_SSH, BEFORE_HTTP.
+start_before_host() {
+  local out="$WORK/host-before.out"
+  cp -a "$DATA" "$WORK/data-before"
+  "$BEFORE_HOST" serve --data "$WORK/data-before" --ssh 127.0.0.1:0 --http 127.0.0.1:0 \
+    --admin-key "$WORK/keys/admin.pub" > "$out" 2> "$WORK/host-before.log" &
+  BEFORE_PID=$!
+  STARTED+=("$BEFORE_PID")
+  wait_until 20 grep -qx ready "$out" || { cat "$out" "$WORK/host-before.log" >&2; die "the before dehub-host did not start"; }
+  BEFORE_SSH="ssh://git@127.0.0.1:$(awk '/^ssh listening on / { n = split($4, a, ":"); print a[n] }' "$out")"
+  BEFORE_HTTP="http://127.0.0.1:$(awk '/^http listening on / { n = split($4, a, ":"); print a[n] }' "$out")"
+}
+
+stop_before_host() {
+  [ -n "$BEFORE_PID" ] || return 0
+  kill -TERM "$BEFORE_PID" 2>/dev/null || true
+  wait_until 10 sh -c "! kill -0 $BEFORE_PID" || kill -KILL "$BEFORE_PID" 2>/dev/null || true
+  wait "$BEFORE_PID" 2>/dev/null || true
+  rm -rf "$WORK/data-before"
 }
 
 stop_host() {

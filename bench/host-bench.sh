@@ -10,13 +10,21 @@
 # Usage: bench/host-bench.sh BIN_DIR   (BIN_DIR holds release builds of dehub, dehub-host and dehub-bench)
 # Environment: BENCH_REPO_MIB (56), BENCH_RUNS (5), BENCH_WARMUP (1), BENCH_LS_RUNS (30), BENCH_CONCURRENT (64),
 #              BENCH_CONCURRENT_MIB (the size of the repo the concurrent clones fetch: the big repo unless the
-#              clones would not fit in the free space), BENCH_SSHD=0 (skip sshd), BENCH_KEEP=1.
+#              clones would not fit in the free space; 0 skips the concurrent runs), BENCH_SSHD=0 (skip sshd),
+#              BENCH_KEEP=1, BENCH_BEFORE_BIN (a directory with an older release dehub-host: it serves a copy of the
+#              data beside the current host, and its clones and ls-remotes take turns with the others in the same
+#              rounds, for a before/after table from one run).
 BIN=$(cd "${1:?usage: bench/host-bench.sh BIN_DIR}" && pwd)
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$REPO_ROOT/bench/lib.sh"
 
 HOST_BIN="$BIN/dehub-host"
 [ -x "$HOST_BIN" ] || die "$HOST_BIN not found; run: swift build -c release --product dehub-host"
+BEFORE_HOST=""
+if [ -n "${BENCH_BEFORE_BIN:-}" ]; then
+  BEFORE_HOST=$(cd "$BENCH_BEFORE_BIN" && pwd)/dehub-host
+  [ -x "$BEFORE_HOST" ] || die "BENCH_BEFORE_BIN: no dehub-host in $BENCH_BEFORE_BIN"
+fi
 source "$REPO_ROOT/bench/host-bench-servers.sh"
 
 REPO_MIB=${BENCH_REPO_MIB:-56}
@@ -117,6 +125,7 @@ say "starting the servers"
 make_client_key
 start_host first
 HWM_FIRST_START=$(proc_status_kib "$HOST_PID" VmHWM)
+[ -z "$BEFORE_HOST" ] || start_before_host
 start_git_daemon
 start_lighttpd
 start_sshd
@@ -127,6 +136,7 @@ BACKEND="http://127.0.0.1:$LIGHTTPD_PORT/git"
 FLOOR="file://$DATA/repos"
 URLS=("$FLOOR" "$DAEMON" "$BACKEND" "$HOST_SSH" "$HOST_HTTP")
 [ -n "$SSHD_PID" ] && URLS+=("$SSHD")
+[ -n "$BEFORE_PID" ] && URLS+=("$BEFORE_SSH" "$BEFORE_HTTP")
 for url in "${URLS[@]}"; do
   got=$(git ls-remote "$url/big.git" refs/heads/main | cut -f1)
   [ "$got" = "$MAIN" ] || die "ls-remote $url/big.git: expected main at $MAIN, got '$got'"
@@ -142,6 +152,8 @@ CLONES=(
   "clone-host-http=$HOST_PID=$CLONE_CMD $HOST_HTTP/big.git $CLONE"
 )
 [ -n "$SSHD_PID" ] && CLONES+=("clone-sshd=$SSHD_PID=$CLONE_CMD $SSHD/big.git $CLONE")
+[ -n "$BEFORE_PID" ] && CLONES+=("clone-before-ssh=$BEFORE_PID=$CLONE_CMD $BEFORE_SSH/big.git $CLONE"
+  "clone-before-http=$BEFORE_PID=$CLONE_CMD $BEFORE_HTTP/big.git $CLONE")
 interleaved "$RUNS" 1 "$WARMUP" "rm -rf '$CLONE'" "${CLONES[@]}"
 [ "$(git -C "$CLONE" rev-parse main)" = "$MAIN" ] || die "the last clone does not hold main"
 rm -rf "$CLONE"
@@ -157,10 +169,14 @@ LS=(
   "ssh-whoami=$HOST_PID=$SSH_CLIENT -p $HOST_SSH_PORT git@127.0.0.1 whoami"
 )
 [ -n "$SSHD_PID" ] && LS+=("ls-sshd=$SSHD_PID=git ls-remote $SSHD/big.git" "ssh-sshd=$SSHD_PID=$SSH_CLIENT -p $SSHD_PORT $SSHD_USER@127.0.0.1 true")
+[ -n "$BEFORE_PID" ] && LS+=("ls-before-ssh=$BEFORE_PID=git ls-remote $BEFORE_SSH/big.git"
+  "ls-before-http=$BEFORE_PID=git ls-remote $BEFORE_HTTP/big.git")
 interleaved "$LS_ROUNDS" $(( (LS_RUNS + LS_ROUNDS - 1) / LS_ROUNDS )) 3 "" "${LS[@]}"
 HWM_SEQUENTIAL=$(proc_status_kib "$HOST_PID" VmHWM)
 stop_host
+stop_before_host
 
+if [ "$CONCURRENT" -gt 0 ]; then
 say "$CONCURRENT clones of $CONC_REPO.git at once"
 CONC_HOST="$WORK/conc-host.txt" CONC_PLAIN="$WORK/conc-plain.txt" CONC_WIDE="$WORK/conc-wide.txt"
 CONC_MALLOC="$WORK/conc-malloc.txt"
@@ -178,5 +194,6 @@ HOST_ENV="MALLOC_MMAP_THRESHOLD_=32768" start_host malloc
 concurrent "$HOST_SSH_URL_BASE/$CONC_REPO.git" "http://127.0.0.1:$HOST_HTTP_PORT/$CONC_REPO.git" "$HOST_PID" "$CONC_MAIN" > "$CONC_MALLOC"
 stop_host
 set_host_config max_git_processes 32
+fi
 
 source "$REPO_ROOT/bench/host-bench-report.sh"

@@ -1,4 +1,6 @@
+#define _GNU_SOURCE
 #include "dehub_libssh.h"
+#include <fcntl.h>
 
 #include <stdbool.h>
 #include <netinet/in.h>
@@ -80,6 +82,12 @@ void dehub_tcp_quickack(int fd) {
 #else
     (void)fd;
 #endif
+}
+
+int dehub_pipe(int ends[2], int capacity) {
+    if (pipe2(ends, O_CLOEXEC) != 0) return -1;
+    if (capacity > 0) (void)fcntl(ends[0], F_SETPIPE_SZ, capacity);
+    return 0;
 }
 
 int dehub_wake_fd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }

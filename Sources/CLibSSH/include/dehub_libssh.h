@@ -35,6 +35,10 @@ int dehub_ssh_send_banner(ssh_session session, const char *text);
 /// Acknowledges received packets at once (Linux TCP_QUICKACK; not sticky).
 void dehub_tcp_quickack(int fd);
 
+/// A pipe, both ends close-on-exec (made atomically, so no child spawned meanwhile inherits them), holding
+/// `capacity` bytes when the kernel allows (`F_SETPIPE_SZ`; else its default). 0, or -1 with errno set.
+int dehub_pipe(int ends[2], int capacity);
+
 /// A wake-up descriptor (eventfd, non-blocking): `dehub_wake` makes it readable, `dehub_drain` clears it. -1 on error.
 int dehub_wake_fd(void);
 void dehub_wake(int fd);

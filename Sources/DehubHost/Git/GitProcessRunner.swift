@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import Subprocess
 import Synchronization
 
@@ -35,6 +36,8 @@ public struct GitProcessRunner: Sendable {
     ///     nil: the runner takes one, waiting in the limiter's queue.
     ///   - idleTimeout: abort when no byte moved (to git's stdin, from its stdout or stderr) for this long; nil: never.
     ///   - onAbort: called once, with the failure, when the run is aborted (after git's group was killed).
+    ///   - relay: when given, git's stdout goes straight into its channel, on that channel's event loop
+    ///     (`GitOutputRelay`), and `stdout` is not called; a closed channel aborts the run.
     ///   - stdout, stderr: called with each chunk, in order; a throw aborts the run.
     public func run<Input: AsyncSequence & Sendable>(
         _ service: GitService,
@@ -45,7 +48,8 @@ public struct GitProcessRunner: Sendable {
         permit: ProcessLimiter.Permit? = nil,
         idleTimeout: Duration? = nil,
         onAbort: @escaping @Sendable (any Error) -> Void = { _ in },
-        stdout: (ByteBuffer) async throws -> Void,
+        relay: GitOutputRelay? = nil,
+        stdout: (ByteBuffer) async throws -> Void = { _ in },
         stderr: @escaping @Sendable (ByteBuffer) async throws -> Void
     ) async throws -> Int32 where Input.Element == [UInt8] {
         let permit = if let permit { permit } else { try await limiter.acquire() }
@@ -57,20 +61,37 @@ public struct GitProcessRunner: Sendable {
         options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
         let started = StartedRun()
         let arguments = service.serverConfiguration + [service.subcommand] + extraArguments + [repoPath]
-        let result: ExecutionResult<GitRunControl, SequenceOutput, SequenceOutput>
+        let output = try GitOutputPipe()
+        let result: ExecutionResult<GitRunControl, FileDescriptorOutput, SequenceOutput>
         do {
             result = try await Subprocess.run(
                 .name("git"), arguments: Arguments(arguments), environment: GitCommand.environment(environment),
-                platformOptions: options, input: .inputWriter, output: .sequence, error: .sequence
+                platformOptions: options, input: .inputWriter,
+                output: .fileDescriptor(output.writeEnd, closeAfterSpawningProcess: true), error: .sequence
             ) { execution -> GitRunControl in
                 let control = GitRunControl(
                     group: execution.processIdentifier.value, pushRepoPath: service.isPush ? repoPath : nil, onAbort: onAbort)
                 started.control = control
-                await Self.stream(
-                    execution, control: control, input: input, idleTimeout: idleTimeout, stdout: stdout, stderr: stderr)
+                started.outputHandedOver = true
+                await Self.stream(execution, control: control, input: input, idleTimeout: idleTimeout, stderr: stderr) {
+                    if let relay {
+                        try await output.relay(relay, onRead: { control.touch() }).get()
+                    } else {
+                        // Consumed here, in the caller's task, and handed to `stdout` as NIO read it: no hop between
+                        // tasks per chunk, no copy, and the caller may write to what it holds.
+                        let reader = try await output.reader(on: MultiThreadedEventLoopGroup.singleton.next())
+                        try await reader.executeThenClose { chunks in
+                            for try await buffer in chunks {
+                                control.touch()
+                                try await stdout(buffer)
+                            }
+                        }
+                    }
+                }
                 return control
             }
         } catch {
+            if !started.outputHandedOver { output.closeUnread() }
             // Subprocess throws when the task was cancelled: the run was aborted all the same.
             if let control = started.control, let failure = control.failure {
                 await Self.finish(control)
@@ -89,11 +110,12 @@ public struct GitProcessRunner: Sendable {
         }
     }
 
-    /// Moves bytes both ways until git's stdout ends (git exited, or an abort stopped it).
+    /// Moves bytes both ways until git's stdout ends (git exited, or an abort stopped it); `stdout` moves git's
+    /// output and returns at its end.
     nonisolated(nonsending) private static func stream<Input: AsyncSequence & Sendable>(
-        _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, control: GitRunControl, input: Input?,
-        idleTimeout: Duration?, stdout: (ByteBuffer) async throws -> Void,
-        stderr: @escaping @Sendable (ByteBuffer) async throws -> Void
+        _ execution: Execution<CustomWriteInput, FileDescriptorOutput, SequenceOutput>, control: GitRunControl,
+        input: Input?, idleTimeout: Duration?, stderr: @escaping @Sendable (ByteBuffer) async throws -> Void,
+        stdout: () async throws -> Void
     ) async where Input.Element == [UInt8] {
         await withTaskCancellationHandler {
             await withTaskGroup(of: Part.self) { group in
@@ -128,13 +150,7 @@ public struct GitProcessRunner: Sendable {
                     }
                 }
                 do {
-                    // stdout is read here, in the caller's task, and handed to `stdout` directly: no hop between
-                    // tasks per chunk, and the caller may write to what it holds (HTTP's body writer).
-                    for try await buffer in execution.standardOutput {
-                        control.touch()
-                        // One copy, straight into the buffer the transport writes.
-                        try await stdout(buffer.withUnsafeBytes { ByteBuffer(bytes: $0) })
-                    }
+                    try await stdout()
                 } catch {
                     control.abort(error)
                 }
@@ -193,9 +209,16 @@ public struct GitProcessRunner: Sendable {
 /// The control of a run once git started (set inside Subprocess's closure, read after it threw).
 private final class StartedRun: Sendable {
     private let value = Mutex<GitRunControl?>(nil)
+    private let handedOver = Atomic<Bool>(false)
 
     var control: GitRunControl? {
         get { value.withLock { $0 } }
         set { value.withLock { $0 = newValue } }
+    }
+
+    /// Whether the read end of git's stdout went to `GitOutputPipe.reader` (which closes it on every way out).
+    var outputHandedOver: Bool {
+        get { handedOver.load(ordering: .acquiring) }
+        set { handedOver.store(newValue, ordering: .releasing) }
     }
 }

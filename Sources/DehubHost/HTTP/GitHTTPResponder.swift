@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTPTypes
 
 /// Smart HTTP: `info/refs` advertisements, `git-upload-pack` and `git-receive-pack`, and `GET /`.
 /// Git runs with `--stateless-rpc`; the response body's task reads git's output and writes it to the
@@ -225,7 +226,9 @@ public struct GitHTTPResponder: HTTPResponder {
                         // The response may be under way: closing the connection is the only way to tell the client,
                         // and it fails a write that waits on a client that stopped reading.
                         onAbort: { _ in channel.close(promise: nil) },
-                        stdout: { try await writer.write($0) },
+                        // git's output goes into the connection from its own event loop, as body parts written
+                        // between the head and the end that the writer sends.
+                        relay: GitOutputRelay(target: channel, wrap: { NIOAny(HTTPResponsePart.body($0)) }),
                         stderr: { chunk in
                             logger.debug("git stderr", metadata: ["repo": "\(grant.name)", "text": "\(String(buffer: chunk))"])
                         })

@@ -1,4 +1,5 @@
 import CLibSSH
+import NIOCore
 
 /// One session channel as the connection's thread keeps it (thread-confined): its libssh channel, what it is
 /// doing, its input, and its output waiting for the client's window.
@@ -14,8 +15,8 @@ final class SSHChannelRecord {
 
     /// Output queued for the client, in order.
     struct Pending {
-        var bytes: [UInt8]
-        var offset = 0
+        /// What is left to hand to libssh (its reader index moves as it is written).
+        var bytes: ByteBuffer
         let stderr: Bool
         /// Resumed once the chunk is handed to libssh (nil: the writer did not wait).
         let done: CheckedContinuation<Void, any Error>?
@@ -47,29 +48,32 @@ final class SSHChannelRecord {
         self.counted = counted
     }
 
-    func enqueue(_ bytes: [UInt8], stderr: Bool, done: CheckedContinuation<Void, any Error>?) {
-        pendingBytes += bytes.count
+    func enqueue(_ bytes: ByteBuffer, stderr: Bool, done: CheckedContinuation<Void, any Error>?) {
+        pendingBytes += bytes.readableBytes
         pending.append(Pending(bytes: bytes, stderr: stderr, done: done))
     }
+
+    /// The most handed to libssh in one call (it cuts it into packets of the client's maximum packet size).
+    static let maximumWrite = 128 * 1024
 
     /// Hands queued output to libssh as far as the client's window allows. False when the channel failed.
     func flush() -> Bool {
         while !pending.isEmpty {
             let window = Int(ssh_channel_window_size(channel))
             guard window > 0 else { return true }
-            let chunk = pending[0]
-            let count = min(window, chunk.bytes.count - chunk.offset, 32 * 1024)
-            let written = chunk.bytes.withUnsafeBytes { raw -> Int32 in
-                let start = raw.baseAddress!.advanced(by: chunk.offset)
-                return chunk.stderr
-                    ? ssh_channel_write_stderr(channel, start, UInt32(count)) : ssh_channel_write(channel, start, UInt32(count))
+            let stderr = pending[0].stderr
+            let count = min(window, pending[0].bytes.readableBytes, Self.maximumWrite)
+            let written = pending[0].bytes.withUnsafeReadableBytes { raw -> Int32 in
+                stderr
+                    ? ssh_channel_write_stderr(channel, raw.baseAddress, UInt32(count))
+                    : ssh_channel_write(channel, raw.baseAddress, UInt32(count))
             }
             if written == SSH_ERROR { return false }
             guard written > 0 else { return true }
-            pending[0].offset += Int(written)
+            pending[0].bytes.moveReaderIndex(forwardBy: Int(written))
             pendingBytes -= Int(written)
             outbound.release(Int(written))
-            if pending[0].offset >= pending[0].bytes.count {
+            if pending[0].bytes.readableBytes == 0 {
                 pending[0].done?.resume()
                 pending.removeFirst()
             }

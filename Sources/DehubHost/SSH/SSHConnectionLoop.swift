@@ -33,6 +33,8 @@ final class SSHConnectionLoop: @unchecked Sendable {
     private var bannersSent: Set<String> = []
     private var sessionStarted = false
     private var quickAcks = 0
+    /// Where the client's input is read into (one buffer for the connection's life, not one per wake-up).
+    private var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
     private let handshakeDeadline: ContinuousClock.Instant
     private let idleTimeout: Duration
     private let sessionRequestTimeout: Duration
@@ -89,7 +91,8 @@ final class SSHConnectionLoop: @unchecked Sendable {
             ssh_event_remove_session(event, session)
         }
         while !stopping.load(ordering: .relaxed) {
-            let rc = ssh_event_dopoll(event, pollTimeout())
+            // No wait when work is queued: libssh's flush below may have drained the wake-up descriptor.
+            let rc = ssh_event_dopoll(event, mailbox.hasWork ? 0 : pollTimeout())
             if rc == SSH_ERROR {
                 services.logger.debug("ssh connection ended: \(libsshError)", metadata: ["source": "\(connection.source)"])
                 break
@@ -97,6 +100,10 @@ final class SSHConnectionLoop: @unchecked Sendable {
             quickAck()
             for work in mailbox.take() { perform(work) }
             pump()
+            // Writes made outside libssh's own poll callbacks (pump) may sit in its output buffer until the next
+            // wake-up (up to a second): push them to the socket now. (It polls the event's descriptors once, without
+            // waiting, so it may drain the mailbox's wake-up: hence `hasWork` above.)
+            _ = ssh_blocking_flush(session, 0)
             if !checkDeadlines() { break }
             if ssh_get_status(session) & (SSH_CLOSED | SSH_CLOSED_ERROR) != 0 { break }
         }
@@ -115,6 +122,8 @@ final class SSHConnectionLoop: @unchecked Sendable {
             }
             let left = handshakeDeadline - .now
             if left <= .zero { return false }
+            // What libssh queued but could not write yet goes out now: the poll below waits for the client only.
+            _ = ssh_blocking_flush(session, 0)
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             _ = poll(&poller, 1, Int32(min(1000, max(1, left.ceilingMilliseconds))))
             quickAck()
@@ -399,7 +408,6 @@ final class SSHConnectionLoop: @unchecked Sendable {
 
     /// Moves data: queued output to libssh, the client's input to the sessions; ends finished channels.
     private func pump() {
-        var buffer = [UInt8](repeating: 0, count: 32 * 1024)
         for id in channels.keys.sorted() {
             guard let record = channels[id], !record.closedLocally else { continue }
             guard record.flush() else {
@@ -416,12 +424,12 @@ final class SSHConnectionLoop: @unchecked Sendable {
                 continue
             }
             while !record.inputEnded, record.inbound.wantsMore() {
-                let count = buffer.withUnsafeMutableBytes {
+                let count = readBuffer.withUnsafeMutableBytes {
                     ssh_channel_read_nonblocking(record.channel, $0.baseAddress, UInt32($0.count), 0)
                 }
                 guard count > 0 else { break }
                 connection.touch()
-                record.inbound.received(Array(buffer[0..<Int(count)]))
+                record.inbound.received(Array(readBuffer[0..<Int(count)]))
             }
             if !record.inputEnded, ssh_channel_is_eof(record.channel) != 0 {
                 record.inputEnded = true

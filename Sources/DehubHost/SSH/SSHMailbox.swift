@@ -8,7 +8,7 @@ import Synchronization
 enum SSHWork: Sendable {
     /// Write `bytes` to session `channel`; `done` (when the writer waits) is resumed once they are handed to
     /// libssh, or failed when the channel or connection is gone.
-    case write(channel: Int, bytes: [UInt8], stderr: Bool, done: CheckedContinuation<Void, any Error>?)
+    case write(channel: Int, bytes: ByteBuffer, stderr: Bool, done: CheckedContinuation<Void, any Error>?)
     /// After all queued output: exit-status, EOF, close.
     case finish(channel: Int, status: Int32, done: CheckedContinuation<Void, Never>)
     /// Close the channel now (git was stopped).
@@ -59,6 +59,9 @@ final class SSHMailbox: Sendable {
         if !accepted { return work.abandon() }
         if wake { dehub_wake(wakeFD) }
     }
+
+    /// Whether work is queued (the thread then polls without waiting).
+    var hasWork: Bool { state.withLock { !$0.items.isEmpty } }
 
     /// Wakes the thread without work (e.g. to stop it).
     func wake() { dehub_wake(wakeFD) }
@@ -125,19 +128,20 @@ struct SSHSessionOutput: Sendable {
     let connection: SSHConnection
 
     func write(_ bytes: [UInt8], stderr: Bool = false) async throws {
-        guard !bytes.isEmpty else { return }
+        try await write(ByteBuffer(bytes: bytes), stderr: stderr)
+    }
+
+    /// git's output goes to the connection's thread as NIO read it (no copy).
+    func write(_ bytes: ByteBuffer, stderr: Bool = false) async throws {
+        guard bytes.readableBytes > 0 else { return }
         connection.touch()
-        if try outbound.reserve(bytes.count) {
+        if try outbound.reserve(bytes.readableBytes) {
             try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
                 mailbox.post(.write(channel: channel, bytes: bytes, stderr: stderr, done: done))
             }
         } else {
             mailbox.post(.write(channel: channel, bytes: bytes, stderr: stderr, done: nil))
         }
-    }
-
-    func write(_ buffer: ByteBuffer, stderr: Bool = false) async throws {
-        try await write(Array(buffer.readableBytesView), stderr: stderr)
     }
 
     /// Optional final text, then exit-status, EOF and close, in that order, after all earlier output.
