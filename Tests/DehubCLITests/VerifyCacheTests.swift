@@ -77,7 +77,7 @@ struct VerifyCacheTests {
     /// `verify` lists a history in one first-parent pass; a merge on the way hands the listing to the full walk, and
     /// the merge is refused on every run, however many of its neighbours the cache holds.
     @Test func aMergeIsRefusedOnEveryRun() throws {
-        let (s, _, commits) = try world()
+        let (s, _, commits) = try Scenario.strictHistory()
         #expect(try s.dehub("verify", "--all", "--branch", "main", "-q").exitCode == 0)
         try s.git("switch", "-q", "-c", "merged", commits[2])
         let merge = try s.craft(message: try s.message(of: commits[2]), parents: [commits[2], commits[1]])
@@ -98,7 +98,7 @@ struct VerifyCacheTests {
     /// A verified history whose tree object is then lost: the commit that owns the tree, and its child (whose
     /// governing config was in it), are never answered from the cache; the run fails.
     @Test func aLostTreeIsNeverAnsweredFromTheCache() throws {
-        let (s, _, commits) = try world()
+        let (s, _, commits) = try Scenario.strictHistory()
         #expect(try s.dehub("verify", "--all", "--branch", "main", "-q").exitCode == 0)
         let tree = try s.git("rev-parse", "\(commits[1])^{tree}")
         let object = s.work + "/.git/objects/" + tree.prefix(2) + "/" + tree.dropFirst(2)
