@@ -6,6 +6,11 @@ DEB_PACKAGES := time git libgit2-dev libgpgme-dev libyaml-dev gnupg gpg-agent op
 # The cluster suites start real etcd members (docs/cluster.md).
 DEB_PACKAGES += etcd-server
 BENCH_PACKAGES := hyperfine lighttpd
+# OpenSSH's sshd, the reference for the host's SSH figures (bench/host-bench.sh starts its own on a free port). Only
+# on request: on a machine with an init system the package also starts an sshd on port 22.
+ifeq ($(BENCH_WITH_SSHD),1)
+BENCH_PACKAGES += openssh-server
+endif
 # What only the tests need: the web view's browser suite (DehubWebTests) drives headless Chromium.
 TEST_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -55,7 +60,8 @@ demo: deps
 	$(SWIFT) build --product dehub
 	bash scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/dehub"
 
-# What the benchmarks need besides the build: hyperfine, and lighttpd to run git http-backend (bench/host-bench.sh).
+# What the benchmarks need besides the build: hyperfine, and lighttpd to run git http-backend (bench/host-bench.sh);
+# `make bench BENCH_WITH_SSHD=1` also installs openssh-server.
 bench-deps:
 	$(MAKE) deps EXTRA_PACKAGES="$(BENCH_PACKAGES)"
 
