@@ -33,15 +33,7 @@ struct CandidateJudge {
                 }
             }
         }
-        let path = cachePath, maxObject = limits.maxCommitObjectBytes
-        repo.maxCommitObjectBytes = maxObject
-        let verifier = PushVerifier(
-            repo: repo,
-            open: {
-                let handle = try GitRepository.open(path: path)
-                handle.maxCommitObjectBytes = maxObject
-                return handle
-            }, roles: .anyone, limits: limits, side: .server)
+        let verifier = PushVerifier(repo: repo, path: cachePath, roles: .anyone, limits: limits, side: .server)
         let update = RefUpdate(old: verified ?? .zero, new: tip, ref: ref)
         let outcome: PushVerifier.Outcome
         do {

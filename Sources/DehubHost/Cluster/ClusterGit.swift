@@ -1,45 +1,18 @@
 import DehubCluster
 import DehubReplication
-import Subprocess
 
 /// The git commands a cluster node runs on its own copies: fetch objects from another node, check an object is
 /// there, apply verified ref moves with their old values. Every one of them runs with
 /// hooks switched off (`core.hooksPath=/dev/null`): the node's own ref moves are not pushes, and must not go
 /// through the `reference-transaction` hook back to the store.
 enum ClusterGit {
-    struct Output: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var succeeded: Bool { status == 0 }
-    }
+    typealias Output = GitCommand.Output
 
     static let noHooks = ["-c", "core.hooksPath=/dev/null"]
 
-    static func run(
-        _ arguments: [String], executable: String = "git", environment extra: [String: String] = [:], input: String = "",
-        limit: Int = 1024 * 1024
-    ) async throws -> Output {
-        do {
-            let environment = GitCommand.environment(extra)
-            let target: Executable = executable.contains("/") ? .path(.init(executable)) : .name(executable)
-            let result = try await Subprocess.run(
-                target, arguments: Arguments(arguments), environment: environment, input: .string(input),
-                output: .string(limit: limit), error: .string(limit: 64 * 1024))
-            let status: Int32
-            switch result.terminationStatus {
-            case .exited(let code): status = code
-            case .signaled(let signal): status = 128 + signal
-            }
-            return Output(status: status, stdout: result.standardOutput, stderr: result.standardError)
-        } catch {
-            throw HostError(.io, "cannot run \(executable) \(arguments.first ?? ""): \(error)")
-        }
-    }
-
     /// Whether the repo holds the object (and, through the fetch's connectivity check, what it reaches).
     static func hasObject(_ oid: String, in repo: String) async throws -> Bool {
-        try await run(noHooks + ["--git-dir", repo, "cat-file", "-e", oid]).succeeded
+        try await GitCommand.run(noHooks + ["--git-dir", repo, "cat-file", "-e", oid]).succeeded
     }
 
     /// Fetches the objects of `oids` (and what they reach) from `url` into the repo, without touching a ref, with
@@ -47,7 +20,7 @@ enum ClusterGit {
     static func fetch(_ oids: [String], from url: String, into repo: String, environment: [String: String] = [:]) async throws
         -> Output
     {
-        try await run(
+        try await GitCommand.run(
             noHooks + [
                 "-c", "fetch.fsckObjects=true", "-c", "protocol.version=2", "-c",
                 "http.extraHeader=\(ClusterProxy.proxiedHeader): fetch",

@@ -46,15 +46,7 @@ enum ReplicaVerdict {
             let roles = PusherRolePolicy.from(environmentValue: step.role)
             var limits = try HookLimits.from(repo)
             if roles.isStranger { limits = limits.forStrangers }
-            let maxObject = limits.maxCommitObjectBytes
-            repo.maxCommitObjectBytes = maxObject
-            let verifier = PushVerifier(
-                repo: repo,
-                open: {
-                    let handle = try GitRepository.open(path: path)
-                    handle.maxCommitObjectBytes = maxObject
-                    return handle
-                }, roles: roles, limits: limits, side: .server)
+            let verifier = PushVerifier(repo: repo, path: path, roles: roles, limits: limits, side: .server)
             let outcome = try verifier.verify(updates)
             if outcome.isAccepted { return nil }
             let lines = VerdictText.refusal(outcome).filter { !$0.isEmpty }

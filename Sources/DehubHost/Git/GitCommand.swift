@@ -21,10 +21,13 @@ enum GitCommand {
         return .inherit.updating(values)
     }
 
-    static func run(_ arguments: [String], limit: Int = 1024 * 1024) async throws -> Output {
+    /// `git ARGS` with the host's environment (plus `extra`), bounded output; a signal is reported as 128 + its number.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], limit: Int = 1024 * 1024)
+        async throws -> Output
+    {
         do {
             let result = try await Subprocess.run(
-                .name("git"), arguments: Arguments(arguments), environment: environment(),
+                .name("git"), arguments: Arguments(arguments), environment: environment(extra),
                 output: .string(limit: limit), error: .string(limit: 64 * 1024))
             let status: Int32
             switch result.terminationStatus {
