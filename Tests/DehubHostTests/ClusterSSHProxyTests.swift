@@ -60,5 +60,44 @@ extension ClusterSuites {
             #expect(strangerClone.stderr.contains("repository not found"), "\(strangerClone.output)")
             #expect(!strangerClone.stdout.contains(tip))
         }
+
+        @Test(
+            "a client that goes silent after the advertisement, or is dropped mid-session, through a node without the repo leaves no git running anywhere; the next client is served at once"
+        )
+        func misbehavingClientThroughTheTunnel() throws {
+            let world = try ClusterWorld(config: "cluster_replicas: 2\n")
+            defer { world.stop() }
+            let (repo, replicas, proxy) = try ClusterIdentityTests.privateRepo()
+            try world.expectOK(world.nodes[0].ssh(["repo", "create", repo, "--private"], key: world.admin))
+            try world.expectOK(world.push(["main"], over: world.nodes[0].sshURL(repo), key: world.admin))
+            let main = try world.scenario.git("rev-parse", "main").trimmingCharacters(in: .whitespacesAndNewlines)
+            for i in replicas {
+                try world.wait("node \(i) holds the repo", timeout: 30) {
+                    (try? world.nodes[i].git(["--git-dir", world.repoPath(i, repo), "rev-parse", "main"]).stdout
+                        .trimmingCharacters(in: .whitespacesAndNewlines)) == main
+                }
+            }
+            let node = world.nodes[proxy]
+            let session = node.sshCommand(key: world.admin) + " git@127.0.0.1 \"git-upload-pack '\(repo).git'\""
+            // Silent: stdin held open and never written, so upload-pack waits for wants after its advertisement; the
+            // client is killed after 3 s (the runner kills its whole group). Then one that sends half a pkt-line.
+            for client in ["sleep 60 | \(session)", "(printf '0032want '; sleep 60) | \(session)"] {
+                let dropped = try HostCommandRunner.run(["sh", "-c", client], environment: node.environment, timeout: 3)
+                #expect(dropped.stdout.contains(main), "the advertisement came through the tunnel: \(dropped.output)")
+                for i in 0..<3 {
+                    let left = EndToEnd.ProcessLifecycleTests.waitUntilNoGit(under: world.nodes[i].data)
+                    #expect(left.isEmpty, "node \(i): git processes left: \(left)")
+                }
+                let clone = node.root + "/after-\(client.count)"
+                try world.expectOK(node.git(["clone", "-q", node.sshURL(repo), clone], key: world.admin, timeout: 20))
+                #expect(try node.git(["-C", clone, "rev-parse", "HEAD"]).stdout.hasPrefix(main))
+            }
+            for i in replicas {
+                let fsck = try world.nodes[i].git([
+                    "--git-dir", world.repoPath(i, repo), "fsck", "--no-progress", "--no-dangling",
+                ])
+                #expect(fsck.status == 0, "node \(i): \(fsck.output)")
+            }
+        }
     }
 }
