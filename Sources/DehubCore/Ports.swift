@@ -44,6 +44,9 @@ public protocol RepositoryReading {
     func tree(ofCommit id: ObjectID) throws -> ObjectID
     /// The root commit reached from `tip` (itself included) by first parents: the project of format §6.7.
     func firstParentRoot(of tip: ObjectID) throws -> ObjectID
+    /// True when the object database holds an object with this id, found without reading it: how a verdict-cache
+    /// hit checks that a commit's trees are still there (format §9.3).
+    func hasObject(_ id: ObjectID) throws -> Bool
 }
 
 extension RepositoryReading {

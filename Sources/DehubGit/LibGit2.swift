@@ -35,15 +35,14 @@ public enum LibGit2 {
 extension ObjectID {
     /// The id held in a libgit2 oid (always 20 bytes for SHA-1 repositories).
     init(_ oid: git_oid) {
-        let bytes = withUnsafeBytes(of: oid.id) { Array($0) }
-        self = ObjectID(bytes: bytes) ?? .zero  // a git_oid is 20 bytes by definition
+        self = Swift.withUnsafeBytes(of: oid.id) { ObjectID(raw: $0) } ?? .zero  // a git_oid is 20 bytes by definition
     }
 
     /// The libgit2 form of this id.
     var gitOID: git_oid {
         var oid = git_oid()
         withUnsafeMutableBytes(of: &oid.id) { target in
-            bytes.withUnsafeBytes { source in
+            withUnsafeBytes { source in
                 target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source.prefix(target.count)))
             }
         }

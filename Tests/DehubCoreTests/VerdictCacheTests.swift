@@ -4,15 +4,15 @@ import Testing
 @testable import DehubCore
 
 /// The verdict cache (format §9.3): a key per exact question, a file that is all or nothing, and an engine that
-/// only ever answers "verified" from it for the same commit, branch, update, config, project and limits, and only
-/// when the commit's objects are there. Every tampered, truncated or foreign file or entry is at most a miss.
+/// only ever answers "verified" from it for the same commit, branch, update, trees and limits, and only when the
+/// commit's objects are there. Every tampered, truncated or foreign file or entry is at most a miss.
 @Suite struct VerdictCacheTests {
     typealias H = VerifierHarness
 
     static let base = VerdictKey.Inputs(
-        commit: ObjectID(hex: "1111111111111111111111111111111111111111")!, branch: "main", nonFastForward: false,
-        governingTree: ObjectID(hex: "2222222222222222222222222222222222222222")!,
-        configDirectory: ObjectID(hex: "3333333333333333333333333333333333333333")!, project: nil, limits: .default)
+        commit: ObjectID(hex: "1111111111111111111111111111111111111111")!,
+        tree: ObjectID(hex: "3333333333333333333333333333333333333333")!, branch: "main", nonFastForward: false,
+        governingTree: ObjectID(hex: "2222222222222222222222222222222222222222")!, limits: .default)
 
     static func key(_ n: Int) -> VerdictKey {
         VerdictKey(digest: Array(SHA256.hash(data: Array("key \(n)".utf8))))!
@@ -44,10 +44,8 @@ import Testing
         vary { $0.branch = "main " }
         vary { $0.nonFastForward = true }
         vary { $0.governingTree = other }
-        vary { $0.configDirectory = nil }
-        vary { $0.configDirectory = other }
-        vary { $0.project = .rootCommit }
-        vary { $0.project = ProjectID(root: other) }
+        vary { $0.tree = other }
+        vary { $0.governingTree = $0.tree }
         vary { $0.limits.maxMessageBytes += 1 }
         vary { $0.limits.maxTextBytes += 1 }
         vary { $0.limits.maxCredentials += 1 }
@@ -60,7 +58,7 @@ import Testing
     }
 
     /// The key is the digest format §9.3 describes, byte for byte (written out here the plain way), so that the
-    /// caches written by earlier builds keep answering.
+    /// caches written by earlier builds of the same layout keep answering.
     @Test func theKeyIsTheDocumentedDigest() {
         func plain(_ inputs: VerdictKey.Inputs) -> [UInt8] {
             var stream: [UInt8] = []
@@ -69,22 +67,20 @@ import Testing
                 stream += part
             }
             func add(_ n: Int) { withUnsafeBytes(of: Int64(n).littleEndian) { stream += $0 } }
-            add(Array("dehub verdict".utf8))
+            add(Array("dehub verdict 2".utf8))
             add(Int(VerdictKey.rulesVersion))
             add(inputs.commit.bytes)
+            add(inputs.tree.bytes)
             add(Array(inputs.branch.utf8))
             add(inputs.nonFastForward ? [1] : [0])
             add(inputs.governingTree.bytes)
-            add(inputs.configDirectory.map { [1] + $0.bytes } ?? [0])
-            add(inputs.project.map { [1] + $0.bytes } ?? [0])
             let l = inputs.limits
             for n in [l.maxMessageBytes, l.maxTextBytes, l.maxCredentials, l.maxSignatureBytes, l.maxPublicKeyBytes] { add(n) }
             return Array(SHA256.hash(data: stream))
         }
         var variants = [Self.base]
         var other = Self.base
-        other.configDirectory = nil
-        other.project = ProjectID(root: ObjectID(hex: "5555555555555555555555555555555555555555")!)
+        other.tree = ObjectID(hex: "5555555555555555555555555555555555555555")!
         other.nonFastForward = true
         other.branch = "threads/é"
         variants.append(other)
@@ -326,8 +322,8 @@ import Testing
         }
     }
 
-    /// Changed config: a commit on a parent whose `.dehub` differs is judged under that config (its key names it),
-    /// and the config's identity is what the loader reports.
+    /// Changed config: a commit on a parent whose `.dehub` differs is judged under that config (its key names the
+    /// parent's tree), and the config's identity, which the loader caches by, is the `.dehub` directory.
     @Test func theConfigIdentityIsTheDehubDirectory() throws {
         let h = H()
         let root = h.root()
@@ -424,7 +420,8 @@ import Testing
         }
         #expect(answer(link, cache: VerdictCache(file: VerdictCacheFile.encode(keys))) == nil)
         #expect(answer(link, cache: VerdictCache(file: VerdictCacheFile.encode(keys + [real])))?.cached == true)
-        // The child of a link that lies about its tree is asked under another governing tree: a miss.
+        // A link that lies about its tree (naming another tree that exists) is a miss too, since the key names the
+        // commit's tree; and it leaves nothing behind: its child is asked under its parent's real tree.
         let c = h.change(parent: b, tree: H.edit(H.rootTree, ["a": "3\n"]), signers: [.carol])
         let recording = VerdictCache(store: store)
         #expect(verifier(h, recording).verify(c, branch: "main", nonFastForward: false).isVerified)
@@ -432,7 +429,7 @@ import Testing
         var lying = link
         lying.tree = h.repo.commits[root]!.tree
         let walk = verifier(h, VerdictCache(store: store))
-        #expect(walk.cachedVerdict(lying, branch: "main", nonFastForward: false) != nil)
-        #expect(walk.cachedVerdict(links(h, [c])[0], branch: "main", nonFastForward: false) == nil)
+        #expect(walk.cachedVerdict(lying, branch: "main", nonFastForward: false) == nil)
+        #expect(walk.cachedVerdict(links(h, [c])[0], branch: "main", nonFastForward: false)?.cached == true)
     }
 }

@@ -31,6 +31,7 @@ import Testing
             func entryID(at path: String, inTree tree: ObjectID) throws -> ObjectID? { nil }
             func blob(at path: String, inTree tree: ObjectID, limit: Int) throws -> [UInt8]? { nil }
             func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool { false }
+            func hasObject(_ id: ObjectID) throws -> Bool { try repo.hasObject(id) }
         }
         #expect(try Plain(repo: repo).firstParentRoot(of: fixture.id("main")) == root)
     }

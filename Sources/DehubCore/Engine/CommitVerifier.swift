@@ -41,30 +41,51 @@ public final class CommitVerifier {
         return verdict
     }
 
-    /// The pass an earlier run recorded for exactly this question (§9.3), or nil: a miss, no cache, or anything that
-    /// stops the checks before the cache is asked (the full verification then says what).
+    /// The pass an earlier run recorded for exactly this question (§9.3), or nil: a miss, no cache, or a commit that
+    /// cannot be read (the full verification then says what is wrong).
     public func cachedVerdict(_ id: ObjectID, branch: String, nonFastForward: Bool) -> CommitVerdict? {
-        guard cache?.answers == true else { return nil }
-        var verdict = CommitVerdict(
-            commit: id, head: "", branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: nil)
-        guard let facts = try? prepare(&verdict, nonFastForward: nonFastForward),
-            (try? answerFromCache(facts, &verdict)) == true
-        else { return nil }
-        return verdict
+        guard cache?.answers == true, let commit = try? repository.commit(id) else { return nil }
+        return cachedVerdict(commit, head: commit.head, branch: branch, nonFastForward: nonFastForward)
     }
 
     /// The same for a commit a first-parent walk has just read (`link`): nothing of it is read again. Links are
     /// best asked oldest first, each right after its parent, whose tree is then known without a read.
     public func cachedVerdict(_ link: HistoryLink, branch: String, nonFastForward: Bool) -> CommitVerdict? {
         guard cache?.answers == true else { return nil }
-        var verdict = CommitVerdict(
-            commit: link.id, head: link.head, branch: branch, payloadType: nil, credentials: [], decision: nil,
-            rejection: nil)
         let commit = CommitInfo(id: link.id, parents: link.parent.map { [$0] } ?? [], tree: link.tree, message: "")
-        guard let facts = try? settle(commit, &verdict, nonFastForward: nonFastForward),
-            (try? answerFromCache(facts, &verdict)) == true
+        return cachedVerdict(commit, head: link.head, branch: branch, nonFastForward: nonFastForward)
+    }
+
+    /// A hit for `commit` (already read), taken only when its tree and its parent's tree are in the object database:
+    /// a commit whose objects are gone is checked (and refused) again. Nothing else is read: the key needs no tree's
+    /// content, and the governing config is only loaded on a miss.
+    private func cachedVerdict(
+        _ commit: CommitInfo, head: String, branch: String, nonFastForward: Bool
+    ) -> CommitVerdict? {
+        guard let cache, cache.answers, commit.parents.count <= 1 else { return nil }
+        let parentTree: ObjectID?
+        do {
+            parentTree = try self.parentTree(of: commit)
+        } catch {
+            return nil
+        }
+        let key = verdictKey(commit, branch: branch, parentTree: parentTree, nonFastForward: nonFastForward)
+        guard cache.contains(key), (try? repository.hasObject(commit.tree)) == true,
+            (try? parentTree.map(repository.hasObject) ?? true) == true
         else { return nil }
+        lastRead = (commit.id, commit.tree)
+        var verdict = CommitVerdict(
+            commit: commit.id, head: head, branch: branch, payloadType: nil, credentials: [], decision: nil, rejection: nil)
+        verdict.cached = true
         return verdict
+    }
+
+    /// The tree of `commit`'s parent (nil for a root commit), from the last commit read when that is the parent.
+    private func parentTree(of commit: CommitInfo) throws -> ObjectID? {
+        try commit.parents.first.map { parent in
+            if let lastRead, lastRead.id == parent { return lastRead.tree }
+            return try repository.tree(ofCommit: parent)
+        }
     }
 
     /// What every verdict starts from: the commit, its parent's tree, the governing config and the cache key.
@@ -75,14 +96,8 @@ public final class CommitVerifier {
         var cacheKey: VerdictKey?
     }
 
-    /// Checks 1 and 2 of §9.2 (shape, governing config) and works out the verdict's cache key.
-    private func prepare(_ verdict: inout CommitVerdict, nonFastForward: Bool) throws -> Prepared {
-        let commit = try repository.commit(verdict.commit)
-        verdict.head = commit.head
-        return try settle(commit, &verdict, nonFastForward: nonFastForward)
-    }
-
-    /// `prepare` for a commit already read.
+    /// Checks 1 and 2 of §9.2 (shape, governing config) for a commit already read, and works out the verdict's cache
+    /// key.
     private func settle(_ commit: CommitInfo, _ verdict: inout CommitVerdict, nonFastForward: Bool) throws -> Prepared {
         guard commit.parents.count <= 1 else {
             throw Rejection(
@@ -90,15 +105,10 @@ public final class CommitVerifier {
                 hint: "rebase or squash the work with `dehub combine` instead of merging")
         }
 
-        let parentTree = try commit.parents.first.map { parent in
-            if let lastRead, lastRead.id == parent { return lastRead.tree }
-            return try repository.tree(ofCommit: parent)
-        }
+        let parentTree = try self.parentTree(of: commit)
         lastRead = (commit.id, commit.tree)
-        let governingTree = parentTree ?? commit.tree
         let governing: GoverningConfig
-        let (configDirectory, loaded) = try configs.loadWithIdentity(tree: governingTree)
-        switch loaded {
+        switch try configs.load(tree: parentTree ?? commit.tree) {
         case .success(let g): governing = g
         case .failure(let error):
             throw Rejection(
@@ -107,29 +117,20 @@ public final class CommitVerifier {
                 hint: "fix \(Config.path) in a commit signed as the current rules require")
         }
 
-        // No key (nothing cached) when the bound project cannot be worked out: the credential check says why.
-        var cacheKey: VerdictKey?
-        if cache != nil {
-            cacheKey = try? verdictKey(
-                commit, branch: verdict.branch, governingTree: governingTree, configDirectory: configDirectory,
-                governing: governing, nonFastForward: nonFastForward)
+        let cacheKey = cache.map { _ in
+            verdictKey(commit, branch: verdict.branch, parentTree: parentTree, nonFastForward: nonFastForward)
         }
         return Prepared(commit: commit, parentTree: parentTree, governing: governing, cacheKey: cacheKey)
     }
 
-    /// True (and the verdict marked cached) when the cache holds a pass for the key and the commit's own tree is
-    /// there too: a commit whose objects are missing is never a hit.
-    private func answerFromCache(_ facts: Prepared, _ verdict: inout CommitVerdict) throws -> Bool {
-        guard let key = facts.cacheKey, let cache, cache.contains(key) else { return false }
-        // The commit's own tree must be readable (the next commit's governing lookup then reads it from memory).
-        _ = try configs.directory(ofTree: facts.commit.tree)
-        verdict.cached = true
-        return true
-    }
-
     private func run(_ verdict: inout CommitVerdict, nonFastForward: Bool) throws {
-        let prepared = try prepare(&verdict, nonFastForward: nonFastForward)
-        if try answerFromCache(prepared, &verdict) { return }
+        let read = try repository.commit(verdict.commit)
+        verdict.head = read.head
+        if let hit = cachedVerdict(read, head: read.head, branch: verdict.branch, nonFastForward: nonFastForward) {
+            verdict = hit
+            return
+        }
+        let prepared = try settle(read, &verdict, nonFastForward: nonFastForward)
         let commit = prepared.commit, parentTree = prepared.parentTree, governing = prepared.governing
         let cacheKey = prepared.cacheKey
 
@@ -210,15 +211,12 @@ public final class CommitVerifier {
 
     /// The question this verification answers, for the verdict cache: every input of the verdict (§9.3).
     private func verdictKey(
-        _ commit: CommitInfo, branch: String, governingTree: ObjectID, configDirectory: ObjectID?,
-        governing: GoverningConfig, nonFastForward: Bool
-    ) throws -> VerdictKey {
-        // The same project the credentials are checked against.
-        let project = governing.config.bindCredentials ? try boundProject(parents: commit.parents) : nil
-        return VerdictKey(
+        _ commit: CommitInfo, branch: String, parentTree: ObjectID?, nonFastForward: Bool
+    ) -> VerdictKey {
+        VerdictKey(
             VerdictKey.Inputs(
-                commit: commit.id, branch: branch, nonFastForward: nonFastForward, governingTree: governingTree,
-                configDirectory: configDirectory, project: project, limits: limits))
+                commit: commit.id, tree: commit.tree, branch: branch, nonFastForward: nonFastForward,
+                governingTree: parentTree ?? commit.tree, limits: limits))
     }
 
     /// What the commit's credentials must sign: bound to its project when the governing config says so.

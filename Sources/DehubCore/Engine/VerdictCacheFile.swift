@@ -43,15 +43,18 @@ public enum VerdictCacheFile {
         guard count <= maxEntries, bytes.count == header + count * keyBytes + checksumBytes else { return nil }
         let body = bytes[..<(bytes.count - checksumBytes)]
         guard Array(SHA256.hash(data: body)) == Array(bytes[(bytes.count - checksumBytes)...]) else { return nil }
-        var keys: [VerdictKey] = []
-        keys.reserveCapacity(count)
-        var offset = header
-        for _ in 0..<count {
-            guard let key = VerdictKey(digest: Array(bytes[offset..<(offset + keyBytes)])) else { return nil }
-            keys.append(key)
-            offset += keyBytes
+        return bytes.withUnsafeBytes { raw in
+            var keys: [VerdictKey] = []
+            keys.reserveCapacity(count)
+            for i in 0..<count {
+                let start = header + i * keyBytes
+                guard let key = VerdictKey(raw: UnsafeRawBufferPointer(rebasing: raw[start..<(start + keyBytes)])) else {
+                    return nil
+                }
+                keys.append(key)
+            }
+            return keys
         }
-        return keys
     }
 }
 

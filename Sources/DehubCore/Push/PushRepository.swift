@@ -4,8 +4,6 @@ public protocol PushRepository: RepositoryReading, TagReading {
     /// The object a full ref name points at, symbolic refs followed but nothing peeled (what git's compare-and-swap
     /// compares); nil when there is no such ref.
     func referenceTarget(_ ref: String) throws -> ObjectID?
-    /// True when the object database holds `id`.
-    func hasObject(_ id: ObjectID) throws -> Bool
     /// The commits reachable from `tip` and from none of `excluding`, oldest first (parents before children).
     func commits(from tip: ObjectID, excluding: [ObjectID]) throws -> [ObjectID]
     /// The ancestors of `tip` (itself included) that have no parent: the root commits of its history.

@@ -4,8 +4,6 @@ import DehubCore
 extension FakeRepository: PushRepository {
     func referenceTarget(_ ref: String) throws -> ObjectID? { refs[ref] }
 
-    func hasObject(_ id: ObjectID) throws -> Bool { commits[id] != nil || tags[id] != nil }
-
     func annotatedTag(_ id: ObjectID, limit: Int) throws -> TagObject? {
         if let failure { throw failure }
         guard let tag = tags[id] else { return nil }

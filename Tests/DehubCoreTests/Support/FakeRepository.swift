@@ -115,6 +115,11 @@ final class FakeRepository: RepositoryReading {
         return false
     }
 
+    func hasObject(_ id: ObjectID) throws -> Bool {
+        if let failure { throw failure }
+        return !missing.contains(id) && (commits[id] != nil || trees[id] != nil || tags[id] != nil)
+    }
+
     func tree(of id: ObjectID) throws -> Tree {
         guard !missing.contains(id), let t = trees[id] else { throw ReadError(description: "no tree \(id)") }
         return t
