@@ -1,6 +1,7 @@
 import DehubCore
 import DehubGit
 import DehubSignatures
+import Dispatch
 
 /// Verifies a run of commits (a range, a branch from its root) under one branch's rules, as `dehub verify` does:
 /// on all cores, with the repository's verdict cache (format §9.3), and with main's root of trust checked at the
@@ -25,18 +26,45 @@ public enum HistoryVerification {
         case recordOnly
     }
 
+    /// The verdict cache of a repository, read on another thread while the caller walks the history it is for (the
+    /// file holds up to 8 MiB of keys, checksummed, then hashed into a set: a few milliseconds for 10,000).
+    public final class CacheLoading: @unchecked Sendable {
+        let use: CacheUse
+        let store: VerdictCacheFileStore
+        private let group = DispatchGroup()
+        // Written once on the loading thread, read only after `group.wait()`.
+        private var loaded: VerdictCache?
+
+        public init(repository: GitRepository, use: CacheUse) {
+            self.use = use
+            store = VerdictCacheFileStore(repository: repository)
+            let store = store
+            DispatchQueue.global().async(group: group) { [self] in
+                loaded = VerdictCache(store: store, answers: use == .readWrite)
+            }
+        }
+
+        /// The cache, once read.
+        func wait() -> VerdictCache {
+            group.wait()
+            return loaded ?? VerdictCache(file: nil, answers: use == .readWrite)
+        }
+    }
+
     /// Verifies `commits` (oldest first, each the child of the one before or of a commit already verified) as
     /// commits `branch` takes. The last commit also gets main's root-of-trust check.
-    /// `links`: what `GitRepository.linearHistory` read of exactly these commits, if it did.
+    /// `links`: what `GitRepository.linearHistory` read of exactly these commits, if it did. `loading`: the cache of
+    /// `repo`, already being read for `use` (it is read here otherwise).
     public static func verify(
         _ commits: [ObjectID], branch: String, in repo: GitRepository, cache use: CacheUse = .readWrite,
-        progress: (any VerificationProgress)? = nil, links: [HistoryLink]? = nil
+        progress: (any VerificationProgress)? = nil, links: [HistoryLink]? = nil, loading: CacheLoading? = nil
     ) throws -> Result {
         guard !commits.isEmpty else { return Result(verdicts: []) }
         let gitDir = repo.gitDirectory
         let items = commits.map { ParallelVerification.Item(commit: $0, branch: branch, nonFastForward: false) }
-        let store = VerdictCacheFileStore(repository: repo)
-        let cache = VerdictCache(store: store, answers: use == .readWrite)
+        let loading = loading.flatMap { $0.use == use ? $0 : nil } ?? CacheLoading(repository: repo, use: use)
+        let store = loading.store
+        let cache = loading.wait()
         var result = Result(
             verdicts: try ParallelVerification.verify(
                 items, open: { try GitRepository.open(path: gitDir) }, signatures: SignatureVerifier.shared,
@@ -62,8 +90,11 @@ public enum HistoryVerification {
             throw VerificationError(
                 "no branch '\(TerminalText.safe(branch))' to verify", hint: "name an existing branch", status: .noInput)
         }
+        let loading = CacheLoading(repository: repo, use: use)
         let history = try commits(from: tip, excluding: since, in: repo)
-        return try verify(history.commits, branch: branch, in: repo, cache: use, progress: progress, links: history.links)
+        return try verify(
+            history.commits, branch: branch, in: repo, cache: use, progress: progress, links: history.links,
+            loading: loading)
     }
 
     /// The commits reachable from `tip` and not from `excluding`, oldest first, as `GitRepository.commits` lists

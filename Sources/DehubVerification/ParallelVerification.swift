@@ -35,11 +35,12 @@ public enum ParallelVerification {
     /// `open` makes a fresh handle on the repository for each worker; the verdicts come back in the order of `items`.
     /// `links`: what a first-parent walk read of the items' commits (`GitRepository.linearHistory`), one per item
     /// and in the same order; the verdict cache is then asked from them, without reading the commits again.
+    /// `answeringRun`: the fewest items a handle asks the cache for (more handles only for longer lists).
     public static func verify(
         _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
         limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: (any VerificationProgress)? = nil,
         stopAtFirstRejection: Bool = false, cache: VerdictCache? = nil, primary: GitRepository? = nil,
-        links: [HistoryLink]? = nil
+        links: [HistoryLink]? = nil, answeringRun: Int = answeringBlock
     ) throws -> [CommitVerdict] {
         defer { progress?.finish() }
         // One verification is one history (the hook checks every update's roots against main's first): its project
@@ -50,29 +51,15 @@ public enum ParallelVerification {
                 items, open: open, signatures: signatures, limits: limits, workers: workers, progress: progress,
                 stopAtFirstRejection: stopAtFirstRejection, cache: cache, primary: primary, project: project)
         }
-        // The cache first, on one handle: a hit costs a few reads that the range walk has just left in that handle's
-        // object cache, far less than handing it to another thread; only the misses are verified on all cores.
+        // The cache first: a hit reads no more than the walk already did (nothing at all when `links` are given), so
+        // only the misses are verified on all cores.
         let repository = try primary ?? open()
-        let answering = CommitVerifier(
-            repository: repository, signatures: signatures, limits: limits, project: project, cache: cache)
-        var answered = [CommitVerdict?](repeating: nil, count: items.count)
-        var pending: [Int] = []
         // Links that do not match the items (a caller's mistake) are not used: the commits are then read again.
         let links = links.flatMap { $0.count == items.count && zip($0, items).allSatisfy { $0.id == $1.commit } ? $0 : nil }
-        for (i, item) in items.enumerated() {
-            let found =
-                if let links {
-                    answering.cachedVerdict(links[i], branch: item.branch, nonFastForward: item.nonFastForward)
-                } else {
-                    answering.cachedVerdict(item.commit, branch: item.branch, nonFastForward: item.nonFastForward)
-                }
-            if let verdict = found {
-                answered[i] = verdict
-                progress?.advance()
-            } else {
-                pending.append(i)
-            }
-        }
+        let answered = try answerFromCache(
+            items, links: links, repository: repository, open: open, signatures: signatures, limits: limits,
+            workers: min(workers, items.count / max(1, answeringRun)), project: project, cache: cache, progress: progress)
+        let pending = answered.indices.filter { answered[$0] == nil }
         let checked = try verifyAll(
             pending.map { items[$0] }, open: open, signatures: signatures, limits: limits, workers: workers,
             progress: progress, stopAtFirstRejection: stopAtFirstRejection, cache: cache, primary: repository,
@@ -86,6 +73,43 @@ public enum ParallelVerification {
             if stopAtFirstRejection, !verdict.isVerified { break }
         }
         return verdicts
+    }
+
+    /// Items a handle asks the cache for at least: below that, a second handle costs more than it saves.
+    public static let answeringBlock = 2048
+
+    /// The cache's answer for each item (nil: a miss), asked in contiguous runs on `workers` handles, each run
+    /// oldest first (so that each link's parent tree comes from the link before it; the first of a run reads it).
+    private static func answerFromCache(
+        _ items: [Item], links: [HistoryLink]?, repository: GitRepository,
+        open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying, limits: PayloadLimits,
+        workers: Int, project: ProjectScope?, cache: VerdictCache, progress: (any VerificationProgress)?
+    ) throws -> [CommitVerdict?] {
+        let count = max(1, workers)
+        let repositories = UncheckedRepositories(try (0..<count).map { $0 == 0 ? repository : try open() })
+        let box = ResultBox(count: items.count)
+        let run = (items.count + count - 1) / count
+        DispatchQueue.concurrentPerform(iterations: count) { worker in
+            let answering = CommitVerifier(
+                repository: repositories.handles[worker], signatures: signatures, limits: limits, project: project,
+                cache: cache)
+            var hits: [(Int, CommitVerdict)] = []
+            defer { box.set(hits) }
+            for i in (worker * run)..<min(items.count, (worker + 1) * run) {
+                let item = items[i]
+                let found =
+                    if let links {
+                        answering.cachedVerdict(links[i], branch: item.branch, nonFastForward: item.nonFastForward)
+                    } else {
+                        answering.cachedVerdict(item.commit, branch: item.branch, nonFastForward: item.nonFastForward)
+                    }
+                if let found {
+                    hits.append((i, found))
+                    progress?.advance()
+                }
+            }
+        }
+        return box.slots
     }
 
     private static func verifyAll(
@@ -148,12 +172,14 @@ public enum ParallelVerification {
     }
 
     private final class ResultBox: @unchecked Sendable {
-        private var slots: [CommitVerdict?]
+        private var slotValues: [CommitVerdict?]
         private let lock = DispatchQueue(label: "dehub.verdicts")
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ v: CommitVerdict) { lock.sync { slots[i] = v } }
+        init(count: Int) { slotValues = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ v: CommitVerdict) { lock.sync { slotValues[i] = v } }
+        func set(_ pairs: [(Int, CommitVerdict)]) { lock.sync { for (i, v) in pairs { slotValues[i] = v } } }
+        var slots: [CommitVerdict?] { lock.sync { slotValues } }
         func values(upTo end: Int, missing: (Int) -> CommitVerdict) -> [CommitVerdict] {
-            lock.sync { (0..<end).map { slots[$0] ?? missing($0) } }
+            lock.sync { (0..<end).map { slotValues[$0] ?? missing($0) } }
         }
     }
 }

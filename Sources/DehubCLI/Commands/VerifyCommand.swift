@@ -54,6 +54,9 @@ struct VerifyCommand: AsyncParsableCommand {
             // handles' TreeCache: libgit2 keeping its own copies only grows the heap (measured: 2-5 % of a cold run,
             // 13 % of one answered from the cache).
             LibGit2.cacheCommitsAndTrees(false)
+            let use: HistoryVerification.CacheUse = answersFromCache ? .readWrite : .recordOnly
+            // The cache file is read while the history is walked.
+            let loading = HistoryVerification.CacheLoading(repository: repo, use: use)
             let (commits, links) = try commitsToVerify(in: repo, branch: branchName)
             guard !commits.isEmpty else {
                 // Nothing failed, so this is not a refusal; but a silent 0 would read as "verified".
@@ -62,9 +65,9 @@ struct VerifyCommand: AsyncParsableCommand {
                 return .ok
             }
             let result = try HistoryVerification.verify(
-                commits, branch: branchName, in: repo, cache: answersFromCache ? .readWrite : .recordOnly,
+                commits, branch: branchName, in: repo, cache: use,
                 progress: json ? nil : ProgressLine(total: commits.count, label: "verifying commits", minimum: all ? 1 : 500),
-                links: links)
+                links: links, loading: loading)
             // A cache that cannot be written only costs time on the next run.
             if let warning = result.cacheWarning { Output.err("dehub: warning: \(warning)") }
             let verdicts = result.verdicts
