@@ -12,17 +12,30 @@ extension GitRepository {
     /// Nil when the history is not such a line (a merge on the way, `excluding` not on it) or when a commit cannot
     /// be read or parsed: the caller then walks with `commits(from:excluding:)`, which handles (and reports) each
     /// of those cases.
-    public func linearHistory(from tip: ObjectID, excluding: ObjectID? = nil) -> [HistoryLink]? {
+    ///
+    /// `onLinks`, when given, receives the links as they are read, newest first, in runs of `run` (the last one
+    /// shorter), so that another thread can work on them during the walk; on a nil result, what it received is void.
+    public func linearHistory(
+        from tip: ObjectID, excluding: ObjectID? = nil, run: Int = 512, onLinks: (([HistoryLink]) -> Void)? = nil
+    ) -> [HistoryLink]? {
         var links: [HistoryLink] = []
+        var handedOver = 0
+        func handOver() {
+            guard let onLinks, handedOver < links.count else { return }
+            onLinks(Array(links[handedOver...]))
+            handedOver = links.count
+        }
         var next: ObjectID? = tip
         while let id = next {
             if id == excluding { break }
             guard let link = try? historyLink(id) else { return nil }
             links.append(link)
+            if links.count - handedOver >= run { handOver() }
             next = link.parent
         }
         // Reached a root commit while looking for `excluding`: it is not an ancestor on this line.
         if next == nil, excluding != nil { return nil }
+        handOver()
         links.reverse()
         return links
     }

@@ -54,10 +54,12 @@ public enum HistoryVerification {
     /// Verifies `commits` (oldest first, each the child of the one before or of a commit already verified) as
     /// commits `branch` takes. The last commit also gets main's root-of-trust check.
     /// `links`: what `GitRepository.linearHistory` read of exactly these commits, if it did. `loading`: the cache of
-    /// `repo`, already being read for `use` (it is read here otherwise).
+    /// `repo`, already being read for `use` (it is read here otherwise). `answers`: the cache's answers a `walk` got
+    /// for exactly these commits.
     public static func verify(
         _ commits: [ObjectID], branch: String, in repo: GitRepository, cache use: CacheUse = .readWrite,
-        progress: (any VerificationProgress)? = nil, links: [HistoryLink]? = nil, loading: CacheLoading? = nil
+        progress: (any VerificationProgress)? = nil, links: [HistoryLink]? = nil, loading: CacheLoading? = nil,
+        answers: [CommitVerdict?]? = nil
     ) throws -> Result {
         guard !commits.isEmpty else { return Result(verdicts: []) }
         let gitDir = repo.gitDirectory
@@ -68,7 +70,7 @@ public enum HistoryVerification {
         var result = Result(
             verdicts: try ParallelVerification.verify(
                 items, open: { try GitRepository.open(path: gitDir) }, signatures: SignatureVerifier.shared,
-                progress: progress, cache: cache, primary: repo, links: links))
+                progress: progress, cache: cache, primary: repo, links: links, answered: answers))
         do {
             try cache.save(to: store)
         } catch {
@@ -91,10 +93,44 @@ public enum HistoryVerification {
                 "no branch '\(TerminalText.safe(branch))' to verify", hint: "name an existing branch", status: .noInput)
         }
         let loading = CacheLoading(repository: repo, use: use)
-        let history = try commits(from: tip, excluding: since, in: repo)
+        let history = try walk(from: tip, excluding: since, branch: branch, in: repo, loading: loading)
         return try verify(
             history.commits, branch: branch, in: repo, cache: use, progress: progress, links: history.links,
-            loading: loading)
+            loading: loading, answers: history.answers)
+    }
+
+    /// What a walk of a history found: the commits, oldest first; what a first-parent pass read of them, when they
+    /// are a line; and the verdict cache's answers for them (nil: a miss), when it was asked during the walk.
+    public struct Walk: Sendable {
+        public var commits: [ObjectID]
+        public var links: [HistoryLink]?
+        public var answers: [CommitVerdict?]?
+
+        public init(commits: [ObjectID], links: [HistoryLink]? = nil, answers: [CommitVerdict?]? = nil) {
+            self.commits = commits
+            self.links = links
+            self.answers = answers
+        }
+    }
+
+    /// `commits(from:excluding:in:)`, with the verdict cache that `loading` reads asked about each commit of a line
+    /// on another thread while the walk goes on (`CacheAnsweringPipeline`), as commits `branch` takes by a
+    /// fast-forward.
+    public static func walk(
+        from tip: ObjectID, excluding: ObjectID?, branch: String, in repo: GitRepository, loading: CacheLoading
+    ) throws -> Walk {
+        guard loading.use == .readWrite else {
+            let history = try commits(from: tip, excluding: excluding, in: repo)
+            return Walk(commits: history.commits, links: history.links, answers: nil)
+        }
+        let gitDir = repo.gitDirectory
+        let pipeline = CacheAnsweringPipeline(loading: loading, branch: branch) { try GitRepository.open(path: gitDir) }
+        let links = repo.linearHistory(from: tip, excluding: excluding, onLinks: pipeline.feed)
+        let answers = Array(pipeline.finish().reversed())
+        guard let links else {
+            return Walk(commits: try repo.commits(from: tip, excluding: excluding.map { [$0] } ?? []), links: nil, answers: nil)
+        }
+        return Walk(commits: links.map(\.id), links: links, answers: answers.count == links.count ? answers : nil)
     }
 
     /// The commits reachable from `tip` and not from `excluding`, oldest first, as `GitRepository.commits` lists

@@ -36,11 +36,13 @@ public enum ParallelVerification {
     /// `links`: what a first-parent walk read of the items' commits (`GitRepository.linearHistory`), one per item
     /// and in the same order; the verdict cache is then asked from them, without reading the commits again.
     /// `answeringRun`: the fewest items a handle asks the cache for (more handles only for longer lists).
+    /// `answered`: the cache's answers already known for the items (one per item, nil for a miss), from a walk that
+    /// asked while it read them (`HistoryVerification.walk`); the cache is not asked again.
     public static func verify(
         _ items: [Item], open: @escaping @Sendable () throws -> GitRepository, signatures: SignatureVerifying,
         limits: PayloadLimits = .default, workers: Int = ProcessorCount.value, progress: (any VerificationProgress)? = nil,
         stopAtFirstRejection: Bool = false, cache: VerdictCache? = nil, primary: GitRepository? = nil,
-        links: [HistoryLink]? = nil, answeringRun: Int = answeringBlock
+        links: [HistoryLink]? = nil, answeringRun: Int = answeringBlock, answered known: [CommitVerdict?]? = nil
     ) throws -> [CommitVerdict] {
         defer { progress?.finish() }
         // One verification is one history (the hook checks every update's roots against main's first): its project
@@ -56,9 +58,19 @@ public enum ParallelVerification {
         let repository = try primary ?? open()
         // Links that do not match the items (a caller's mistake) are not used: the commits are then read again.
         let links = links.flatMap { $0.count == items.count && zip($0, items).allSatisfy { $0.id == $1.commit } ? $0 : nil }
-        let answered = try answerFromCache(
-            items, links: links, repository: repository, open: open, signatures: signatures, limits: limits,
-            workers: min(workers, items.count / max(1, answeringRun)), project: project, cache: cache, progress: progress)
+        // Answers that do not match the items (a caller's mistake) are not used; only passes for the same commit are.
+        let answered: [CommitVerdict?]
+        if let known, known.count == items.count,
+            zip(known, items).allSatisfy({ $0 == nil || ($0?.commit == $1.commit && $0?.isVerified == true) })
+        {
+            answered = known
+            for _ in known.compactMap(\.self) { progress?.advance() }
+        } else {
+            answered = try answerFromCache(
+                items, links: links, repository: repository, open: open, signatures: signatures, limits: limits,
+                workers: min(workers, items.count / max(1, answeringRun)), project: project, cache: cache,
+                progress: progress)
+        }
         let pending = answered.indices.filter { answered[$0] == nil }
         let checked = try verifyAll(
             pending.map { items[$0] }, open: open, signatures: signatures, limits: limits, workers: workers,

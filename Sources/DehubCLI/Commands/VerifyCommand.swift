@@ -57,7 +57,8 @@ struct VerifyCommand: AsyncParsableCommand {
             let use: HistoryVerification.CacheUse = answersFromCache ? .readWrite : .recordOnly
             // The cache file is read while the history is walked.
             let loading = HistoryVerification.CacheLoading(repository: repo, use: use)
-            let (commits, links) = try commitsToVerify(in: repo, branch: branchName)
+            let history = try commitsToVerify(in: repo, branch: branchName, loading: loading)
+            let commits = history.commits
             guard !commits.isEmpty else {
                 // Nothing failed, so this is not a refusal; but a silent 0 would read as "verified".
                 Output.err("dehub: nothing to verify: the range \(range ?? "") holds no commit (0 commits verified)")
@@ -67,7 +68,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let result = try HistoryVerification.verify(
                 commits, branch: branchName, in: repo, cache: use,
                 progress: json ? nil : ProgressLine(total: commits.count, label: "verifying commits", minimum: all ? 1 : 500),
-                links: links, loading: loading)
+                links: history.links, loading: loading, answers: history.answers)
             // A cache that cannot be written only costs time on the next run.
             if let warning = result.cacheWarning { Output.err("dehub: warning: \(warning)") }
             let verdicts = result.verdicts
@@ -90,21 +91,24 @@ struct VerifyCommand: AsyncParsableCommand {
         }
     }
 
-    /// The commits to verify, oldest first, and what a first-parent walk read of them (when it could).
-    private func commitsToVerify(in repo: GitRepository, branch: String) throws -> ([ObjectID], [HistoryLink]?) {
+    /// The commits to verify, oldest first, what a first-parent walk read of them (when it could) and the verdict
+    /// cache's answers it got meanwhile.
+    private func commitsToVerify(
+        in repo: GitRepository, branch: String, loading: HistoryVerification.CacheLoading
+    ) throws -> HistoryVerification.Walk {
         if all {
             guard let tip = try repo.reference("refs/heads/\(branch)") else {
                 throw CLIError("no branch '\(branch)' to verify", hint: "name an existing branch with --branch", status: .noInput)
             }
-            return try HistoryVerification.commits(from: tip, excluding: nil, in: repo)
+            return try HistoryVerification.walk(from: tip, excluding: nil, branch: branch, in: repo, loading: loading)
         }
         if let range {
             let parts = range.components(separatedBy: "..")
             let from = try repository.resolve(parts[0].isEmpty ? "HEAD" : parts[0], in: repo)
             let to = try repository.resolve(parts[1].isEmpty ? "HEAD" : parts[1], in: repo)
-            return try HistoryVerification.commits(from: to, excluding: from, in: repo)
+            return try HistoryVerification.walk(from: to, excluding: from, branch: branch, in: repo, loading: loading)
         }
-        return ([try repository.resolve(rev ?? "HEAD", in: repo)], nil)
+        return HistoryVerification.Walk(commits: [try repository.resolve(rev ?? "HEAD", in: repo)], links: nil, answers: nil)
     }
 }
 

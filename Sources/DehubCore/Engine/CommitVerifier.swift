@@ -56,17 +56,37 @@ public final class CommitVerifier {
         return cachedVerdict(commit, head: link.head, branch: branch, nonFastForward: nonFastForward)
     }
 
-    /// A hit for `commit` (already read), taken only when its tree and its parent's tree are in the object database:
-    /// a commit whose objects are gone is checked (and refused) again. Nothing else is read: the key needs no tree's
-    /// content, and the governing config is only loaded on a miss.
+    /// The same for a link whose parent's tree is known: `parentTree` is the tree of `link.parent` (nil for a root
+    /// commit), as a walk newest first knows it from the link it reads next.
+    public func cachedVerdict(
+        _ link: HistoryLink, parentTree: ObjectID?, branch: String, nonFastForward: Bool
+    ) -> CommitVerdict? {
+        guard cache?.answers == true else { return nil }
+        let commit = CommitInfo(id: link.id, parents: link.parent.map { [$0] } ?? [], tree: link.tree, message: "")
+        return answer(commit, head: link.head, parentTree: parentTree, branch: branch, nonFastForward: nonFastForward)
+    }
+
+    /// A hit for `commit` (already read), its parent's tree read unless it is the last commit read.
     private func cachedVerdict(
         _ commit: CommitInfo, head: String, branch: String, nonFastForward: Bool
     ) -> CommitVerdict? {
-        guard let cache, cache.answers, commit.parents.count <= 1 else { return nil }
+        guard commit.parents.count <= 1 else { return nil }
         let parentTree: ObjectID?
         do {
             parentTree = try self.parentTree(of: commit)
         } catch {
+            return nil
+        }
+        return answer(commit, head: head, parentTree: parentTree, branch: branch, nonFastForward: nonFastForward)
+    }
+
+    /// A hit for `commit`, whose parent has `parentTree`, taken only when both trees are in the object database: a
+    /// commit whose objects are gone is checked (and refused) again. Nothing else is read: the key needs no tree's
+    /// content, and the governing config is only loaded on a miss.
+    private func answer(
+        _ commit: CommitInfo, head: String, parentTree: ObjectID?, branch: String, nonFastForward: Bool
+    ) -> CommitVerdict? {
+        guard let cache, cache.answers, commit.parents.count <= 1, (parentTree == nil) == commit.parents.isEmpty else {
             return nil
         }
         let key = verdictKey(commit, branch: branch, parentTree: parentTree, nonFastForward: nonFastForward)
