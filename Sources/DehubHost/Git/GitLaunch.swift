@@ -6,7 +6,7 @@ import SystemPackage
 /// from the host's own.
 ///
 /// Both are per-run costs otherwise. swift-subprocess resolves `.name("git")` by trying a spawn in every directory
-/// of `PATH` in turn (a clone and a failed `execve` per directory before git's: with git in the ninth, nine
+/// of `PATH` in turn (a clone and a failed `execve` per directory before git's: with git in the eighth, eight
 /// spawns for every git the host runs), and `.inherit` copies the host's whole environment under the libc's
 /// environment lock for every spawn. The host never changes its own environment while serving, so what both
 /// would find is the same every time.
