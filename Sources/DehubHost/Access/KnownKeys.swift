@@ -16,12 +16,22 @@ public struct KnownKeys: Sendable {
     }
 
     public func contains(_ key: SSHKeyIdentity) async -> Bool {
+        if containsWithoutGit(key) { return true }
+        return await isMember(key)
+    }
+
+    /// Whether the files alone know the key (an admin's, a token's, a reader's): no `git show`, no waiting.
+    public func containsWithoutGit(_ key: SSHKeyIdentity) -> Bool {
         if gate.data.admins().contains(key) { return true }
         if tokens.entries().contains(where: { $0.key == key }) { return true }
         let store = gate.store
-        let names = store.list()
-        for name in names where store.readers(of: name).contains(key) { return true }
-        for name in names where await gate.members.keys(repoPath: store.path(of: name)).contains(key) { return true }
+        return store.list().contains { store.readers(of: $0).contains(key) }
+    }
+
+    /// Whether the key is a member's of any repository (`ssh_public_key` signifiers on `main`).
+    public func isMember(_ key: SSHKeyIdentity) async -> Bool {
+        let store = gate.store
+        for name in store.list() where await gate.members.keys(repoPath: store.path(of: name)).contains(key) { return true }
         return false
     }
 }

@@ -7,8 +7,8 @@ import SystemPackage
 
 /// git's standard output as the host reads it: a pipe the host makes itself (git gets the write end), read by a
 /// NIO event loop straight into `ByteBuffer`s that go to the transport as they are, with no copy of ours and no
-/// zero-filled buffer per read: into a task (`reader`, SSH), or relayed into the client's channel on its own event
-/// loop (`relay`, HTTP).
+/// zero-filled buffer per read: into a task (`reader`), relayed into the client's channel on its own event loop
+/// (`relay`, HTTP), or handed as a descriptor to a transport that reads it on its own thread (`handOver`, SSH).
 ///
 /// The pipe holds `capacity` bytes (Linux's default is 64 KiB, one pkt-line of git's sideband), so that while the
 /// transport writes one chunk git keeps running and the next read takes what piled up in one go. What the host
@@ -80,6 +80,17 @@ struct GitOutputPipe {
             throw HostError(.io, "cannot read git's output: \(error)")
         }
         return done.futureResult
+    }
+
+    /// Hands the read end, made non-blocking, to `consumer`, which owns it from then on (closes it on every way out)
+    /// and returns once git's output ended (SSH: the connection's thread reads it, `SSHDirectOutput`).
+    func handOver(to consumer: (Int32) async throws -> Void) async throws {
+        let flags = fcntl(readEnd, F_GETFL)
+        guard flags >= 0, fcntl(readEnd, F_SETFL, flags | O_NONBLOCK) == 0 else {
+            close(readEnd)
+            throw HostError(.io, "cannot read git's output: \(String(cString: strerror(errno)))")
+        }
+        try await consumer(readEnd)
     }
 
     /// Reads grow from 64 KiB up to `maximumRead` while they fill their buffer (git is ahead of the transport).

@@ -38,6 +38,9 @@ public struct GitProcessRunner: Sendable {
     ///   - onAbort: called once, with the failure, when the run is aborted (after git's group was killed).
     ///   - relay: when given, git's stdout goes straight into its channel, on that channel's event loop
     ///     (`GitOutputRelay`), and `stdout` is not called; a closed channel aborts the run.
+    ///   - takeOutput: when given (and `relay` is not), git's stdout pipe goes to it as a non-blocking descriptor that
+    ///     it owns and closes, with a function to call on every read; it returns once the output ended, and a throw
+    ///     aborts the run (SSH: the connection's thread reads the pipe into the channel, `SSHDirectOutput`).
     ///   - stdout, stderr: called with each chunk, in order; a throw aborts the run.
     public func run<Input: AsyncSequence & Sendable>(
         _ service: GitService,
@@ -49,6 +52,7 @@ public struct GitProcessRunner: Sendable {
         idleTimeout: Duration? = nil,
         onAbort: @escaping @Sendable (any Error) -> Void = { _ in },
         relay: GitOutputRelay? = nil,
+        takeOutput: (@Sendable (Int32, _ onRead: @escaping @Sendable () -> Void) async throws -> Void)? = nil,
         stdout: (ByteBuffer) async throws -> Void = { _ in },
         stderr: @escaping @Sendable (ByteBuffer) async throws -> Void
     ) async throws -> Int32 where Input.Element == [UInt8] {
@@ -65,7 +69,7 @@ public struct GitProcessRunner: Sendable {
         let result: ExecutionResult<GitRunControl, FileDescriptorOutput, SequenceOutput>
         do {
             result = try await Subprocess.run(
-                .name("git"), arguments: Arguments(arguments), environment: GitCommand.environment(environment),
+                GitLaunch.executable, arguments: Arguments(arguments), environment: GitLaunch.environment(environment),
                 platformOptions: options, input: .inputWriter,
                 output: .fileDescriptor(output.writeEnd, closeAfterSpawningProcess: true), error: .sequence
             ) { execution -> GitRunControl in
@@ -76,6 +80,8 @@ public struct GitProcessRunner: Sendable {
                 await Self.stream(execution, control: control, input: input, idleTimeout: idleTimeout, stderr: stderr) {
                     if let relay {
                         try await output.relay(relay, onRead: { control.touch() }).get()
+                    } else if let takeOutput {
+                        try await output.handOver { try await takeOutput($0, { control.touch() }) }
                     } else {
                         // Consumed here, in the caller's task, and handed to `stdout` as NIO read it: no hop between
                         // tasks per chunk, no copy, and the caller may write to what it holds.

@@ -35,6 +35,8 @@ final class SSHChannelRecord {
     var pendingBytes = 0
     /// Exit status and its waiter, sent once `pending` is empty.
     var finishing: (status: Int32, done: CheckedContinuation<Void, Never>)?
+    /// git's stdout, while the connection's thread reads it into the channel.
+    var directOutput: SSHDirectOutput?
     var inputEnded = false
     /// Exit-status, EOF and close are sent.
     var closedLocally = false

@@ -31,10 +31,16 @@ final class SSHConnectionLoop: @unchecked Sendable {
     private var isAuthenticated = false
     private var authFailures = 0
     private var bannersSent: Set<String> = []
+    /// Keys judged known on this connection (offered, then signed: judged once).
+    private var knownOnThisConnection: Set<SSHKeyIdentity> = []
     private var sessionStarted = false
     private var quickAcks = 0
     /// Where the client's input is read into (one buffer for the connection's life, not one per wake-up).
     private var readBuffer = [UInt8](repeating: 0, count: 32 * 1024)
+    /// Where git's stdout is read into on its way to libssh (`SSHDirectOutput`), made at the first git run.
+    private var outputBuffer: UnsafeMutableRawBufferPointer?
+    /// The connection's `ssh_event` while the loop runs (git's stdout pipes are added to it and removed).
+    private var event: OpaquePointer?
     private let handshakeDeadline: ContinuousClock.Instant
     private let idleTimeout: Duration
     private let sessionRequestTimeout: Duration
@@ -78,7 +84,11 @@ final class SSHConnectionLoop: @unchecked Sendable {
         ssh_set_auth_methods(session, authPublicKey | authInteractive)
         guard keyExchange() else { return }
         guard let event = ssh_event_new() else { return }
-        defer { ssh_event_free(event) }
+        self.event = event
+        defer {
+            self.event = nil
+            ssh_event_free(event)
+        }
         let wake: @convention(c) (Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = { fd, _, _ in
             dehub_drain(fd)
             return 0
@@ -87,6 +97,7 @@ final class SSHConnectionLoop: @unchecked Sendable {
             ssh_event_add_fd(event, mailbox.wakeFD, Int16(POLLIN), wake, nil) == SSH_OK
         else { return }
         defer {
+            for record in channels.values { endDirectOutput(record, SSHChannelGone()) }
             ssh_event_remove_fd(event, mailbox.wakeFD)
             ssh_event_remove_session(event, session)
         }
@@ -175,12 +186,15 @@ final class SSHConnectionLoop: @unchecked Sendable {
     /// Ends the connection: cancels the sessions (killing their git), gives the connection's place back.
     private func end() {
         for record in channels.values {
+            endDirectOutput(record, SSHChannelGone())
             record.abandon()
             if record.counted { connection.closeSession() }
             ssh_channel_free(record.channel)
         }
         channels.removeAll()
         mailbox.close()
+        outputBuffer?.deallocate()
+        outputBuffer = nil
         services.connections.close(guardID)
         ssh_disconnect(session)
         ssh_free(session)  // closes the socket
@@ -249,10 +263,23 @@ final class SSHConnectionLoop: @unchecked Sendable {
         let identity = Self.identity(of: key)
         let signatureAlgorithm = dehub_ssh_message_auth_sigtype(message).map { String(cString: $0) }
         let login = self.login, source = connection.source
-        let verdict = Self.blocking {
-            await login.judge(
-                user: user, key: identity, keyAlgorithm: keyAlgorithm, signatureAlgorithm: signatureAlgorithm, source: source)
+        // The same key is judged when offered and again when signed: a key found known in between is not looked up
+        // again. Files alone answer here (`quickJudge`); only a lookup of members' keys waits on a task.
+        let verdict: SSHLogin.KeyVerdict
+        if let identity, knownOnThisConnection.contains(identity) {
+            verdict = .known
+        } else if let quick = login.quickJudge(
+            key: identity, keyAlgorithm: keyAlgorithm, signatureAlgorithm: signatureAlgorithm, source: source)
+        {
+            verdict = quick
+        } else {
+            verdict = Self.blocking {
+                await login.judge(
+                    user: user, key: identity, keyAlgorithm: keyAlgorithm, signatureAlgorithm: signatureAlgorithm,
+                    source: source)
+            }
         }
+        if verdict == .known, let identity { knownOnThisConnection.insert(identity) }
         switch verdict {
         case .refused(let banner):
             if bannersSent.insert(banner).inserted { _ = dehub_ssh_send_banner(session, banner) }
@@ -403,18 +430,70 @@ final class SSHConnectionLoop: @unchecked Sendable {
             if let record = channels[id] { drop(record) }
         case .resumeInput:
             break  // pump() reads every channel that wants more
+        case .attachOutput(let id, let fd, let onRead, let done):
+            guard let record = channels[id], !record.closedLocally, record.finishing == nil, record.directOutput == nil
+            else { return work.abandon() }
+            let connection = self.connection
+            record.directOutput = SSHDirectOutput(
+                fd: fd,
+                onRead: {
+                    onRead()
+                    connection.touch()
+                }, done: done)
         }
+    }
+
+    /// Moves git's stdout into the channel (`SSHDirectOutput`) and polls its pipe only while it would be read. False
+    /// when the channel failed.
+    private func moveDirectOutput(_ record: SSHChannelRecord) -> Bool {
+        guard let direct = record.directOutput else { return true }
+        if outputBuffer == nil {
+            outputBuffer = .allocate(byteCount: SSHChannelRecord.maximumWrite / 2, alignment: 16)
+        }
+        switch direct.move(into: record, through: outputBuffer!) {
+        case .waiting:
+            setPolled(direct, SSHDirectOutput.wantsPolling(record))
+            return true
+        case .ended:
+            endDirectOutput(record, nil)
+            return true
+        case .failed(let error):
+            endDirectOutput(record, error)
+            return true
+        case .channelFailed:
+            return false
+        }
+    }
+
+    /// Adds git's stdout pipe to the connection's `ssh_event`, or takes it out.
+    private func setPolled(_ direct: SSHDirectOutput, _ wanted: Bool) {
+        guard let event, wanted != direct.polled else { return }
+        if wanted {
+            let readable: @convention(c) (Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = { _, _, _ in 0 }
+            direct.polled = ssh_event_add_fd(event, direct.fd, Int16(POLLIN), readable, nil) == SSH_OK
+        } else {
+            ssh_event_remove_fd(event, direct.fd)
+            direct.polled = false
+        }
+    }
+
+    /// Ends the reading of git's stdout for `record` (out of the `ssh_event`, closed, the run answered).
+    private func endDirectOutput(_ record: SSHChannelRecord, _ failure: (any Error)?) {
+        guard let direct = record.directOutput else { return }
+        setPolled(direct, false)
+        record.directOutput = nil
+        direct.end(failure)
     }
 
     /// Moves data: queued output to libssh, the client's input to the sessions; ends finished channels.
     private func pump() {
         for id in channels.keys.sorted() {
             guard let record = channels[id], !record.closedLocally else { continue }
-            guard record.flush() else {
+            guard record.flush(), moveDirectOutput(record) else {
                 drop(record)
                 continue
             }
-            if record.pending.isEmpty, let finishing = record.finishing {
+            if record.pending.isEmpty, record.directOutput == nil, let finishing = record.finishing {
                 record.finishing = nil
                 ssh_channel_request_send_exit_status(record.channel, finishing.status)
                 ssh_channel_send_eof(record.channel)
@@ -446,6 +525,7 @@ final class SSHConnectionLoop: @unchecked Sendable {
     /// and the channel is closed and freed.
     private func drop(_ record: SSHChannelRecord) {
         guard channels.removeValue(forKey: record.id) != nil else { return }
+        endDirectOutput(record, SSHChannelGone())
         record.abandon()
         if record.counted {
             record.counted = false

@@ -87,6 +87,20 @@ struct SSHLogin: Sendable {
     func judge(user: String, key: SSHKeyIdentity?, keyAlgorithm: String, signatureAlgorithm: String?, source: String)
         async -> KeyVerdict
     {
+        if let verdict = quickJudge(key: key, keyAlgorithm: keyAlgorithm, signatureAlgorithm: signatureAlgorithm, source: source)
+        {
+            return verdict
+        }
+        guard let key else { return .refused(banner: unsupportedKeyMessage(keyAlgorithm)) }
+        if await knownKeys.isMember(key) { return .known }
+        logger.info("ssh key refused: not known to this host", metadata: ["key": "\(key)", "source": "\(source)"])
+        return .refused(banner: unknownKeyMessage(key))
+    }
+
+    /// The verdict when the files alone can give it (a refused signature algorithm or key type; an admin's, a
+    /// token's or a reader's key), so that the connection's thread answers without waiting on a task; nil when only
+    /// the members' keys can tell (`judge` then looks them up).
+    func quickJudge(key: SSHKeyIdentity?, keyAlgorithm: String, signatureAlgorithm: String?, source: String) -> KeyVerdict? {
         // An RSA request whose algorithm cannot be read may be SHA-1 when ssh-rsa is announced: refused (fail closed).
         let sha1 =
             signatureAlgorithm == "ssh-rsa"
@@ -99,8 +113,6 @@ struct SSHLogin: Sendable {
             logger.info("ssh key refused: unsupported type", metadata: ["type": "\(keyAlgorithm)", "source": "\(source)"])
             return .refused(banner: unsupportedKeyMessage(keyAlgorithm))
         }
-        if await knownKeys.contains(key) { return .known }
-        logger.info("ssh key refused: not known to this host", metadata: ["key": "\(key)", "source": "\(source)"])
-        return .refused(banner: unknownKeyMessage(key))
+        return knownKeys.containsWithoutGit(key) ? .known : nil
     }
 }

@@ -15,12 +15,18 @@ enum SSHWork: Sendable {
     case close(channel: Int)
     /// The channel's input drained: read from it again.
     case resumeInput(channel: Int)
+    /// git's stdout pipe (non-blocking; the thread owns it from now on): read it into the channel (`SSHDirectOutput`);
+    /// `done` is resumed at its end, or failed when the channel or connection goes first.
+    case attachOutput(channel: Int, fd: Int32, onRead: @Sendable () -> Void, done: CheckedContinuation<Void, any Error>)
 
     /// Answers the work's waiter as if the channel were gone.
     func abandon() {
         switch self {
         case .write(_, _, _, let done): done?.resume(throwing: SSHChannelGone())
         case .finish(_, _, let done): done.resume()
+        case .attachOutput(_, let fd, _, let done):
+            Glibc.close(fd)
+            done.resume(throwing: SSHChannelGone())
         case .close, .resumeInput: break
         }
     }
@@ -150,6 +156,16 @@ struct SSHSessionOutput: Sendable {
         try? await write(Array(stderr.utf8), stderr: true)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             mailbox.post(.finish(channel: channel, status: status, done: done))
+        }
+    }
+
+    /// Hands git's stdout pipe (non-blocking; owned by the connection's thread from now on) to the connection's
+    /// thread, which reads it into the channel while the client's window has room (`SSHDirectOutput`). Returns once
+    /// git's output ended and all of it is handed to libssh; throws when the channel or the connection went first.
+    func relay(descriptor fd: Int32, onRead: @escaping @Sendable () -> Void) async throws {
+        connection.touch()
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            mailbox.post(.attachOutput(channel: channel, fd: fd, onRead: onRead, done: done))
         }
     }
 

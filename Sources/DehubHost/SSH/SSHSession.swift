@@ -92,7 +92,9 @@ struct SSHSession: Sendable {
                 permit: permit, idleTimeout: .seconds(services.config.gitIdleTimeoutSeconds),
                 // A stopped git: close the session, so that a write waiting on a client that stopped reading fails.
                 onAbort: { _ in output.close() },
-                stdout: { try await output.write($0) }, stderr: { try await output.write($0, stderr: true) })
+                // git's stdout is read by the connection's thread itself, straight into the channel.
+                takeOutput: { fd, onRead in try await output.relay(descriptor: fd, onRead: onRead) },
+                stderr: { try await output.write($0, stderr: true) })
             await output.finish(status: status)
             return status
         } catch let error as HostError {

@@ -16,8 +16,11 @@ public enum AuthorizedKeysFile {
         return keys
     }
 
-    /// Every key of the file, or none when it does not exist.
-    public static func load(_ path: String) -> [SSHKeyIdentity] {
+    /// Every key of the file, or none when it does not exist; parsed once per version of the file
+    /// (`ParsedFileCache`: the admins and readers files are read on every login and request).
+    public static func load(_ path: String) -> [SSHKeyIdentity] { cache.value(atPath: path) }
+
+    private static let cache = ParsedFileCache<[SSHKeyIdentity]> { path in
         guard let text = try? FileIO.readText(path) else { return [] }
         return parse(text)
     }

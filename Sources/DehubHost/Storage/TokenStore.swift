@@ -20,9 +20,12 @@ public struct TokenStore: Sendable {
         "sha256:" + SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    public func entries() -> [Entry] {
+    /// The tokens, parsed once per version of the file (`ParsedFileCache`).
+    public func entries() -> [Entry] { Self.cache.value(atPath: path) }
+
+    private static let cache = ParsedFileCache<[Entry]> { path in
         guard let text = try? FileIO.readText(path) else { return [] }
-        return Self.parse(text)
+        return parse(text)
     }
 
     static func parse(_ text: String) -> [Entry] {
