@@ -179,10 +179,13 @@ extension ClusterSuites {
                     accepted += 1
                 } else {
                     // The store unavailable during the election; a push that lost to an earlier one whose client saw a
-                    // failure though it landed; a copy that moved between the advertisement and the push.
+                    // failure though it landed; a copy that moved between the advertisement and the push (said by the
+                    // node, or by git's own compare-and-swap when a catch-up moved the ref under receive-pack:
+                    // "cannot lock ref ...: is at X but expected Y").
                     #expect(
                         result.output.contains("cluster store unavailable") || result.output.contains("moved by another push")
-                            || result.output.contains("fetch first") || result.output.contains("fetch, then push again"),
+                            || result.output.contains("fetch first") || result.output.contains("fetch, then push again")
+                            || (result.output.contains("cannot lock ref") && result.output.contains("but expected")),
                         "push \(i): \(result.output)")
                 }
             }
