@@ -101,9 +101,12 @@ public struct PushVerifier {
         let items = plan.commits.map {
             ParallelVerification.Item(commit: $0.commit, branch: $0.branch, nonFastForward: $0.nonFastForward)
         }
+        // The handle that scanned and walked the push verifies too: its object cache holds the commits just read
+        // (when it bounds commit objects as the workers' handles do; otherwise the workers open their own).
+        let primary = repo.maxCommitObjectBytes == limits.maxCommitObjectBytes ? repo : nil
         outcome.verdicts = try ParallelVerification.verify(
             items, open: open, signatures: signatures,
-            limits: PayloadLimits(maxMessageBytes: limits.maxMessageBytes), stopAtFirstRejection: true)
+            limits: PayloadLimits(maxMessageBytes: limits.maxMessageBytes), stopAtFirstRejection: true, primary: primary)
         outcome.checkedCommits = outcome.verdicts.count
         outcome.uncheckedCommits = items.count - outcome.verdicts.count
         return outcome
