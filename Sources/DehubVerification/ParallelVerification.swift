@@ -16,6 +16,11 @@ public enum ParallelVerification {
         min(128, max(8, items / max(1, workers * 8)))
     }
 
+    /// How many workers verify `items` commits: one per 64 commits, at most `workers`.
+    static func workerCount(items: Int, workers: Int) -> Int {
+        max(1, min(workers, items / 64 + 1))
+    }
+
     /// One commit to verify, with the facts it is judged under (format §9).
     public struct Item: Sendable, Equatable {
         public var commit: ObjectID
@@ -99,7 +104,7 @@ public enum ParallelVerification {
         primary: GitRepository?, project: ProjectScope?
     ) throws -> [CommitVerdict] {
         guard !items.isEmpty else { return [] }
-        let count = max(1, min(workers, items.count / 64 + 1))
+        let count = workerCount(items: items.count, workers: workers)
         if count == 1 {
             let verifier = CommitVerifier(
                 repository: try primary ?? open(), signatures: signatures, limits: limits, project: project, cache: cache)
