@@ -10,7 +10,8 @@
 # Environment: BENCH_PUSH_COMMITS (300), BENCH_RUNS (5), BENCH_WARMUP (1), BENCH_SMALL_RUNS (30),
 #              DEHUB_STATIC (path of a static dehub: also timed as hooks/pre-receive, and at start-up), BENCH_KEEP=1,
 #              BENCH_BEFORE_BIN (a directory holding an older release `dehub`: also timed as hooks/pre-receive, in the
-#              same run, for a before/after row).
+#              same run, for a before/after row), BENCH_BEFORE_STATIC (an older static dehub: also timed as
+#              hooks/pre-receive, next to DEHUB_STATIC, for a before/after row of the static hook).
 BIN=$(cd "${1:?usage: bench/hook-bench.sh BIN_DIR}" && pwd)
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$REPO_ROOT/bench/lib.sh"
@@ -28,6 +29,13 @@ if [ -n "${BENCH_BEFORE_BIN:-}" ]; then
   BEFORE=$(cd "$BENCH_BEFORE_BIN" && pwd)/dehub
   [ -x "$BEFORE" ] || die "BENCH_BEFORE_BIN: no dehub in $BENCH_BEFORE_BIN"
   HOOKED="$HOOKED before"
+fi
+BEFORE_STATIC=""
+if [ -n "${BENCH_BEFORE_STATIC:-}" ]; then
+  [ -n "${DEHUB_STATIC:-}" ] || die "BENCH_BEFORE_STATIC needs DEHUB_STATIC (the static build it is compared with)"
+  BEFORE_STATIC=$(cd "$(dirname "$BENCH_BEFORE_STATIC")" && pwd)/$(basename "$BENCH_BEFORE_STATIC")
+  [ -x "$BEFORE_STATIC" ] || die "BENCH_BEFORE_STATIC: $BENCH_BEFORE_STATIC is not an executable"
+  HOOKED="$HOOKED beforestatic"
 fi
 
 # A pre-receive hook that accepts only commits whose git signature is good (G): the naive alternative.
@@ -58,6 +66,10 @@ templates() {
   if [ -n "$BEFORE" ]; then
     cp -a "$t-plain.git" "$t-before.git"
     "$BEFORE" install-hook --copy --repo "$t-before.git" >/dev/null
+  fi
+  if [ -n "$BEFORE_STATIC" ]; then
+    cp -a "$t-plain.git" "$t-beforestatic.git"
+    "$BEFORE_STATIC" install-hook --copy --repo "$t-beforestatic.git" >/dev/null
   fi
   [ "$kind" = ssh ] && git -C "$t-naive.git" config gpg.ssh.allowedSignersFile "$src/.git/allowed_signers"
   return 0
@@ -166,6 +178,27 @@ SECTION="$WORK/section.md"
         echo "| $(what_of "$kind" "$name") | $(ms "$p") ± $(sd "$kind-$name-plain") | $(ms "$st") ± $(sd "$kind-$name-static") | ${static%%|*} | ${static#*|} |"
       done
     done
+  fi
+  if [ -n "$BEFORE_STATIC" ]; then
+    echo
+    echo "The static hook before and after, in the same run: the older static binary (\`BENCH_BEFORE_STATIC\`) and this one"
+    echo "(\`DEHUB_STATIC\`), each as hooks/pre-receive. Wall in ms (median), then CPU in ms (mean user + system of the whole push);"
+    echo "the hook's CPU is the push's minus the push's without a hook:"
+    echo
+    echo "| push | no hook | before | after | before / none | after / none | target | hook CPU before | hook CPU after | after / before |"
+    echo "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"
+    for kind in ssh pgp; do
+      for name in all one; do
+        p=$(field "$CSV" "$kind-$name-plain" 2); b=$(field "$CSV" "$kind-$name-beforestatic" 2); c=$(field "$CSV" "$kind-$name-static" 2)
+        pc=$(field "$CSV" "$kind-$name-plain" 5); bc=$(field "$CSV" "$kind-$name-beforestatic" 5); cc=$(field "$CSV" "$kind-$name-static" 5)
+        after=$(versus "$name" "$p" "$c"); before=$(versus "$name" "$p" "$b")
+        cpu=$(awk -v p="$pc" -v b="$bc" -v c="$cc" 'BEGIN { printf "%.1f|%.1f|", (b - p) * 1000, (c - p) * 1000; if (b - p > 0) printf "%.2f", (c - p) / (b - p); else print "—" }')
+        echo "| $(what_of "$kind" "$name") | $(ms "$p") | $(ms "$b") | $(ms "$c") | ${before%%|*} | ${after%%|*} | ${after#*|} | ${cpu%%|*} ms | $(echo "$cpu" | cut -d'|' -f2) ms | ${cpu##*|} |"
+      done
+    done
+    echo
+    echo "Per commit, the static hook's CPU for the $N-commit pushes (hook CPU / $N): SSH $(awk -v p="$(field "$CSV" ssh-all-plain 5)" -v c="$(field "$CSV" ssh-all-static 5)" -v n="$N" 'BEGIN { printf "%.3f", (c - p) * 1000 / n }') ms,"
+    echo "OpenPGP $(awk -v p="$(field "$CSV" pgp-all-plain 5)" -v c="$(field "$CSV" pgp-all-static 5)" -v n="$N" 'BEGIN { printf "%.3f", (c - p) * 1000 / n }') ms (before: SSH $(awk -v p="$(field "$CSV" ssh-all-plain 5)" -v c="$(field "$CSV" ssh-all-beforestatic 5)" -v n="$N" 'BEGIN { printf "%.3f", (c - p) * 1000 / n }') ms, OpenPGP $(awk -v p="$(field "$CSV" pgp-all-plain 5)" -v c="$(field "$CSV" pgp-all-beforestatic 5)" -v n="$N" 'BEGIN { printf "%.3f", (c - p) * 1000 / n }') ms)."
   fi
   if [ -n "$BEFORE" ]; then
     echo

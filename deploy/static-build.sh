@@ -77,10 +77,13 @@ build() {
     # --wrap: keep crtbeginT.o from registering .eh_frame with the unwinder (Sources/CGSSStub/static_unwind.c);
     # without it an async `main` costs 20-25 ms of start-up. --wrap=mbedtls_x509_crt_parse_*: libgit2 does not parse
     # the CA bundle at init (Sources/CGSSStub/static_no_ca.c; dehub makes no network connection), ~6.7 ms less per run.
+    # --wrap=libssh2_init and git_mbedtls_stream_global_init: nor does it set up its transports
+    # (Sources/CGSSStub/static_no_transports.c).
     if ! LINK_MODE=static swift build -c release --product dehub --scratch-path "$SCRATCH" \
         --manifest-cache none --static-swift-stdlib -Xswiftc -static-executable \
         -Xlinker --wrap=__register_frame_info -Xlinker --wrap=__deregister_frame_info \
         -Xlinker --wrap=mbedtls_x509_crt_parse_file -Xlinker --wrap=mbedtls_x509_crt_parse_path \
+        -Xlinker --wrap=libssh2_init -Xlinker --wrap=git_mbedtls_stream_global_init \
         2>&1 | tee "$log"; then
         fail "swift build failed (log: $log)"
     fi

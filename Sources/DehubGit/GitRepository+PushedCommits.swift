@@ -13,7 +13,9 @@ extension GitRepository {
         var pending = tips
         var count = 0
         while let id = pending.popLast() {
-            guard seen.insert(id).inserted, try !before.hasObject(id) else { continue }
+            // Without a refresh of `before`'s packs: a commit that arrived in it since it was opened (another push)
+            // is then taken as new, which only makes the scan read more headers and count more commits.
+            guard seen.insert(id).inserted, !before.hasObjectWithoutRefresh(id) else { continue }
             count += 1
             guard count <= maxCount else { throw TooManyPushedCommits(limit: maxCount) }
             pending += try commitHeaders(id).parents  // reads the header first: an oversized commit is never inflated

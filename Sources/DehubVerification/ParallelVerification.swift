@@ -9,8 +9,17 @@ import Synchronization
 /// runs of consecutive items, so that a worker mostly verifies a commit right after its parent (whose tree and
 /// config it has just read).
 public enum ParallelVerification {
-    /// Items a worker takes at a time.
-    static let block = 128
+    /// Items a worker takes at a time: runs of consecutive commits, but small enough next to the whole that the workers
+    /// finish together (with 300 items in blocks of 128 one worker took 172 and the other 128). A block's first commit
+    /// reads its parent's tree once more; that is all a smaller block costs.
+    static func block(items: Int, workers: Int) -> Int {
+        min(128, max(8, items / max(1, workers * 8)))
+    }
+
+    /// How many workers verify `items` commits: one per 64 commits, at most `workers`.
+    static func workerCount(items: Int, workers: Int) -> Int {
+        max(1, min(workers, items / 64 + 1))
+    }
 
     /// One commit to verify, with the facts it is judged under (format §9).
     public struct Item: Sendable, Equatable {
@@ -98,7 +107,7 @@ public enum ParallelVerification {
         workers: Int, project: ProjectScope?, cache: VerdictCache, progress: (any VerificationProgress)?
     ) throws -> [CommitVerdict?] {
         let count = max(1, workers)
-        let repositories = UncheckedRepositories(try (0..<count).map { $0 == 0 ? repository : try open() })
+        let repositories = AnsweringHandles(try (0..<count).map { $0 == 0 ? repository : try open() })
         let box = ResultBox(count: items.count)
         let run = (items.count + count - 1) / count
         DispatchQueue.concurrentPerform(iterations: count) { worker in
@@ -121,7 +130,13 @@ public enum ParallelVerification {
                 }
             }
         }
-        return box.slots
+        return box.takeAll()
+    }
+
+    /// One handle per run of `answerFromCache`; each is used by its worker only.
+    private struct AnsweringHandles: @unchecked Sendable {
+        let handles: [GitRepository]
+        init(_ handles: [GitRepository]) { self.handles = handles }
     }
 
     private static func verifyAll(
@@ -131,7 +146,7 @@ public enum ParallelVerification {
         primary: GitRepository?, project: ProjectScope?
     ) throws -> [CommitVerdict] {
         guard !items.isEmpty else { return [] }
-        let count = max(1, min(workers, items.count / 64 + 1))
+        let count = workerCount(items: items.count, workers: workers)
         if count == 1 {
             let verifier = CommitVerifier(
                 repository: try primary ?? open(), signatures: signatures, limits: limits, project: project, cache: cache)
@@ -145,21 +160,27 @@ public enum ParallelVerification {
         }
         let box = ResultBox(count: items.count)
         let firstRejected = Atomic<Int>(Int.max)
-        let repositories = UncheckedRepositories(
-            try (0..<count).map { worker in
-                if worker == 0, let primary { return primary }
-                return try open()
-            })
+        let given = UncheckedRepositories(primary)
+        let openFailure = OpenFailure()
         let nextBlock = Atomic<Int>(0)
+        let blockSize = Self.block(items: items.count, workers: count)
         DispatchQueue.concurrentPerform(iterations: count) { worker in
+            // Each worker opens (and at its end frees) its own handle, while the others already verify: done before
+            // the workers start, both were time during which every other core waited.
+            let repository: GitRepository
+            do {
+                repository = try worker == 0 ? given.take() ?? open() : open()
+            } catch {
+                openFailure.record(error)
+                return
+            }
             let verifier = CommitVerifier(
-                repository: repositories.handles[worker], signatures: signatures, limits: limits, project: project,
-                cache: cache)
+                repository: repository, signatures: signatures, limits: limits, project: project, cache: cache)
             // Blocks are handed out in order, so every item before the first rejected one is still checked.
             while true {
-                let start = nextBlock.add(1, ordering: .relaxed).oldValue * block
+                let start = nextBlock.add(1, ordering: .relaxed).oldValue * blockSize
                 guard start < items.count else { return }
-                for i in start..<min(items.count, start + block) {
+                for i in start..<min(items.count, start + blockSize) {
                     guard i < firstRejected.load(ordering: .acquiring) else { return }
                     let verdict = verifier.verify(
                         items[i].commit, branch: items[i].branch, nonFastForward: items[i].nonFastForward)
@@ -169,6 +190,8 @@ public enum ParallelVerification {
                 }
             }
         }
+        // A handle that could not be opened fails the whole verification, as it did when handles were opened first.
+        if let error = openFailure.error { throw error }
         let stop = firstRejected.load(ordering: .acquiring)
         let end = stop == Int.max ? items.count : min(items.count, stop + 1)
         return box.values(upTo: end) { i in
@@ -177,10 +200,22 @@ public enum ParallelVerification {
         }
     }
 
-    /// One handle per worker; each is used by its worker only.
-    private struct UncheckedRepositories: @unchecked Sendable {
-        let handles: [GitRepository]
-        init(_ handles: [GitRepository]) { self.handles = handles }
+    /// The caller's handle, handed to the first worker only (libgit2 handles are used by one thread at a time).
+    private final class UncheckedRepositories: @unchecked Sendable {
+        private var handle: GitRepository?
+        init(_ handle: GitRepository?) { self.handle = handle }
+        func take() -> GitRepository? {
+            defer { handle = nil }
+            return handle
+        }
+    }
+
+    /// The first error a worker met opening its handle.
+    private final class OpenFailure: @unchecked Sendable {
+        private var first: (any Error)?
+        private let lock = DispatchQueue(label: "dehub.open-failure")
+        func record(_ error: any Error) { lock.sync { if first == nil { first = error } } }
+        var error: (any Error)? { lock.sync { first } }
     }
 
     private final class ResultBox: @unchecked Sendable {
@@ -189,9 +224,11 @@ public enum ParallelVerification {
         init(count: Int) { slotValues = Array(repeating: nil, count: count) }
         func set(_ i: Int, _ v: CommitVerdict) { lock.sync { slotValues[i] = v } }
         func set(_ pairs: [(Int, CommitVerdict)]) { lock.sync { for (i, v) in pairs { slotValues[i] = v } } }
-        var slots: [CommitVerdict?] { lock.sync { slotValues } }
+        /// Moves the verdicts out (the box is done with): no copy of each verdict's strings and arrays.
+        func takeAll() -> [CommitVerdict?] { lock.sync { (0..<slotValues.count).map { slotValues[$0].take() } } }
+        /// Moves the verdicts out (the box is done with): no copy of each verdict's strings and arrays.
         func values(upTo end: Int, missing: (Int) -> CommitVerdict) -> [CommitVerdict] {
-            lock.sync { (0..<end).map { slotValues[$0] ?? missing($0) } }
+            lock.sync { (0..<end).map { slotValues[$0].take() ?? missing($0) } }
         }
     }
 }

@@ -85,8 +85,14 @@ public struct PushVerifier {
             outcome.refusals = try updates.compactMap(rules.staleOldValue)
             guard outcome.refusals.isEmpty else { return outcome }
         }
+        var inAdvance: HandleInAdvance?
+        defer { inAdvance?.finish() }
         if let before {
-            try scanPushedCommits(updates, before: before)
+            let brought = try scanPushedCommits(updates, before: before)
+            // Enough commits for several workers: a second handle is opened while the rules walk the push.
+            if ParallelVerification.workerCount(items: brought, workers: ProcessorCount.value) > 1 {
+                inAdvance = HandleInAdvance(open)
+            }
         }
         let plan: PushRules<GitRepository>.Plan
         do {
@@ -101,9 +107,14 @@ public struct PushVerifier {
         let items = plan.commits.map {
             ParallelVerification.Item(commit: $0.commit, branch: $0.branch, nonFastForward: $0.nonFastForward)
         }
+        // The handle that scanned and walked the push verifies too: its object cache holds the commits just read
+        // (when it bounds commit objects as the workers' handles do; otherwise the workers open their own).
+        let primary = repo.maxCommitObjectBytes == limits.maxCommitObjectBytes ? repo : nil
+        var workerOpen = open
+        if let inAdvance { workerOpen = { try inAdvance.take() } }
         outcome.verdicts = try ParallelVerification.verify(
-            items, open: open, signatures: signatures,
-            limits: PayloadLimits(maxMessageBytes: limits.maxMessageBytes), stopAtFirstRejection: true)
+            items, open: workerOpen, signatures: signatures,
+            limits: PayloadLimits(maxMessageBytes: limits.maxMessageBytes), stopAtFirstRejection: true, primary: primary)
         outcome.checkedCommits = outcome.verdicts.count
         outcome.uncheckedCommits = items.count - outcome.verdicts.count
         return outcome
@@ -111,7 +122,8 @@ public struct PushVerifier {
 
     /// Finds the commits the push brings from their object headers first: an oversized commit is refused unread,
     /// and a push of more new commits than the limit is refused before any history walk.
-    private func scanPushedCommits(_ updates: [RefUpdate], before: GitRepository) throws {
+    /// Returns how many new commits the push brings.
+    private func scanPushedCommits(_ updates: [RefUpdate], before: GitRepository) throws -> Int {
         // Branches are walked, and the commits release tags point at (format §13.2); other refs are refused below,
         // whatever they point at, and so is a tag that is not an annotated tag object of a commit.
         var tips = updates.filter { !$0.isDeletion && $0.branch != nil }.map(\.new)
@@ -128,7 +140,7 @@ public struct PushVerifier {
             if let tag, tag.targetIsCommit { tips.append(tag.target) }
         }
         do {
-            _ = try repo.scanPushedCommits(from: tips, before: before, maxCount: limits.maxCommits)
+            return try repo.scanPushedCommits(from: tips, before: before, maxCount: limits.maxCommits)
         } catch is TooManyPushedCommits {
             throw tooManyCommits()
         } catch let error as CommitTooLarge {

@@ -22,6 +22,33 @@ import Testing
         }
     }
 
+    /// As the hook sees a push of more than `receive.unpackLimit` objects: the repository's objects in a pack, the
+    /// pushed ones in another. The scan asks the repository as it was about each commit without rescanning its pack
+    /// directory on a miss; a pack that appears in it afterwards is not looked at, so its commits count as new.
+    @Test func countsTheNewCommitsOfPackedRepositoriesWithoutRescanningPacks() throws {
+        let fixture = try GitFixture.make()
+        try fixture.commit("c1")
+        let c2 = try fixture.commit("c2")
+        let before = try fixture.clone(bare: true)
+        try fixture.commit("c3")
+        let tip = try fixture.commit("c4")
+        try fixture.git("repack", "-adq")
+        _ = try before.git("repack", "-adq")
+        let repo = try fixture.open()
+        let old = try GitRepository.open(path: before.path)
+        #expect(old.hasObjectWithoutRefresh(try objectID(c2)))
+        #expect(!old.hasObjectWithoutRefresh(try objectID(tip)))
+        #expect(try repo.scanPushedCommits(from: [objectID(tip)], before: old, maxCount: 10) == 2)
+        // c3 and c4 reach `before` in a new pack after it was opened: still new to this handle (more is read, never less).
+        _ = try fixture.git("push", "-q", before.path, "main")
+        _ = try before.git("repack", "-dq")
+        #expect(!old.hasObjectWithoutRefresh(try objectID(tip)))
+        #expect(try old.hasObject(objectID(tip)), "hasObject rescans the packs")
+        let fresh = try GitRepository.open(path: before.path)
+        #expect(fresh.hasObjectWithoutRefresh(try objectID(tip)))
+        #expect(try repo.scanPushedCommits(from: [objectID(tip)], before: fresh, maxCount: 10) == 0)
+    }
+
     @Test func refusesAnOversizedCommitFromItsHeader() throws {
         let fixture = try GitFixture.make()
         try fixture.commit("c1")
