@@ -70,7 +70,7 @@ public final class CommitVerifier {
     private func cachedVerdict(
         _ commit: CommitInfo, head: String, branch: String, nonFastForward: Bool
     ) -> CommitVerdict? {
-        guard commit.parents.count <= 1 else { return nil }
+        guard cache?.answers == true, commit.parents.count <= 1 else { return nil }
         let parentTree: ObjectID?
         do {
             parentTree = try self.parentTree(of: commit)
