@@ -10,8 +10,11 @@ BENCHMARKS.md (issue 11, small requests):
 
 The first phase whose key appears anywhere on a stack takes the sample; the order below is the priority.
 """
-import collections
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from perf_phases_lib import count  # noqa: E402
 
 PHASES = [
     ("git spawn (posix_spawn, Subprocess set-up, argv/environment)",
@@ -41,41 +44,15 @@ PHASES = [
 OTHER = "other (kernel, malloc, runtime without a known caller)"
 
 
-def phase(stack):
-    text = "\n".join(stack)
-    for name, keys in PHASES:
-        if any(key in text for key in keys):
-            return name
-    return OTHER
-
-
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     skip = set(sys.argv[2].split(",")) if len(sys.argv) > 2 else {"git", "git-upload-pack", "git-receive-pack"}
-    counts = collections.Counter()
-    comm, stack = None, []
-
-    def flush():
-        if comm is not None and comm not in skip:
-            counts[phase(stack)] += 1
-
-    with open(sys.argv[1], errors="replace") as dump:
-        for line in dump:
-            if not line.strip():
-                flush()
-                comm, stack = None, []
-            elif not line[0].isspace():
-                comm = line.split()[0]
-            else:
-                parts = line.strip().split(None, 1)
-                if len(parts) == 2:
-                    stack.append(parts[1])
-        flush()
+    counts = count(sys.argv[1], PHASES, OTHER, lambda comm: comm not in skip)
     total = sum(counts.values())
     print(f"{total} samples of the host's own threads")
-    for name, count in counts.most_common():
-        print(f"{100 * count / total:5.1f} %  {name}")
+    for name, n in counts.most_common():
+        print(f"{100 * n / total:5.1f} %  {name}")
 
 
 if __name__ == "__main__":

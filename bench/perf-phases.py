@@ -8,8 +8,11 @@ start-up...) by the frames on each sample's stack, and prints each phase's share
 
 The first phase whose key appears anywhere on a stack takes the sample; the order below is the priority.
 """
-import collections
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from perf_phases_lib import count  # noqa: E402
 
 PHASES = [
     ("credential check (SSHSIG / OpenPGP verify)", ["CredentialChecker", "ED25519", "verifySSH", "verifyOpenPGP"]),
@@ -34,40 +37,16 @@ PHASES = [
 OTHER = "other (kernel, malloc, runtime without a known caller)"
 
 
-def phase(stack):
-    text = "\n".join(stack)
-    for name, keys in PHASES:
-        if any(key in text for key in keys):
-            return name
-    return OTHER
-
-
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     wanted = set(sys.argv[2].split(",")) if len(sys.argv) > 2 else None
-    counts = collections.Counter()
-    comm, stack = None, []
-
-    def flush():
-        if comm is not None and (wanted is None or comm in wanted):
-            counts[phase(stack)] += 1
-
-    with open(sys.argv[1], errors="replace") as dump:
-        for line in dump:
-            if not line.strip():
-                flush()
-                comm, stack = None, []
-            elif line.startswith((" ", "\t")):
-                stack.append(line.strip())
-            else:
-                comm = line.split()[0]
-    flush()
+    counts = count(sys.argv[1], PHASES, OTHER, lambda comm: wanted is None or comm in wanted)
     total = sum(counts.values())
     if total == 0:
         sys.exit("no samples")
-    for name, count in counts.most_common():
-        print(f"{100 * count / total:5.1f} %  {name}")
+    for name, n in counts.most_common():
+        print(f"{100 * n / total:5.1f} %  {name}")
     print(f"{total} samples")
 
 
