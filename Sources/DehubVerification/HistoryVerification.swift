@@ -82,23 +82,6 @@ public enum HistoryVerification {
         return result
     }
 
-    /// Verifies the commits of `refs/heads/BRANCH` after `since` (nil: from its root commit, root included).
-    /// Throws `VerificationError` when there is no such branch.
-    public static func verifyBranch(
-        _ branch: String, since: ObjectID? = nil, in repo: GitRepository, cache use: CacheUse = .readWrite,
-        progress: (any VerificationProgress)? = nil
-    ) throws -> Result {
-        guard let tip = try repo.reference("refs/heads/\(branch)") else {
-            throw VerificationError(
-                "no branch '\(TerminalText.safe(branch))' to verify", hint: "name an existing branch", status: .noInput)
-        }
-        let loading = CacheLoading(repository: repo, use: use)
-        let history = try walk(from: tip, excluding: since, branch: branch, in: repo, loading: loading)
-        return try verify(
-            history.commits, branch: branch, in: repo, cache: use, progress: progress, links: history.links,
-            loading: loading, answers: history.answers)
-    }
-
     /// What a walk of a history found: the commits, oldest first; what a first-parent pass read of them, when they
     /// are a line; and the verdict cache's answers for them (nil: a miss), when it was asked during the walk.
     public struct Walk: Sendable {

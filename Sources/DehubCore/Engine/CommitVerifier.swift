@@ -51,9 +51,7 @@ public final class CommitVerifier {
     /// The same for a commit a first-parent walk has just read (`link`): nothing of it is read again. Links are
     /// best asked oldest first, each right after its parent, whose tree is then known without a read.
     public func cachedVerdict(_ link: HistoryLink, branch: String, nonFastForward: Bool) -> CommitVerdict? {
-        guard cache?.answers == true else { return nil }
-        let commit = CommitInfo(id: link.id, parents: link.parent.map { [$0] } ?? [], tree: link.tree, message: "")
-        return cachedVerdict(commit, head: link.head, branch: branch, nonFastForward: nonFastForward)
+        cachedVerdict(Self.commit(of: link), head: link.head, branch: branch, nonFastForward: nonFastForward)
     }
 
     /// The same for a link whose parent's tree is known: `parentTree` is the tree of `link.parent` (nil for a root
@@ -61,9 +59,12 @@ public final class CommitVerifier {
     public func cachedVerdict(
         _ link: HistoryLink, parentTree: ObjectID?, branch: String, nonFastForward: Bool
     ) -> CommitVerdict? {
-        guard cache?.answers == true else { return nil }
-        let commit = CommitInfo(id: link.id, parents: link.parent.map { [$0] } ?? [], tree: link.tree, message: "")
-        return answer(commit, head: link.head, parentTree: parentTree, branch: branch, nonFastForward: nonFastForward)
+        answer(Self.commit(of: link), head: link.head, parentTree: parentTree, branch: branch, nonFastForward: nonFastForward)
+    }
+
+    /// What the cache needs of a link's commit: its id, parent and tree (the message is not read for a hit).
+    private static func commit(of link: HistoryLink) -> CommitInfo {
+        CommitInfo(id: link.id, parents: link.parent.map { [$0] } ?? [], tree: link.tree, message: "")
     }
 
     /// A hit for `commit` (already read), its parent's tree read unless it is the last commit read.
